@@ -1,0 +1,36 @@
+# Two commands set everything up on a fresh machine:
+#   make run   -> install, index data/issues/, serve http://127.0.0.1:8000
+#   make test  -> install (Python packages + Debian chromium), run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= data
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install browser bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium drives the browser tests; install it when missing (root or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(BIN)/archive --data $(DATA) reindex
+	$(BIN)/archive --data $(DATA) serve --host 127.0.0.1 --port 8000
+
+test: install browser
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(DATA)/.archive
