@@ -12,6 +12,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.query import Term
 
+from indexer.results import FailedFile
 from indexer.schema import make_schema
 
 
@@ -36,6 +37,10 @@ class IndexStore:
             return {}
         with ix.searcher() as s:
             return {f["issue_id"]: f["sha256"] for f in s.documents(kind="issue")}
+
+    def failures(self) -> list[FailedFile]:
+        """Files the last reindex could not read, with the reason (for stats and /api/health)."""
+        return []
 
     def write(self, additions: Iterable[list[dict[str, Any]]], removals: Iterable[str]) -> None:
         """Replace/remove whole issues in one commit: removals and re-added issue ids are deleted first."""
