@@ -1,0 +1,247 @@
+"""The `archive` command: thin click commands over `indexer` and `webui`.
+
+This is the one module of `archive` that reaches up into `indexer` and
+`webui` (imported inside the commands that need them, so `archive stats
+--help` stays instant). Exit status per CONTRACT: 0 success, 2 bad usage or
+bad query, 1 any other failure, always with a one-line message on stderr.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import click
+
+if TYPE_CHECKING:
+    from indexer.results import ReindexSummary
+    from indexer.service import ArchiveIndex
+
+
+class Failure(click.ClickException):
+    """A failure that is not the user's typing: exit status 1, one line on stderr."""
+
+    exit_code = 1
+
+
+class BadInput(click.UsageError):
+    """Bad usage or a bad query: exit status 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"archive: {self.format_message()}", err=True)
+
+
+def _archive(ctx: click.Context) -> ArchiveIndex:
+    from indexer.service import open_archive
+
+    return open_archive(ctx.obj["data"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ARCHIVE_DATA",
+    default=Path("data"),
+    show_default=True,
+    help="Data directory: issue files in DATA/issues/, derived files in DATA/.archive/.",
+)
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path) -> None:
+    """报纸档案检索: index and search OCR'd newspaper issues."""
+    ctx.ensure_object(dict)
+    ctx.obj["data"] = data_dir
+
+
+# ---------------------------------------------------------------- progress
+
+
+def _progress_reporter(label: str) -> tuple[Callable[[int, int, int], None], Callable[[], None]]:
+    """A progress callback and its closer: a live bar on a terminal, silence elsewhere.
+
+    The bar shows files done/total, characters per second and the ETA; off a
+    terminal the command prints one summary line at the end instead.
+    """
+    if not sys.stderr.isatty():
+        return (lambda done, total, chars: None), (lambda: None)
+    started = time.monotonic()
+
+    def report(done: int, total: int, chars: int) -> None:
+        elapsed = max(time.monotonic() - started, 1e-6)
+        rate = chars / elapsed
+        eta = (elapsed / done) * (total - done) if done else 0.0
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(
+            f"\r{label} [{bar}] {done}/{total} files  {rate / 1000:,.0f}k chars/s  ETA {eta:4.0f}s ",
+            err=True,
+            nl=False,
+        )
+
+    def close() -> None:
+        click.echo("", err=True)
+
+    return report, close
+
+
+def _summary_line(summary: ReindexSummary) -> str:
+    return (
+        f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
+        f"unchanged {summary.unchanged}, failed {len(summary.failed)}; "
+        f"{summary.articles} articles, {summary.chars_per_second / 1000:,.0f}k chars/s "
+        f"in {summary.seconds:.1f}s"
+    )
+
+
+def _report_summary(summary: ReindexSummary) -> None:
+    """One summary line on stdout, then each failed file with its reason on stderr."""
+    click.echo(_summary_line(summary))
+    for failed in summary.failed:
+        click.echo(f"archive: skipped {failed.path}: {failed.reason}", err=True)
+
+
+def _run_indexing(work: Callable[[Callable[[int, int, int], None]], ReindexSummary], label: str) -> ReindexSummary:
+    from indexer.results import ReindexBusy
+
+    report, close = _progress_reporter(label)
+    try:
+        summary = work(report)
+    except ReindexBusy as exc:
+        raise Failure(f"a reindex is already running ({exc}); try again when it has finished") from exc
+    finally:
+        close()
+    _report_summary(summary)
+    return summary
+
+
+# ---------------------------------------------------------------- commands
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace a different file that has the same name.")
+@click.pass_context
+def add(ctx: click.Context, files: tuple[Path, ...], replace: bool) -> None:
+    """Copy FILES into DATA/issues/ and index them."""
+    from indexer.reindex import AddRefused, add_files
+
+    try:
+        _run_indexing(lambda report: add_files(ctx.obj["data"], list(files), replace=replace, progress=report), "adding")
+    except AddRefused as exc:
+        raise Failure(str(exc)) from exc
+
+
+@main.command()
+@click.option("--full", is_flag=True, help="Rebuild from scratch into a fresh index and swap it in atomically.")
+@click.pass_context
+def reindex(ctx: click.Context, full: bool) -> None:
+    """Index new and changed issue files, drop removed ones."""
+    archive = _archive(ctx)
+    _run_indexing(lambda report: archive.reindex(full=full, progress=report), "indexing")
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _terminal_snippet(snippet_html: str, bold: bool) -> str:
+    """Snippet HTML for a terminal: marks as bold (or 【】 when piped), entities unescaped."""
+    left, right = ("\x1b[1m", "\x1b[0m") if bold else ("【", "】")
+    return html.unescape(_MARK.sub(lambda m: f"{left}{m.group(1)}{right}", snippet_html))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
+@click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True)
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only issues on or after this date.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only issues on or before this date.")
+@click.option("--json", "as_json", is_flag=True, help="Print the same object as GET /api/search.")
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str,
+    limit: int,
+    page: int,
+    sort: str,
+    date_from: str | None,
+    date_to: str | None,
+    as_json: bool,
+) -> None:
+    """Search the archive (query language: see /help or the README)."""
+    from indexer.results import QueryError, SearchRequest
+
+    for value in (date_from, date_to):
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise BadInput(f"dates are YYYY-MM-DD, got {value!r}")
+    request = SearchRequest(q=query, page=page, per_page=limit, sort=sort, date_from=date_from, date_to=date_to)
+    try:
+        results = _archive(ctx).search(request)
+    except QueryError as exc:
+        raise BadInput(f"bad query: {exc}") from exc
+    if as_json:
+        from webui.serialize import search_json
+
+        click.echo(json.dumps(search_json(results), ensure_ascii=False, indent=2))
+        return
+    bold = sys.stdout.isatty()
+    click.echo(f"{results.total} results ({results.took_ms} ms)")
+    first = (results.page - 1) * results.per_page
+    for rank, hit in enumerate(results.results, start=first + 1):
+        where = " ".join(str(p) for p in (hit.issue.date, f"第{hit.issue.page}版" if hit.issue.page else None) if p)
+        click.echo(f"\n{rank}. {hit.title}  [{where or hit.issue.id}]  {hit.id}")
+        if hit.byline:
+            click.echo(f"   {hit.byline}")
+        click.echo(f"   {_terminal_snippet(hit.snippet, bold)}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Issues, articles, date range, and the files that failed with why."""
+    figures = _archive(ctx).stats()
+    if as_json:
+        click.echo(json.dumps(asdict(figures), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"issues:     {figures.issues}")
+    click.echo(f"articles:   {figures.articles}")
+    click.echo(f"dates:      {figures.date_min or '?'} … {figures.date_max or '?'}")
+    click.echo(f"index size: {figures.index_bytes / 1e6:.1f} MB")
+    click.echo(f"failed:     {len(figures.failed)}")
+    for failed in figures.failed:
+        click.echo(f"  {failed.path}: {failed.reason}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--watch", is_flag=True, help="Pick up files dropped into DATA/issues/ (checked every second).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, watch: bool) -> None:
+    """Serve the web UI and JSON API with waitress (indexes first if there is no index yet)."""
+    from webui import create_app
+    from webui.server import serve as serve_app
+
+    data_dir: Path = ctx.obj["data"]
+    if not (data_dir / "issues").is_dir():
+        raise Failure(f"no issues folder at {data_dir / 'issues'}; pass --data DIR or create it")
+    archive = _archive(ctx)
+    if archive.stats().generation is None:
+        _run_indexing(lambda report: archive.reindex(progress=report), "indexing")
+    if watch:
+        from indexer.watch import start_watching
+
+        start_watching(data_dir)
+    app = create_app({"DATA_DIR": data_dir, "ADMIN_TOKEN": os.environ.get("ARCHIVE_ADMIN_TOKEN")})
+    click.echo(f"serving {data_dir} at http://{host}:{port}/", err=True)
+    serve_app(app, host=host, port=port, threads=threads)
