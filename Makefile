@@ -30,6 +30,7 @@ test: install browser
 	$(BIN)/python -m pytest -q
 
 bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python -m bench
 
 clean:
