@@ -1,22 +1,103 @@
-"""Turn an issue and its articles into index documents (placeholder)."""
+"""Turn an issue and its articles into index documents.
+
+jieba runs here, once per article at index time (and in whatever worker
+process the reindex uses): the words go into `*_words` fields as
+space-separated text, and the place names among them into `places`.
+"""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from archive.articles import Article
 from archive.issues import Issue
+from indexer.normalize import compact
+from indexer.schema import grams_field, words_field
+from indexer.segmenter import place_words, words
+
+MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
+
+
+def day_number(date: str | None) -> int:
+    """YYYY-MM-DD -> YYYYMMDD as an int (0 when undated), for exact range filters and sorting."""
+    return int(date.replace("-", "")) if date else 0
+
+
+def segmented(text: str) -> str:
+    """The jieba words of `text`, space-separated, for a `*_words` field."""
+    return " ".join(words(compact(text).text))
+
+
+def article_places(body_words: list[str]) -> list[str]:
+    """Place names the article mentions, most mentioned first."""
+    known = place_words()
+    counts = Counter(w for w in body_words if w in known)
+    return [place for place, _ in counts.most_common(MAX_PLACES)]
+
+
+def issue_ref(issue: Issue) -> dict[str, Any]:
+    """The issue fields every hit shows (the keyword arguments of results.IssueRef)."""
+    return {"id": issue.id, "date": issue.date, "page": issue.page, "paper": issue.paper,
+            "date_source": issue.date_source}
+
+
+def issue_record(issue: Issue, article_count: int) -> dict[str, Any]:
+    return {**issue_ref(issue), "source": issue.id + issue.path.suffix, "articles": article_count}
+
+
+def article_document(issue: Issue, article: Article) -> dict[str, Any]:
+    body_words = words(compact(article.body).text)
+    places = article_places(body_words)
+    data = {
+        "title": article.title,
+        "title_source": article.title_source,
+        "subtitle": article.subtitle,
+        "byline": article.byline,
+        "authors": list(article.authors),
+        "paragraphs": list(article.paragraphs),
+        "headings": list(article.headings),
+        "article_kind": article.kind,
+        "places": places,
+        "issue": issue_ref(issue),
+    }
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "kind": "article",
+        "issue_id": issue.id,
+        "number": article.number,
+        "day": day_number(issue.date),
+        "data": json.dumps(data, ensure_ascii=False),
+        grams_field("title"): article.title,
+        grams_field("body"): article.body,
+        words_field("title"): segmented(article.title),
+        words_field("body"): " ".join(body_words),
+    }
+    if article.subtitle:
+        doc[grams_field("subtitle")] = article.subtitle
+        doc[words_field("subtitle")] = segmented(article.subtitle)
+    if article.byline:
+        doc[grams_field("byline")] = article.byline
+    if issue.year:
+        doc["year"] = str(issue.year)
+    if issue.paper:
+        doc["paper"] = issue.paper
+    if article.authors:
+        doc["authors"] = ",".join(a.replace(",", " ") for a in article.authors)
+    if places:
+        doc["places"] = ",".join(places)
+    return doc
 
 
 def issue_documents(issue: Issue, articles: list[Article]) -> list[dict[str, Any]]:
     """The documents one issue file contributes: its issue record, then its articles."""
-    meta = {"date": issue.date, "date_source": issue.date_source, "page": issue.page, "paper": issue.paper}
-    docs: list[dict[str, Any]] = [
-        {"id": "issue:" + issue.id, "kind": "issue", "issue_id": issue.id, "sha256": issue.sha256,
-         "number": 0, "data": json.dumps({**meta, "articles": len(articles)}, ensure_ascii=False)}
-    ]
-    for a in articles:
-        docs.append({"id": a.id, "kind": "article", "issue_id": issue.id, "number": a.number,
-                     "title": a.title, "body": a.body,
-                     "data": json.dumps({**meta, "paragraphs": list(a.paragraphs)}, ensure_ascii=False)})
-    return docs
+    issue_doc = {
+        "id": "issue:" + issue.id,
+        "kind": "issue",
+        "issue_id": issue.id,
+        "sha256": issue.sha256,
+        "number": 0,
+        "day": day_number(issue.date),
+        "data": json.dumps(issue_record(issue, len(articles)), ensure_ascii=False),
+    }
+    return [issue_doc] + [article_document(issue, a) for a in articles]

@@ -3,12 +3,21 @@
 It serves from the current index generation and reopens its searcher when
 a reindex (this process or another) has committed a new one, so a running
 server sees new issues without a restart and never a half-written index.
+The generation is polled at most every `RECHECK_SECONDS`; `Searcher.refresh()`
+is never used (it returns wrong results after a merge, PITFALLS.md), and a
+replaced searcher is closed once the last call using it has finished.
 """
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
+import indexer.reindex
+from indexer import search, views
 from indexer.results import (
     ArticleView,
     IndexStats,
@@ -18,39 +27,92 @@ from indexer.results import (
     SearchRequest,
     SearchResults,
 )
+from indexer.snapshot import Snapshot
+from indexer.store import IndexStore
+
+RECHECK_SECONDS = 0.5
+
+
+def _empty_results(request: SearchRequest) -> SearchResults:
+    return SearchResults(request.q, 0, request.page, request.per_page, [], {}, 0, request.sort)
 
 
 class ArchiveIndex:
-    """Search, read and reindex one data directory (DATA/issues + DATA/.archive)."""
+    """Search, read and reindex one data directory (DATA/issues + DATA/.archive). Thread-safe."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
+        self.store = IndexStore(self.data_dir)
+        self._snapshot: Snapshot | None = None
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+
+    def _current(self) -> Snapshot | None:
+        """The snapshot to serve from, acquired; reopened if the generation changed."""
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked >= RECHECK_SECONDS:
+                self._checked = now
+                generation = self.store.generation()
+                old = self._snapshot
+                if old is None or old.generation != generation:
+                    ix = self.store.open_current() if generation is not None else None
+                    self._snapshot = Snapshot(ix, generation) if ix is not None else None
+                    if old is not None:
+                        old.retire()
+            return self._snapshot.acquire() if self._snapshot is not None else None
+
+    @contextmanager
+    def _using(self) -> Iterator[Snapshot | None]:
+        snap = self._current()
+        try:
+            yield snap
+        finally:
+            if snap is not None:
+                snap.release()
 
     def search(self, request: SearchRequest) -> SearchResults:
-        """Ranked, paginated, faceted results; raises QueryError for a bad query."""
-        raise NotImplementedError
+        """Ranked, paginated, faceted results; raises QueryError for a bad query (see search.run)."""
+        with self._using() as snap:
+            if snap is None:
+                search.validate(request)
+                return _empty_results(request)
+            return search.run(snap, request)
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article (None if unknown); with q, `highlighted` marks the matches."""
-        raise NotImplementedError
+        with self._using() as snap:
+            return None if snap is None else views.article_view(snap, article_id, q)
 
     def issues(self, page: int = 1, per_page: int = 50) -> IssuePage:
         """Issues newest first (undated last)."""
-        raise NotImplementedError
+        with self._using() as snap:
+            if snap is None:
+                return IssuePage(0, page, per_page, [])
+            return views.issue_page(snap, page, per_page)
 
     def issue(self, issue_id: str) -> IssueView | None:
         """One issue with its articles in page order and its original text."""
-        raise NotImplementedError
+        with self._using() as snap:
+            return None if snap is None else views.issue_view(snap, self.data_dir / "issues", issue_id)
 
     def stats(self) -> IndexStats:
-        raise NotImplementedError
+        with self._using() as snap:
+            failed = self.store.failures()
+            if snap is None:
+                return IndexStats(0, 0, None, None, failed, None, 0)
+            return views.index_stats(snap, failed)
 
     def reindex(self, full: bool = False, progress: Callable[[int, int], None] | None = None) -> ReindexSummary:
         """Index new/changed files and drop removed ones; raises ReindexBusy if one is running."""
-        raise NotImplementedError
+        return indexer.reindex.reindex(self.data_dir, full=full, progress=progress)
 
     def close(self) -> None:
-        raise NotImplementedError
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.retire()
+                self._snapshot = None
+            self._checked = float("-inf")
 
 
 def open_archive(data_dir: Path) -> ArchiveIndex:

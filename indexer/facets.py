@@ -1,0 +1,59 @@
+"""Facets: counts over the whole result set, and the filters they turn into.
+
+Counting reads a per-searcher table (docnum -> values of each facet field),
+built once from the postings of the facet fields, so a query costs one
+dictionary lookup per matching document and facet, no stored-field reads.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+
+from indexer.results import FACETS, FacetValue, QueryError
+
+FACET_FIELDS = {"year": "year", "paper": "paper", "issue": "issue_id", "byline": "authors", "place": "places"}
+MAX_VALUES = 20  # per facet; selected values are always listed
+assert tuple(FACET_FIELDS) == FACETS
+
+
+class FacetTable:
+    """Facet values of every document of one reader."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.values: dict[str, dict[int, tuple[str, ...]]] = {}
+        for name, field in FACET_FIELDS.items():
+            by_doc: dict[int, list[str]] = {}
+            if field in reader.indexed_field_names():
+                for value in reader.field_terms(field):
+                    for docnum in reader.postings(field, value).all_ids():
+                        by_doc.setdefault(docnum, []).append(value)
+            self.values[name] = {docnum: tuple(values) for docnum, values in by_doc.items()}
+
+    def count(self, docnums: Iterable[int], selected: dict[str, tuple[str, ...]]) -> dict[str, list[FacetValue]]:
+        docnums = list(docnums)
+        facets: dict[str, list[FacetValue]] = {}
+        for name in FACET_FIELDS:
+            by_doc = self.values[name]
+            counts = Counter(value for d in docnums for value in by_doc.get(d, ()))
+            chosen = set(selected.get(name, ()))
+            if name == "year":
+                ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
+            else:
+                ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            top = ordered[:MAX_VALUES]
+            top += [(v, counts[v]) for v in sorted(chosen) if v not in dict(top)]
+            facets[name] = [FacetValue(value, count, value in chosen) for value, count in top]
+        return facets
+
+
+def filter_query(filters: dict[str, tuple[str, ...]]) -> list[wq.Query]:
+    """One Term per selected value: an article must have every one (AND)."""
+    terms: list[wq.Query] = []
+    for name, values in filters.items():
+        if name not in FACET_FIELDS:
+            raise QueryError(f"未知的筛选项“{name}”；可用：{'、'.join(FACET_FIELDS)}")
+        terms.extend(wq.Term(FACET_FIELDS[name], value) for value in values)
+    return terms

@@ -1,0 +1,108 @@
+"""Normalization shared by indexing, querying and highlighting.
+
+Two steps, both deterministic and context-free so that a query and the text
+it occurs in always normalize the same way:
+
+1. `fold()` maps every character to exactly one character: NFKC width
+   folding (`１９９８` -> `1998`, `Ａ` -> `a`), lower case, and traditional ->
+   simplified Chinese one character at a time (OpenCC `t2s` applied per
+   character, `詐騙` -> `诈骗`). Being 1:1, folded text has the same offsets as
+   the displayed text. The price: a character whose NFKC form is several
+   characters (`⑩`, `㍻`) stays as it is, and OpenCC's phrase-level choices
+   (`乾隆` stays `乾隆` as a phrase but `乾` alone becomes `干`) are not used,
+   because a query has no context to make the same choice.
+2. `compact()` keeps only what search compares: runs of letters, digits and
+   CJK characters. Whitespace between CJK characters is dropped (OCR line
+   breaks and stray spaces, `犯罪团\\n伙` -> `犯罪团伙`); any other gap
+   (punctuation, or spaces between Latin words) becomes one `BREAK`. It also
+   returns, for every compact character, its offset in the original text, so
+   matches found in compact text map back to the displayed text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+BREAK = " "  # stands for any gap that is not ignorable; never a letter or digit
+
+# Characters of scripts that separate words with spaces (Latin, digits, Greek,
+# Cyrillic...): a space between two of them is a word break, not OCR noise.
+_SPACED_SCRIPT_END = "\u2e80"
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_OPENCC_RANGES = ((0x3400, 0xA000), (0xF900, 0xFB00))
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """str.translate table: one character in, one character out (built once, ~50 ms)."""
+    import opencc
+
+    table: dict[int, str] = {}
+    for code in range(0x10000):
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) != 1:
+            continue
+        lowered = folded.lower()
+        if len(lowered) == 1:
+            folded = lowered
+        if folded != char:
+            table[code] = folded
+    cjk = [chr(c) for lo, hi in _OPENCC_RANGES for c in range(lo, hi)]
+    simplified = opencc.OpenCC("t2s").convert("\n".join(cjk)).split("\n")
+    for char, simple in zip(cjk, simplified, strict=True):
+        if simple != char and len(simple) == 1:
+            table[ord(char)] = simple
+    # a folded character must itself be final: fold(fold(x)) == fold(x)
+    for code, folded in table.items():
+        table[code] = table.get(ord(folded), folded)
+    return table
+
+
+def fold(text: str) -> str:
+    """Width, case and traditional/simplified folding, one character for one."""
+    return text.translate(_fold_table())
+
+
+@dataclass(frozen=True)
+class Compact:
+    """Searchable form of a text: alphanumeric runs joined, gaps as BREAK.
+
+    `offsets[i]` is the index in the original text of `text[i]` (for a BREAK,
+    of the first character of the gap it stands for).
+    """
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original-text span of compact characters [start, end)."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _is_spaced(char: str) -> bool:
+    return char < _SPACED_SCRIPT_END
+
+
+def compact(text: str) -> Compact:
+    """Fold `text` and keep its alphanumeric runs (see the module docstring)."""
+    folded = fold(text)
+    parts: list[str] = []
+    offsets: list[int] = []
+    previous_end = -1
+    for run in _ALNUM_RUN.finditer(folded):
+        start, end = run.span()
+        if previous_end >= 0:
+            gap = folded[previous_end:start]
+            word_break = not gap.isspace() or (
+                _is_spaced(folded[previous_end - 1]) and _is_spaced(folded[start])
+            )
+            if word_break:
+                parts.append(BREAK)
+                offsets.append(previous_end)
+        parts.append(run.group())
+        offsets.extend(range(start, end))
+        previous_end = end
+    return Compact("".join(parts), tuple(offsets))

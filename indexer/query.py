@@ -1,0 +1,260 @@
+"""The query language of CONTRACT.md, parsed into a small tree (no Whoosh here).
+
+    电信 诈骗             both must occur (AND; `AND` may also be written)
+    "电信网络诈骗"         the characters in a row; also “…”, 「…」, 『…』
+    民警 OR 辅警          either
+    NOT 广告, -广告        must not occur
+    (a OR b) c           grouping; full-width （ ） too
+    title:醉驾, byline:丁国锋, title:"…", title:(a OR b)   scope to a field
+    date:2021, date:2021-04, date:2021-01-01..2021-06-30, date:..2020   date range
+
+An unquoted word is matched like a phrase: its characters in a row, so
+`人民共和国` finds `中华人民共和国`. A word with nothing searchable in it
+(only punctuation) is ignored. Operators are upper case; `or` is a word.
+Every syntax error raises `QueryError` with a message (in the product's
+language) that says what is wrong and where.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Union
+
+from indexer.normalize import BREAK, compact, fold
+from indexer.results import QueryError
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+
+QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
+CLOSING_QUOTES = {"”", "」", "』"}
+OPEN_PARENS = {"(", "（"}
+CLOSE_PARENS = {")", "）"}
+FIELDS = {"title": "title", "标题": "title", "byline": "byline", "作者": "byline", "date": "date", "日期": "date"}
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_]+|标题|作者|日期)[:：]")
+_DATE = re.compile(r"^(\d{4})(?:-?(\d{1,2})(?:-?(\d{1,2}))?)?$")
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text that must occur, its characters in a row; `field` None means any text field."""
+
+    text: str  # compact form (normalize.compact), never empty
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: int  # YYYYMMDD inclusive
+    end: int  # YYYYMMDD inclusive
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+
+Node = Union[Text, DateRange, And, Or, Not]
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "word" | "phrase" | "(" | ")" | "OR" | "AND" | "NOT" | "-"
+    value: str
+    at: int  # character position in the query, for messages
+    field: str | None = None
+
+
+def _lex(q: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i = 0
+    while i < len(q):
+        char = q[i]
+        if char.isspace():
+            i += 1
+            continue
+        field = None
+        prefix = _FIELD_PREFIX.match(q, i) if char.isalpha() else None
+        if prefix:
+            name = prefix.group(1)
+            if name not in FIELDS:
+                raise QueryError(f"未知的字段“{name}:”；可用的字段：title:、byline:、date:")
+            field = FIELDS[name]
+            i = prefix.end()
+            if i >= len(q) or q[i].isspace():
+                raise QueryError(f"“{name}:”后面缺少检索词")
+            char = q[i]
+        if char == "-" and field is None and i + 1 < len(q) and not q[i + 1].isspace():
+            tokens.append(_Token("-", char, i))
+            i += 1
+        elif char in OPEN_PARENS:
+            tokens.append(_Token("(", char, i, field))
+            i += 1
+        elif char in CLOSE_PARENS:
+            tokens.append(_Token(")", char, i))
+            i += 1
+        elif char in QUOTES:
+            end = q.find(QUOTES[char], i + 1)
+            if end < 0:
+                raise QueryError(f"第 {i + 1} 个字符处的引号 {char} 没有闭合")
+            tokens.append(_Token("phrase", q[i + 1 : end], i, field))
+            i = end + 1
+        elif char in CLOSING_QUOTES:
+            raise QueryError(f"第 {i + 1} 个字符处的引号 {char} 前面没有对应的开引号")
+        else:
+            end = i
+            while end < len(q) and not (q[end].isspace() or q[end] in OPEN_PARENS or q[end] in CLOSE_PARENS
+                                        or q[end] in QUOTES or q[end] in CLOSING_QUOTES):
+                end += 1
+            word = q[i:end]
+            if field is None and word in ("OR", "AND", "NOT"):
+                tokens.append(_Token(word, word, i))
+            else:
+                tokens.append(_Token("word", word, i, field))
+            i = end
+    return tokens
+
+
+def _date_bound(text: str, is_end: bool, raw: str) -> int:
+    match = _DATE.match(text)
+    if not match:
+        raise QueryError(f"日期“{raw}”看不懂；请写成 2021、2021-04、2021-04-08 或 2021-01-01..2021-06-30")
+    year, month, day = int(match.group(1)), match.group(2), match.group(3)
+    month_number = int(month) if month else (12 if is_end else 1)
+    day_number = int(day) if day else (31 if is_end else 1)
+    if not (1 <= month_number <= 12 and 1 <= day_number <= 31):
+        raise QueryError(f"日期“{raw}”里的月份或日子不存在")
+    return year * 10000 + month_number * 100 + day_number
+
+
+def parse_date_range(raw: str) -> DateRange:
+    """`2021`, `2021-04`, `2021-04-08`, `A..B`, `..B`, `A..` -> inclusive YYYYMMDD bounds."""
+    text = fold(raw).strip()
+    if ".." in text:
+        low, high = text.split("..", 1)
+    else:
+        low = high = text
+    if not low and not high:
+        raise QueryError("date: 后面至少要写一个日期")
+    start = _date_bound(low, False, raw) if low else 0
+    end = _date_bound(high, True, raw) if high else 99991231
+    if start > end:
+        raise QueryError(f"日期范围“{raw}”的开始晚于结束")
+    return DateRange(start, end)
+
+
+class _Parser:
+    """Recursive descent: or_expr := and_expr (OR and_expr)*; and_expr := unary ([AND] unary)*."""
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.terms = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def parse(self) -> Node | None:
+        node = self.or_expr(None)
+        extra = self.peek()
+        if extra is not None:  # only a ")" can stop or_expr early
+            raise QueryError(f"第 {extra.at + 1} 个字符处多了一个右括号 {extra.value}")
+        return node
+
+    def or_expr(self, field: str | None) -> Node | None:
+        items = [self.and_expr(field)]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.take()
+            items.append(self.and_expr(field))
+        return _combine(Or, items)
+
+    def and_expr(self, field: str | None) -> Node | None:
+        items: list[Node | None] = []
+        while (token := self.peek()) is not None and token.kind not in ("OR", ")"):
+            if token.kind == "AND":
+                if not items:
+                    raise QueryError("AND 前面缺少检索词")
+                self.take()
+                nxt = self.peek()
+                if nxt is None or nxt.kind in ("OR", "AND", ")"):
+                    raise QueryError("AND 后面缺少检索词")
+                continue
+            items.append(self.unary(field))
+        if not items:
+            token = self.peek()
+            if token is not None and token.kind == ")" and self.tokens[self.i - 1].kind == "(":
+                raise QueryError(f"第 {token.at + 1} 个字符处的括号里没有检索词")
+            raise QueryError("OR 两边都需要检索词")
+        return _combine(And, items)
+
+    def unary(self, field: str | None) -> Node | None:
+        token = self.take()
+        if token.kind in ("NOT", "-"):
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("OR", "AND", ")"):
+                raise QueryError(f"{token.value} 后面缺少要排除的检索词")
+            inner = self.unary(field)
+            return Not(inner) if inner is not None else None
+        if token.kind == "(":
+            inner = self.or_expr(token.field or field)
+            close = self.peek()
+            if close is None or close.kind != ")":
+                raise QueryError(f"第 {token.at + 1} 个字符处的左括号 {token.value} 没有对应的右括号")
+            self.take()
+            return inner
+        if token.kind == ")":
+            raise QueryError(f"第 {token.at + 1} 个字符处多了一个右括号 {token.value}")
+        return self.term(token, token.field or field)
+
+    def term(self, token: _Token, field: str | None) -> Node | None:
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise QueryError(f"检索词太多（最多 {MAX_TERMS} 个）")
+        if field == "date":
+            return parse_date_range(token.value)
+        text = compact(token.value).text.strip(BREAK)
+        return Text(text, field) if text else None
+
+
+def _combine(kind: type[And] | type[Or], items: list[Node | None]) -> Node | None:
+    kept = tuple(item for item in items if item is not None)
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else kind(kept)
+
+
+def parse(q: str) -> Node | None:
+    """The query tree, or None for a blank query; raises QueryError for a malformed one."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"查询太长（{len(q)} 个字符，最多 {MAX_QUERY_CHARS} 个）")
+    tokens = _lex(q)
+    if not tokens:
+        return None
+    node = _Parser(tokens).parse()
+    if node is None:
+        raise QueryError("查询里没有可以检索的文字（只有标点符号）")
+    return node
+
+
+def positive_texts(node: Node | None, field: str | None) -> list[str]:
+    """Compact texts a match may show in `field` (None: unscoped ones), for highlighting; not under NOT."""
+    if isinstance(node, Text):
+        return [node.text] if node.field in (None, field) else []
+    if isinstance(node, (And, Or)):
+        return [text for item in node.items for text in positive_texts(item, field)]
+    return []

@@ -1,0 +1,74 @@
+"""One opened generation of the index: a searcher plus what is cached per searcher.
+
+`ArchiveIndex` swaps snapshots when the store's generation changes. A
+snapshot counts the calls using it, so retiring it closes the searcher only
+when the last of them is done (closing under a running search would break
+it; the server is multi-threaded).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from functools import cached_property
+from typing import Any
+
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from indexer.facets import FacetTable
+from indexer.ranking import weighting
+
+
+class Snapshot:
+    def __init__(self, ix: Index, generation: str | None) -> None:
+        self.ix = ix
+        self.generation = generation
+        self.searcher: Searcher = ix.searcher(weighting=weighting())
+        self._users = 0
+        self._retired = False
+        self._lock = threading.Lock()
+
+    def acquire(self) -> Snapshot:
+        with self._lock:
+            self._users += 1
+        return self
+
+    def release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            close = self._retired and self._users == 0
+        if close:
+            self.searcher.close()
+
+    def retire(self) -> None:
+        with self._lock:
+            self._retired = True
+            close = self._users == 0
+        if close:
+            self.searcher.close()
+
+    # Cached per snapshot; two threads may both build one the first time, harmlessly.
+    @cached_property
+    def facets(self) -> FacetTable:
+        return FacetTable(self.searcher.reader())
+
+    @cached_property
+    def days(self) -> list[int]:
+        """YYYYMMDD (0 undated) of every docnum, for date sorting."""
+        column = self.searcher.reader().column_reader("day")
+        return [column[d] for d in range(self.searcher.doc_count_all())]
+
+    @cached_property
+    def issue_records(self) -> list[dict[str, Any]]:
+        """Every issue's stored record, newest first (pages in order), undated last."""
+        records = [json.loads(fields["data"]) for fields in self.searcher.documents(kind="issue")]
+        records.sort(key=lambda r: (r["page"] or 0, r["id"]))
+        records.sort(key=lambda r: r["date"] or "", reverse=True)
+        return records
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        return self.searcher.stored_fields(docnum)
+
+    def find(self, **terms: str) -> list[tuple[int, dict[str, Any]]]:
+        """(docnum, stored fields) of the documents with these exact ID-field values."""
+        return [(d, self.searcher.stored_fields(d)) for d in self.searcher.document_numbers(**terms)]
