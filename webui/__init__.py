@@ -1,0 +1,49 @@
+"""The web UI and JSON API over one data directory.
+
+`create_app` is the only way in: `archive serve` and the tests each build
+their own app; there is no app at module level.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from indexer.service import open_archive
+from webui import api, errors, pages, security
+from webui.formatting import groupby_month, zh_date
+from webui.urls import article_url, issue_url, search_url, toggle_value, with_args, without
+
+FACET_LABELS = {"year": "年份", "paper": "报纸", "issue": "版面", "byline": "作者", "place": "地点"}
+SORT_LABELS = {"relevance": "相关度", "-date": "最新在前", "date": "最早在前"}
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Config: DATA_DIR (default $ARCHIVE_DATA or ./data), ADMIN_TOKEN (None = reindex off),
+    REINDEX_RATE_LIMIT ((calls, seconds) per client, None = unlimited)."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATA_DIR=os.environ.get("ARCHIVE_DATA", "data"),
+        ADMIN_TOKEN=None,
+        REINDEX_RATE_LIMIT=(6, 60.0),
+        MAX_CONTENT_LENGTH=64 * 1024,  # no endpoint takes a body; refuse big ones early
+    )
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in curl output
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep CONTRACT's field order
+    app.extensions["archive"] = open_archive(Path(app.config["DATA_DIR"]))
+
+    errors.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.jinja_env.globals.update(
+        with_args=with_args, toggle_value=toggle_value, without=without, article_url=article_url,
+        issue_url=issue_url, search_url=search_url, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
+    )
+    app.jinja_env.filters.update(zh_date=zh_date, groupby_month=groupby_month)
+    return app
+

@@ -1,0 +1,28 @@
+"""Jinja filters that turn records into readable Chinese: dates and month groups."""
+from __future__ import annotations
+
+import re
+from itertools import groupby
+from typing import Any, Iterable, Iterator
+
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def zh_date(iso: str | None) -> str:
+    """2021-04-08 → 2021年4月8日; unknown dates say so instead of showing nothing."""
+    match = ISO_DATE.fullmatch(iso or "")
+    if not match:
+        return iso or "日期不详"
+    year, month, day = match.groups()
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
+def month_label(iso: str | None) -> str:
+    match = ISO_DATE.fullmatch(iso or "")
+    return f"{match[1]}年{int(match[2])}月" if match else "日期不详"
+
+
+def groupby_month(issues: Iterable[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Consecutive issues of the same month under one heading (the listing is already date-ordered)."""
+    for label, group in groupby(issues, key=lambda issue: month_label(issue["date"])):
+        yield label, list(group)

@@ -1,0 +1,85 @@
+"""The HTML pages: each renders the same context its `/api` twin returns as JSON."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from webui import context, urls
+from webui.errors import ClientError
+from webui.suggestions import plain_words
+
+bp = Blueprint("pages", __name__)
+
+EXAMPLE_QUERIES = ("电信诈骗", '"电信网络诈骗"', "title:醉驾", "民警 NOT 诈骗", "時段警務", "杀猪盘")
+
+
+def render_page(template: str, json_url: str | None, status: int = 200, **page_context: Any) -> Response:
+    """Render a page; `json_url` is its API twin, announced in a `Link` header and linked in the footer."""
+    response = Response(render_template(template, json_url=json_url, **page_context), status=status,
+                        mimetype="text/html")
+    if json_url:
+        response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
+    return response
+
+
+@bp.get("/")
+def home() -> Response:
+    return render_page("home.html", "/api/health", stats=context.health_context(), examples=EXAMPLE_QUERIES)
+
+
+@bp.get("/search")
+def search() -> Response:
+    json_url = urls.with_args("/api/search", request.args)
+    try:
+        search_request = context.search_request(request.args)
+        if context.is_blank(search_request):
+            return redirect(url_for("pages.home"))
+        results = context.search_context(request.args, request.path)
+    except ClientError as error:
+        # A query the user must fix: keep their query in the box and say what to change.
+        if error.status not in (400, 413):
+            raise
+        q = request.args.get("q", "")[:context.MAX_QUERY_CHARS]
+        return render_page("search.html", None, status=error.status, error=error, q=q, plain=plain_words(q))
+    return render_page("search.html", json_url, results=results, q=results["query"])
+
+
+@bp.get("/articles/<path:article_id>")
+def article(article_id: str) -> Response:
+    view = context.article_context(article_id, request.args)
+    body = mark_first_match(view["highlighted"]) if view["highlighted"] else view["paragraphs"]
+    return render_page("article.html", urls.with_args("/api" + view["url"], request.args),
+                       article=view, body=body, headings=set(view["headings"]))
+
+
+@bp.get("/issues")
+def issues() -> Response:
+    return render_page("issues.html", urls.with_args("/api/issues", request.args),
+                       listing=context.issues_context(request.args, request.path))
+
+
+@bp.get("/issues/<path:issue_id>")
+def issue(issue_id: str) -> Response:
+    view = context.issue_context(issue_id)
+    return render_page("issue.html", "/api" + view["url"], issue=view)
+
+
+@bp.get("/help")
+def help_page() -> Response:
+    return render_page("help.html", None)
+
+
+def mark_first_match(highlighted: list[str]) -> list[Markup]:
+    """Trust the indexer's escaped paragraphs and give the first <mark> the id result links jump to.
+
+    The indexer escapes all article text, so the first literal `<mark>` is
+    the first real match, never text from the page.
+    """
+    paragraphs, found = [], False
+    for html in highlighted:
+        if not found and "<mark>" in html:
+            html, found = html.replace("<mark>", '<mark id="first-match">', 1), True
+        paragraphs.append(Markup(html))
+    return paragraphs

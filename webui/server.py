@@ -1,0 +1,18 @@
+"""Serve an app with waitress: one process, a pool of threads, production-grade HTTP.
+
+One process matters: the index searcher and jieba's dictionary (~95 MB)
+are loaded once and shared by every thread.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from waitress import serve as waitress_serve
+
+
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
+    """Block serving `app` until interrupted, then release the index."""
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="archive",
+                       clear_untrusted_proxy_headers=True)
+    finally:
+        app.extensions["archive"].close()
