@@ -1,9 +1,62 @@
-"""Split a page's repaired text into articles (title, subtitle, byline, body)."""
+"""Split a page's repaired text into articles (title, subtitle, byline, body).
+
+The page is read as a sequence of paragraphs (archive.layout), each given a
+role (`Role`), then walked once in page order. Named rules decide where an
+article starts; each says what it gets wrong:
+
+- `heading_level_rule`: a markdown heading at the level of the current
+  article's title or above starts a new article; a deeper one is a section
+  heading. Wrong when a page uses `###` for a new article's title right
+  after a `#` title (see `third_heading_rule`).
+- `third_heading_rule`: an article's head takes a title and a subtitle; a
+  third heading before any body starts an article of its own.
+- `byline_follows_rule`: a title-like line followed by a byline or a
+  dateline (`本报讯`) starts an article, whatever else holds.
+- `closed_article_rule`: a credit after the body (`【胡正学】`, `… 通讯员 蒋帅`)
+  ends its article; what follows starts a new one.
+- `section_heading_rule`: a plain title-like line inside an open article
+  is a section heading when it ends in `——` or is numbered (`一、`), or when
+  the article is a credited feature (it has a byline) and the line is short
+  (12 characters or fewer) with no dateline after it. Otherwise it starts a
+  new article. Wrong for short titles of uncredited stories following a
+  credited feature, and for long section headings.
+- `titles_after_rule`: when the page ends on a title (nothing after it), the
+  page prints titles after their articles: a title right after a closing
+  credit names the article it follows.
+- `article_blocks_rule`: when blank lines separate articles rather than
+  paragraphs (most blocks hold several paragraphs), each block that starts
+  on a title-like line is an article, and title-like lines inside a block
+  are body text (a poem's lines, a table row).
+- `dateline_opens_rule`: a body paragraph opening with a dateline
+  (`本报讯`, `新华社…电`) after the current article's body starts a new one.
+- `continuation_rule`: a body that follows a closed article without a title
+  of its own continues an earlier article that has a title but no body yet
+  (a story jumped to another column).
+- `caption_rule`: a paragraph ending in a photo credit (`… 王子强 摄`) is a
+  caption: a short article of its own (kind "caption").
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from enum import Enum
 
+from archive.bylines import Byline, merge_bylines, parse_byline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
+from archive.layout import Paragraph, page_paragraphs
+from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese
+
+MAX_TITLE = 40
+MAX_SECTION_HEADING = 12
+MAX_KICKER = 8
+# Titles with a comma are rare (1% of People's Daily titles) and short; a long line with one is a cut sentence.
+MAX_TITLE_WITH_COMMA = 24
+# A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
+LONG_PARAGRAPH = 40
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|第[一二三四五六七八九十]+[部章节])")
+_COLUMN_LABEL = re.compile(r"^[^\s·]{2,6}[·•・][^\s·]{2,6}$")
+# A paragraph starting with one character then a comma is the tail of a cut word (`作、合成化作战`).
+_FRAGMENT_START = re.compile(r"^[^\s，、。；：,]\s*[，、；：,]")
 
 
 @dataclass(frozen=True)
@@ -17,6 +70,9 @@ class Article:
     stands in). `kind` is "article" or "caption" (a photo caption).
     Paragraphs are display text; a section heading inside an article is a
     paragraph of its own and listed again in `headings`.
+    `kicker` is the short line printed above a title (`邹城市公安局`),
+    `column` the page's column label above it (`公安一线·经验谈`), `dateline`
+    the `本报济宁讯` / `新华社北京１月１日电` opening taken off the body.
     """
 
     id: str
@@ -30,6 +86,9 @@ class Article:
     paragraphs: tuple[str, ...]
     headings: tuple[str, ...] = field(default=())
     kind: str = "article"
+    kicker: str | None = None
+    column: str | None = None
+    dateline: str | None = None
 
     @property
     def body(self) -> str:
@@ -37,6 +96,405 @@ class Article:
         return "\n".join(self.paragraphs)
 
 
+class Role(Enum):
+    HEADING = "heading"  # markdown heading
+    TITLE = "title"  # a plain line that looks like a title
+    BYLINE = "byline"
+    CAPTION = "caption"
+    BODY = "body"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A paragraph with its role; `credit` is a byline found inside it (opening or closing)."""
+
+    paragraph: Paragraph
+    role: Role
+    byline: Byline | None = None
+
+    @property
+    def text(self) -> str:
+        return self.paragraph.text
+
+    @property
+    def title_text(self) -> str:
+        """Titles keep a single space where the page has a gap (`推动专群结合 做实社区警务`)."""
+        return self.paragraph.raw
+
+
+def looks_like_title(text: str) -> bool:
+    """Short, no full stop inside, not stopping mid-sentence; `！`/`？` only on short lines."""
+    length = len(text.replace(" ", ""))
+    run_in = text.endswith("——")  # `全力侦查破案——`: a heading that runs on into the next line
+    if not 2 <= length <= MAX_TITLE or "。" in text[:-1] or (ends_mid_sentence(text) and not run_in):
+        return False
+    if text.count("“") != text.count("”") or text.count('"') % 2:  # a quote left open: a sentence cut in two
+        return False
+    commas = text.count("，") + text.count(",")
+    if commas > 2 or (commas and length > MAX_TITLE_WITH_COMMA):
+        return False
+    if ends_sentence(text):
+        return length <= 16 and text.rstrip("”’」』") [-1] in "！？!?"
+    return True
+
+
+def _role(paragraph: Paragraph) -> Item:
+    if paragraph.level is not None:
+        return Item(paragraph, Role.HEADING)
+    byline = parse_byline(paragraph.raw)
+    if byline:
+        return Item(paragraph, Role.BYLINE, byline)
+    _, credit, is_photo = split_trailing_credit(paragraph.raw)
+    if credit and is_photo:
+        return Item(paragraph, Role.CAPTION, credit)
+    if looks_like_title(paragraph.text):
+        return Item(paragraph, Role.TITLE)
+    return Item(paragraph, Role.BODY)
+
+
+def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
+    return Paragraph(first.raw + second.raw, None, first.block, second.ends_full_line)
+
+
+def _cut_mid_sentence(item: Item, following: Item) -> bool:
+    """Whether `item` was cut by a blank line and `following` is the rest of its sentence."""
+    if following.role is not Role.BODY or item.paragraph.level is not None or ends_sentence(item.text):
+        return False
+    if split_trailing_credit(item.paragraph.raw)[1] is not None:  # ended by its credit
+        return False
+    if split_opening(following.paragraph.raw).dateline:
+        return False
+    if item.role is Role.BODY:
+        return item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH or ends_mid_sentence(item.text) or bool(_FRAGMENT_START.match(following.text))
+    return item.role is Role.TITLE and (item.paragraph.ends_full_line or bool(_FRAGMENT_START.match(following.text)))
+
+
+def rejoin_cut_paragraphs(items: list[Item]) -> list[Item]:
+    """Join a paragraph cut by a blank line mid-sentence with its rest.
+
+    Also across one stray title line dropped into the cut (a headline the
+    OCR read between two columns): the sentence is joined and the line kept
+    after it. Known wrong: a paragraph that really ends without a full stop
+    (a list item) is joined with the next.
+    """
+    items = list(items)
+    i = 0
+    while i + 1 < len(items):
+        item, following = items[i], items[i + 1]
+        if _cut_mid_sentence(item, following):
+            items[i : i + 2] = [_role(_joined(item.paragraph, following.paragraph))]
+            continue
+        if (
+            item.role is Role.BODY
+            and following.role is Role.TITLE
+            and i + 2 < len(items)
+            and len(item.text) >= LONG_PARAGRAPH
+            and _cut_mid_sentence(item, items[i + 2])
+        ):
+            items[i : i + 3] = [_role(_joined(item.paragraph, items[i + 2].paragraph)), following]
+            continue
+        i += 1
+    return items
+
+
+@dataclass
+class _Draft:
+    """An article being assembled (mutable while the page is walked)."""
+
+    title: str | None = None
+    title_source: str = "first_sentence"
+    title_level: int | None = None
+    subtitle: str | None = None
+    kicker: str | None = None
+    column: str | None = None
+    dateline: str | None = None
+    bylines: list[Byline] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    kind: str = "article"
+    closed: bool = False
+    last_block: int | None = None  # the page block its last body paragraph came from
+
+    def add_body(self, item: Item) -> None:
+        """Add a body paragraph, taking its opening dateline and closing credit off it."""
+        opening = split_opening(item.paragraph.raw)
+        raw = opening.rest
+        if opening.dateline and not self.has_long_body():
+            self.dateline = opening.dateline
+            if opening.byline:
+                self.bylines.append(opening.byline)
+        else:
+            raw = item.paragraph.raw
+        raw, credit, _ = split_trailing_credit(raw)
+        text = collapse_spaces(remove_spaces_inside_chinese(raw))
+        if text:
+            self.paragraphs.append(text)
+        if credit:
+            self.bylines.append(credit)
+            self.closed = True
+
+    def has_long_body(self) -> bool:
+        """Whether the body holds more than a photo caption."""
+        return any(len(p) >= LONG_PARAGRAPH for p in self.paragraphs)
+
+    def add_section(self, texts: list[str]) -> None:
+        heading = "".join(texts) if texts[0].endswith("——") else " ".join(texts)
+        self.headings.append(heading)
+        self.paragraphs.append(heading)
+
+    def set_head(self, items: list[Item], source: str) -> None:
+        """Title, subtitle and kicker from a head group (one to three lines).
+
+        kicker rule: a first plain line of MAX_KICKER characters or fewer is a
+        kicker when a title and a subtitle follow it, or when it is much
+        shorter than the line after it (`邹城市公安局` over `联勤巡防新机制 …`).
+        """
+        texts = [i.title_text for i in items]
+        short_first = len(texts) >= 2 and items[0].role is Role.TITLE and len(texts[0]) <= MAX_KICKER
+        if short_first and (len(texts) == 3 or len(texts[0]) * 1.5 < len(texts[1])):
+            self.kicker, texts = texts[0], texts[1:]
+        self.title, self.title_source = texts[0], source
+        self.title_level = items[0].paragraph.level
+        if len(texts) > 1:
+            self.subtitle = " ".join(texts[1:])
+
+
+def _head_group(items: list[Item], start: int) -> int:
+    """End index of the run of headings / title lines starting at `start`."""
+    end = start
+    while end < len(items) and items[end].role in (Role.HEADING, Role.TITLE):
+        end += 1
+    return end
+
+
+def _is_credit_start(item: Item | None) -> bool:
+    return item is not None and (
+        item.role is Role.BYLINE or (item.role is Role.BODY and split_opening(item.paragraph.raw).dateline is not None)
+    )
+
+
+def _byline_follows(items: list[Item], end: int) -> bool:
+    """byline_follows_rule: a credit or dateline right after the head, or after one short line (a photo caption)."""
+    after = items[end] if end < len(items) else None
+    if _is_credit_start(after):
+        return True
+    after2 = items[end + 1] if end + 1 < len(items) else None
+    return after is not None and (after.role is Role.CAPTION or len(after.text) <= LONG_PARAGRAPH) and _is_credit_start(after2)
+
+
+def _is_section_heading(draft: _Draft, group: list[Item]) -> bool:
+    """section_heading_rule (plain lines inside an open article)."""
+    texts = [i.text for i in group]
+    if any(t.endswith("——") for t in texts) or _NUMBERED.match(texts[0]):
+        return True
+    return bool(draft.bylines) and len(group) == 1 and len(texts[0]) <= MAX_SECTION_HEADING
+
+
+def _starts_article(draft: _Draft | None, group: list[Item], items: list[Item], end: int, blocks_mode: bool) -> bool:
+    if draft is None or draft.closed or _byline_follows(items, end):
+        return True
+    if not draft.paragraphs:
+        return draft.subtitle is not None  # third_heading_rule
+    first = group[0]
+    if first.role is Role.HEADING:
+        if draft.title_level is None:
+            return True
+        return first.paragraph.level <= draft.title_level  # heading_level_rule
+    if blocks_mode:
+        return True
+    return not _is_section_heading(draft, group)
+
+
+def _column_labels(group: list[Item]) -> tuple[str | None, list[Item]]:
+    """A column label (`公安一线·经验谈`) heading a group is not a title."""
+    if len(group) >= 1 and _COLUMN_LABEL.match(group[0].text):
+        return group[0].text, group[1:]
+    return None, group
+
+
+def _titles_after(items: list[Item]) -> bool:
+    """titles_after_rule: the page ends on a plain title line that follows a closing credit somewhere."""
+    if not items or items[-1].role is not Role.TITLE:
+        return False
+    for previous, item in zip(items, items[1:]):
+        closes = previous.role is Role.BYLINE or split_trailing_credit(previous.paragraph.raw)[1] is not None
+        if closes and previous.role is not Role.CAPTION and item.role is Role.TITLE:
+            return True
+    return False
+
+
+def _article_blocks(paragraphs: list[Paragraph]) -> bool:
+    """article_blocks_rule: most plain blocks hold two paragraphs or more."""
+    sizes: dict[int, int] = {}
+    for paragraph in paragraphs:
+        if paragraph.level is None:
+            sizes[paragraph.block] = sizes.get(paragraph.block, 0) + 1
+    if len(sizes) < 2:
+        return False
+    return sum(1 for n in sizes.values() if n >= 2) >= 0.5 * len(sizes)
+
+
+def _inside_block_titles_to_body(items: list[Item]) -> list[Item]:
+    """In article blocks, a title-like line after the block's first body paragraph is body text."""
+    seen_body: set[int] = set()
+    result = []
+    for item in items:
+        block = item.paragraph.block
+        if item.role is Role.TITLE and block in seen_body:
+            item = Item(item.paragraph, Role.BODY)
+        if item.role in (Role.BODY, Role.CAPTION):
+            seen_body.add(block)
+        result.append(item)
+    return result
+
+
+class _Page:
+    """The walk over one page's items, collecting drafts in page order."""
+
+    def __init__(self, items: list[Item], titles_after: bool, blocks_mode: bool) -> None:
+        self.items = items
+        self.titles_after = titles_after
+        self.blocks_mode = blocks_mode
+        self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None
+        self.pending_column: str | None = None
+
+    def new(self, **fields) -> _Draft:
+        draft = _Draft(column=self.pending_column, **fields)
+        self.pending_column = None
+        self.drafts.append(draft)
+        self.current = draft
+        return draft
+
+    def walk(self) -> list[_Draft]:
+        i = 0
+        while i < len(self.items):
+            item = self.items[i]
+            if item.role in (Role.HEADING, Role.TITLE):
+                i = self.head(i)
+                continue
+            if item.role is Role.BYLINE:
+                self.byline(item, self.items[i + 1] if i + 1 < len(self.items) else None)
+            elif item.role is Role.CAPTION:
+                self.caption(item)
+            else:
+                self.body(item)
+            i += 1
+        return self.drafts
+
+    def head(self, start: int) -> int:
+        end = _head_group(self.items, start)
+        column, group = _column_labels(self.items[start:end])
+        if column:
+            self.pending_column = column
+        if not group:
+            return end
+        draft = self.current
+        if self.titles_after:
+            if draft is not None and draft.closed and draft.title is None:
+                draft.set_head(group, "after")
+            elif draft is None or draft.closed:
+                self.new().add_section([g.title_text for g in group])
+            else:
+                draft.add_section([g.title_text for g in group])
+            return end
+        if self.blocks_mode and draft is not None and not draft.closed and group[0].paragraph.block == draft.last_block:
+            draft.add_section([g.title_text for g in group])
+            return end
+        if not _starts_article(draft, group, self.items, end, self.blocks_mode):
+            if draft.title is not None and not draft.paragraphs and draft.subtitle is None:
+                draft.subtitle = " ".join(g.title_text for g in group)
+            else:
+                draft.add_section([g.title_text for g in group])
+            return end
+        self.start_articles(group)
+        return end
+
+    def start_articles(self, group: list[Item]) -> None:
+        """Head lines become title (+ subtitle); markdown heads beyond two start articles of their own."""
+        head, rest = group[:2], group[2:]
+        if head[0].role is Role.HEADING and len(head) == 2 and head[1].role is Role.HEADING and head[1].paragraph.level < head[0].paragraph.level:
+            head, rest = group[:1], group[1:]
+        if head[0].role is Role.TITLE:
+            head, rest = group[:3], group[3:]
+        names = [g for g in head[1:] if parse_name_line(g.paragraph.raw)]
+        head = [g for g in head if g not in names]
+        draft = self.new()
+        draft.set_head(head, "heading" if head[0].role is Role.HEADING else "line")
+        draft.bylines.extend(parse_name_line(g.paragraph.raw) for g in names)
+        for item in rest:
+            self.new().set_head([item], "heading" if item.role is Role.HEADING else "line")
+
+    def byline(self, item: Item, following: Item | None) -> None:
+        draft = self.current
+        boxed_opener = item.paragraph.raw.lstrip().startswith(("□", "■")) and following is not None and following.role is Role.BODY
+        if draft is None or draft.closed or (draft.has_long_body() and boxed_opener):
+            draft = self.new()
+            draft.bylines.append(item.byline)
+        elif draft.paragraphs:
+            draft.bylines.append(item.byline)
+            draft.closed = True  # closed_article_rule
+        else:
+            draft.bylines.append(item.byline)
+
+    def caption(self, item: Item) -> None:
+        draft = self.current
+        if draft is not None and not draft.closed and draft.title is not None and not draft.paragraphs:
+            draft.add_body(item)
+            return
+        caption = _Draft(kind="caption", column=self.pending_column)
+        self.pending_column = None
+        caption.add_body(item)
+        caption.closed = True
+        self.drafts.append(caption)
+        if draft is None or draft.closed:
+            self.current = caption
+
+    def body(self, item: Item) -> None:
+        draft = self.current
+        new_block = self.blocks_mode and draft is not None and draft.paragraphs and item.paragraph.block != draft.last_block
+        dateline_opens = draft is not None and draft.has_long_body() and split_opening(item.paragraph.raw).dateline is not None
+        if draft is None or draft.closed or new_block or dateline_opens:
+            waiting = [d for d in self.drafts if d.title is not None and not d.paragraphs and d.kind == "article" and d is not draft]
+            if draft is not None and draft.closed and waiting and not self.blocks_mode:
+                draft = waiting[0]  # continuation_rule
+                self.current = draft
+            else:
+                draft = self.new()
+        draft.add_body(item)
+        draft.last_block = item.paragraph.block
+
+
+def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
+    byline = merge_bylines([b for b in draft.bylines if b is not None])
+    title, source = draft.title, draft.title_source
+    if title is None:
+        title, source = first_sentence(draft.paragraphs[0] if draft.paragraphs else ""), "first_sentence"
+    return Article(
+        id=f"{issue.id}/{number}",
+        issue_id=issue.id,
+        number=number,
+        title=title,
+        title_source=source,
+        subtitle=draft.subtitle,
+        byline=byline.text if byline else draft.dateline,
+        authors=byline.authors if byline else (),
+        paragraphs=tuple(draft.paragraphs),
+        headings=tuple(draft.headings),
+        kind=draft.kind,
+        kicker=draft.kicker,
+        column=draft.column,
+        dateline=draft.dateline,
+    )
+
+
 def split_articles(issue: Issue) -> list[Article]:
     """The articles of one page, in page order."""
-    raise NotImplementedError
+    paragraphs = page_paragraphs(issue.text)
+    blocks_mode = _article_blocks(paragraphs)
+    items = rejoin_cut_paragraphs([_role(p) for p in paragraphs])
+    if blocks_mode:
+        items = _inside_block_titles_to_body(items)
+    drafts = _Page(items, _titles_after(items), blocks_mode).walk()
+    kept = [d for d in drafts if d.paragraphs or d.title]
+    return [_to_article(issue, number, draft) for number, draft in enumerate(kept, start=1)]

@@ -1,0 +1,196 @@
+"""Recognise bylines, datelines and photo credits, and pull the names out of them.
+
+Forms seen on real pages: a line of roles and names before the body
+(`□ 本报记者 尹彤 美国乐`), a dateline opening the body (`本报讯(通讯员 杨少军)`,
+`本报济宁讯`, `新华社北京１２月３１日电`), a credit closing the body (`【胡正学】`,
+`… 通讯员 蒋帅`) and a photo credit (`■通讯员 代瑜 摄`). Names are 2-4 Chinese
+characters; `关 宁` (an OCR space inside a two-character name) is one name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROLE = (
+    r"(?:本报(?:特约|见习)?(?:记者|通讯员|评论员)|特约(?:记者|通讯员)|见习记者|实习生|"
+    r"新华社(?:特约)?记者|(?<!新华社)记者|通讯员|评论员|撰稿|摄影|作者)"
+)
+_ROLE = re.compile(ROLE)
+_MARKERS = "□■▲●◆★☆◇"
+_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+_SINGLE = re.compile(r"[\u4e00-\u9fff]")
+# Words that close a credit but are not names: `报道`, `文/图`, `摄`.
+_CREDIT_TAIL = re.compile(r"(?:\s*(?:报道|文\s*/\s*图|/\s*图|文图|摄影?|供图|整理))+$")
+_BRACKETED = re.compile(r"^[【\[（(]\s*([\u4e00-\u9fff·\s]{2,16}?)\s*[】\]）)]$")
+_DATELINE = re.compile(
+    r"^(?:本报(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?讯"
+    r"|(?:新华社|中新社)(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?电"
+    r"|据新华社[\u4e00-\u9fff]{1,8}?电)"
+)
+_PAREN_CREDIT = re.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
+# Roles with names run together: a credit, names unknown.
+_GLUED_CREDIT = re.compile(rf"(?:{ROLE}[\u4e00-\u9fff·]{{0,12}}\s*)+")
+# Longest text that can be a byline line; longer is body text.
+MAX_BYLINE = 48
+
+
+@dataclass(frozen=True)
+class Byline:
+    """A credit as printed (`text`) and the names in it, in order."""
+
+    text: str
+    authors: tuple[str, ...]
+
+
+def _names(words: list[str]) -> list[str] | None:
+    """Names from space-separated words, pairing single characters (`关 宁` -> 关宁); None if a word is not a name."""
+    names: list[str] = []
+    pending = ""
+    for word in words:
+        if _SINGLE.fullmatch(word):
+            pending += word
+            if len(pending) == 2:
+                names.append(pending)
+                pending = ""
+        elif _NAME.fullmatch(word) and not pending:
+            names.append(word)
+        else:
+            return None
+    return None if pending else names
+
+
+def _credit_names(text: str) -> list[str] | None:
+    """Names in `role names role names …`; None unless every part is a role or a name."""
+    text = _CREDIT_TAIL.sub("", text.strip())
+    names: list[str] = []
+    for part in _ROLE.split(text):
+        part = part.strip(" \t\u3000" + _MARKERS)
+        if not part:
+            continue
+        part = _CREDIT_TAIL.sub("", re.sub(r"\s*文\s*/\s*图$|/图$", "", part))
+        found = _names(part.split())
+        if found is None:
+            return None
+        names.extend(found)
+    return names
+
+
+def _join_split_names(display: str) -> str:
+    """`关 宁 柳 青` -> `关宁 柳青` in the shown credit, as the names are read."""
+    return re.sub(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]) ([\u4e00-\u9fff])(?![\u4e00-\u9fff])", r"\1\2", display)
+
+
+def parse_byline(text: str) -> Byline | None:
+    """A whole paragraph that is a credit line, or None.
+
+    Accepted: roles with names (`□ 本报记者 尹彤 美国乐`, `通讯员 侯宪锋 刘廷好 报道`),
+    a bracketed name (`【胡正学】`, `（侯伟生）`), or names with a photo credit
+    (`王子强 摄`). A bare name is not accepted here (see `parse_name_line`).
+    """
+    display = re.sub(r"\s+", " ", text.strip(" \t\u3000" + _MARKERS)).strip()
+    display = re.sub(rf"\s*[{_MARKERS}]\s*", " ", display).strip()
+    if not display or len(display) > MAX_BYLINE:
+        return None
+    bracketed = _BRACKETED.match(display)
+    if bracketed:
+        names = _names(bracketed.group(1).split())
+        return Byline(display, tuple(names)) if names else None
+    has_role = _ROLE.search(display) is not None
+    is_photo_credit = re.search(r"\s摄$", display) is not None
+    if not (has_role or is_photo_credit):
+        return None
+    names = _credit_names(display)
+    if names is None and has_role and _GLUED_CREDIT.fullmatch(display):
+        names = []  # `本报记者曹照琴谢国明王尧`: a credit, but where one name ends is unknown
+    if names is None or (not names and not has_role):
+        return None
+    return Byline(_join_split_names(display), tuple(names))
+
+
+def parse_name_line(text: str) -> Byline | None:
+    """A line of one or two bare names (`廖志承`, `关 宁 柳 青`): an author line under a title."""
+    display = text.strip(" \t\u3000" + _MARKERS)
+    words = display.split()
+    names = _names(words) if 0 < len(words) <= 4 else None
+    if not names or len(names) > 2 or any(len(n) > 3 for n in names):
+        return None
+    return Byline(display, tuple(names))
+
+
+def merge_bylines(bylines: list[Byline]) -> Byline | None:
+    """Several credit lines of one article as one (`□ 本报记者 尹彤` + `本报通讯员 侯宪锋`)."""
+    if not bylines:
+        return None
+    authors: list[str] = []
+    for byline in bylines:
+        authors.extend(name for name in byline.authors if name not in authors)
+    return Byline(" ".join(b.text for b in bylines), tuple(authors))
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What opens a body paragraph: a dateline and the credit printed with it."""
+
+    dateline: str | None
+    byline: Byline | None
+    rest: str
+
+
+def _leading_credit(text: str) -> tuple[Byline | None, str]:
+    """`记者莫小松 马艳 通讯员 周庆肇 一键报警…` -> credit + the body after the last name."""
+    paren = _PAREN_CREDIT.match(text)
+    if paren:
+        names = _credit_names(paren.group(1))
+        if names and _ROLE.search(paren.group(1)):
+            return Byline(paren.group(1).strip(), tuple(names)), text[paren.end():]
+    if not _ROLE.match(text.lstrip()):
+        return None, text
+    # Take words while they are roles or names followed by a space; the first other word starts the body.
+    tokens = re.finditer(rf"\s*({ROLE}|[\u4e00-\u9fff·]{{1,4}}(?=[\s\u3000]))", text)
+    end = 0
+    credit = ""
+    for token in tokens:
+        if token.start() != end:
+            break
+        credit += token.group(0)
+        end = token.end()
+    names = _credit_names(credit) if credit else None
+    while credit and not names:  # a trailing single character was the body's first word
+        credit = credit.rstrip()[:-1]
+        names = _credit_names(credit) if credit.strip() else None
+        end = len(credit)
+    if not names:
+        return None, text
+    return Byline(re.sub(r"\s+", " ", credit.strip()), tuple(names)), text[end:]
+
+
+def split_opening(paragraph: str) -> Opening:
+    """Take a dateline (`本报济宁讯`) and a credit printed after it off the start of a body paragraph."""
+    dateline_match = _DATELINE.match(paragraph.lstrip())
+    if not dateline_match:
+        return Opening(None, None, paragraph)
+    rest = paragraph.lstrip()[dateline_match.end():]
+    byline, rest = _leading_credit(rest)
+    return Opening(dateline_match.group(0), byline, rest.lstrip(" \t\u3000"))
+
+
+_TRAILING_CREDIT = re.compile(
+    rf"(?<=[。！？!?…”』」）)\s])[\s{_MARKERS}]*((?:{ROLE}[\s\u3000]*)?[\u4e00-\u9fff·][\u4e00-\u9fff·\s/]{{1,40}}?)\s*$"
+)
+
+
+def split_trailing_credit(paragraph: str) -> tuple[str, Byline | None, bool]:
+    """(body, credit, is_photo) when a paragraph ends with a credit after its last sentence.
+
+    `…减少近一半。 通讯员 万艾东 李亚` -> credit; `…好评。 王子强 摄` -> photo credit.
+    The credit must follow a sentence end and contain a role or end in `摄`, so
+    a sentence that happens to end in a name is not cut.
+    """
+    match = _TRAILING_CREDIT.search(paragraph)
+    if not match:
+        return paragraph, None, False
+    byline = parse_byline(match.group(1))
+    if byline is None or not (_ROLE.search(match.group(1)) or byline.text.endswith("摄")):
+        return paragraph, None, False
+    body = paragraph[: match.start()].rstrip()
+    return body, byline, bool(re.search(r"摄$", byline.text))

@@ -1,0 +1,86 @@
+"""Turn a page's text into repaired paragraphs, each knowing where it sat on the page.
+
+The OCR repairs of archive.ocr_repair are applied in this order: markdown
+headings and emphasis are read, noise lines dropped, hard-wrapped lines of a
+block rejoined, spaces inside Chinese removed, exact duplicates dropped.
+Which paragraph is a title or a byline is decided later (archive.articles);
+this module only keeps the facts that decision needs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.ocr_repair import (
+    block_wrap_width,
+    collapse_spaces,
+    drop_duplicate_paragraphs,
+    is_full_line,
+    is_noise_line,
+    page_wrap_width,
+    remove_spaces_inside_chinese,
+    strip_markdown_emphasis,
+    unwrap_lines,
+)
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One repaired paragraph. `level` is the markdown heading level, None for plain text.
+
+    `block` numbers the blank-line-separated blocks of the page; `raw` keeps
+    the spaces (a title's word gap, the gaps between names in a byline).
+    """
+
+    raw: str
+    level: int | None
+    block: int
+    ends_full_line: bool = False  # its last line reached the wrap width: the text may go on after a blank line
+
+    @property
+    def text(self) -> str:
+        """Display text: spaces between Chinese characters removed."""
+        return collapse_spaces(remove_spaces_inside_chinese(self.raw))
+
+
+def _blocks(text: str) -> list[list[tuple[str, int | None]]]:
+    """Lines grouped by blank lines; a markdown heading is always a block of its own."""
+    blocks: list[list[tuple[str, int | None]]] = []
+    current: list[tuple[str, int | None]] = []
+    for line in text.split("\n"):
+        line = strip_markdown_emphasis(line).strip()
+        heading = _HEADING.match(line) if line.startswith("#") else None
+        if not line or heading:
+            if current:
+                blocks.append(current)
+            current = []
+            if heading and not is_noise_line(heading.group(2)):
+                blocks.append([(heading.group(2), len(heading.group(1)))])
+            continue
+        if is_noise_line(line):
+            continue
+        current.append((line, None))
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def page_paragraphs(text: str) -> list[Paragraph]:
+    """The page's paragraphs in reading order, repaired for display."""
+    blocks = _blocks(text)
+    page_width = page_wrap_width([[line for line, level in block if level is None] for block in blocks])
+    paragraphs: list[Paragraph] = []
+    for number, block in enumerate(blocks):
+        if block[0][1] is not None:
+            heading, level = block[0]
+            paragraphs.append(Paragraph(collapse_spaces(heading), level, number))
+            continue
+        lines = [line for line, _ in block]
+        wrap_width = block_wrap_width(lines, page_width) or page_width
+        unwrapped = unwrap_lines(lines, block_wrap_width(lines, page_width))
+        for index, raw in enumerate(unwrapped):
+            full = index == len(unwrapped) - 1 and wrap_width is not None and is_full_line(lines[-1], wrap_width)
+            paragraphs.append(Paragraph(collapse_spaces(raw), None, number, full))
+    return drop_duplicate_paragraphs(paragraphs, key=lambda p: p.text if p.level is None else "")
