@@ -68,7 +68,8 @@ def segmenter():
             warnings.simplefilter("ignore")
             tokenizer.initialize()
         for path in dictionary_files():
-            tokenizer.load_userdict(str(path))
+            with open(path, "rb") as entries:  # jieba leaves a file it opened itself unclosed
+                tokenizer.load_userdict(entries)
     return tokenizer
 
 

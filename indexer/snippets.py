@@ -5,7 +5,7 @@ compact form of the displayed text (`normalize.compact`, which keeps an
 offset for every character), never by re-segmenting: cheap per hit, and a
 match is always the whole query text (`连南`, not `连`), across the line
 breaks, spaces, width and traditional forms that normalization ignores.
-Overlapping matches are merged into one mark, so marks never nest.
+Overlapping or touching matches are merged into one mark, so marks never nest.
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def find_matches(text: str, needles: list[str]) -> list[Match]:
     found.sort()
     merged: list[Match] = []
     for start, end, index in found:
-        if merged and start < merged[-1].end:
+        if merged and start <= merged[-1].end:  # overlapping or touching: one mark
             last = merged[-1]
             merged[-1] = Match(last.start, max(last.end, end), last.needles | {index})
         else:

@@ -1,0 +1,116 @@
+"""Normalization and the n-gram tokenizer: what the index stores is what a query looks for."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from whoosh.fields import TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import Phrase, Term
+
+from indexer.analysis import NgramTokenizer, ngram_analyzer, query_grams
+from indexer.normalize import BREAK, compact, fold
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("１９９８年", "1998年"),  # full-width digits
+        ("ＡＢＣ abc", "abc abc"),  # full-width letters, case
+        ("時段警務", "时段警务"),  # traditional -> simplified
+        ("詐騙", "诈骗"),
+        ("电信诈骗", "电信诈骗"),  # simplified text is left alone
+        ("⑩", "⑩"),  # NFKC would make it two characters: kept, offsets stay 1:1
+    ],
+)
+def test_fold_is_one_character_for_one(text: str, folded: str) -> None:
+    assert fold(text) == folded
+    assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "searchable"),
+    [
+        ("犯罪团\n伙", "犯罪团伙"),  # OCR line break inside a word
+        ("劲 往基层使", "劲往基层使"),  # stray space between Chinese characters
+        ("去年 9月", "去年9月"),
+        ("New York", f"new{BREAK}york"),  # a space between Latin words is a word break
+        ("5.6万", f"5{BREAK}6万"),  # punctuation is one break
+        ("“杀猪盘”为手段", f"杀猪盘{BREAK}为手段"),  # no break at the edges
+    ],
+)
+def test_compact_keeps_what_search_compares(text: str, searchable: str) -> None:
+    assert compact(text).text == searchable
+
+
+def test_compact_offsets_point_into_the_original() -> None:
+    text = "劲 往基层使，犯罪团\n伙"
+    result = compact(text)
+    for i, char in enumerate(result.text):
+        if char != BREAK:
+            assert fold(text[result.offsets[i]]) == char
+    assert text[slice(*result.span(0, 5))] == "劲 往基层使"
+
+
+def test_tokens_have_ordinal_positions_and_real_offsets() -> None:
+    text = "连南，县"
+    tokens = [(t.text, t.pos, t.startchar, t.endchar)
+              for t in NgramTokenizer()(text, positions=True, chars=True)]
+    assert tokens == [("连", 0, 0, 1), ("连南", 0, 0, 2), ("南", 1, 1, 2), (BREAK, 2, 2, 3), ("县", 3, 3, 4)]
+
+
+def test_tokenizer_honours_start_pos_and_start_char() -> None:
+    token = next(iter(NgramTokenizer()("貉", positions=True, chars=True, start_pos=7, start_char=100)))
+    assert (token.pos, token.startchar, token.endchar) == (7, 100, 101)
+
+
+def test_tokenizer_can_pass_text_through_untokenized() -> None:
+    assert [t.text for t in NgramTokenizer()("時段 警務", tokenize=False)] == ["時段 警務"]
+
+
+@pytest.mark.parametrize(
+    ("query", "grams"),
+    [
+        ("貉", ["貉"]),
+        ("连南", ["连南"]),
+        ("电信网络诈骗", ["电信", "信网", "网络", "络诈", "诈骗"]),
+        (f"5{BREAK}6万", ["5", BREAK, "6万"]),
+        (f"a{BREAK}b", ["a", BREAK, "b"]),
+    ],
+)
+def test_query_grams(query: str, grams: list[str]) -> None:
+    assert query_grams(query) == grams
+
+
+def _ram_index(*bodies: str):
+    ix = RamStorage().create_index(Schema(body=TEXT(analyzer=ngram_analyzer(), phrase=True)))
+    with ix.writer() as writer:
+        for body in bodies:
+            writer.add_document(body=body)
+    return ix
+
+
+@pytest.mark.parametrize(
+    ("body", "query", "found"),
+    [
+        ("打击治理电信网络\n诈骗犯罪", "电信网络诈骗", True),
+        ("电信诈骗和网络诈骗", "电信网络诈骗", False),  # not in a row
+        ("中华人民共和国公安部", "人民共和国", True),
+        ("抓获涉案犯罪嫌疑人3名", "3名", True),
+        ("止付5.6万余个", "5.6万", True),
+        ("止付5.6万余个", "5,6万", True),  # any punctuation is a break
+        ("止付56万余个", "5.6万", False),
+        ("山东。济宁", "山东济宁", False),  # not across punctuation
+    ],
+)
+def test_phrase_of_grams_matches_only_in_a_row(body: str, query: str, found: bool) -> None:
+    ix = _ram_index(body)
+    grams = query_grams(compact(query).text)
+    q = Term("body", grams[0]) if len(grams) == 1 else Phrase("body", grams)
+    with ix.searcher() as searcher:
+        assert bool(len(searcher.search(q))) is found
+
+
+def test_analyzer_pickles_because_the_schema_does() -> None:
+    analyzer = ngram_analyzer()
+    assert pickle.loads(pickle.dumps(analyzer)) == analyzer

@@ -1,0 +1,53 @@
+"""The field dictionary (data/dict/) keeps the words of police and anti-fraud reporting whole."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.normalize import compact
+from indexer.segmenter import dictionary_files, place_words, words
+
+
+def dictionary_words() -> list[str]:
+    entries = []
+    for path in dictionary_files():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entries.append(line.split()[0])
+    return entries
+
+
+def test_the_dictionary_is_there() -> None:
+    assert {"反诈中心", "电信网络诈骗", "杀猪盘", "两卡", "断卡", "派出所", "社区民警"} <= set(dictionary_words())
+
+
+@pytest.mark.parametrize("word", dictionary_words())
+def test_a_dictionary_word_stays_whole(word: str) -> None:
+    assert words(word) == [word]
+
+
+@pytest.mark.parametrize("word", dictionary_words())
+def test_a_dictionary_word_stays_whole_in_a_sentence(word: str) -> None:
+    assert word in words(f"据了解，{word}工作取得成效")
+
+
+@pytest.mark.parametrize("word", dictionary_words())
+def test_dictionary_words_are_written_as_search_sees_them(word: str) -> None:
+    assert compact(word).text == word  # folded, simplified, lower case: jieba only ever sees that form
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("打击治理电信网络诈骗犯罪", "电信网络诈骗"),
+        ("大理州反诈中心成立以来", "反诈中心"),
+        ("以杀猪盘为手段骗人钱财", "杀猪盘"),
+        ("依托社区民警、驻村民警开展防范宣传", "社区民警"),
+    ],
+)
+def test_words_in_real_sentences(sentence: str, kept: str) -> None:
+    assert kept in words(sentence)
+
+
+@pytest.mark.parametrize(("word", "is_place"), [("北京", True), ("大理州", True), ("长耳朵", False), ("老店新开", False)])
+def test_place_names_are_kept_clean(word: str, is_place: bool) -> None:
+    assert (word in place_words()) is is_place
