@@ -16,8 +16,9 @@ article starts; each says what it gets wrong:
   ends its article; what follows starts a new one.
 - `section_heading_rule`: a plain title-like line inside an open article
   is a section heading when it ends in `——` or is numbered (`一、`), or when
-  the article is a credited feature (it has a byline) and the line is short
-  (12 characters or fewer) with no dateline after it. Otherwise it starts a
+  the line is short (12 characters or fewer) and either a markdown heading
+  deeper than the article's title or inside a credited feature (a credit
+  line of its own before the body, and body text already). Otherwise it starts a
   new article. Wrong for short titles of uncredited stories following a
   credited feature, and for long section headings.
 - `titles_after_rule`: when the page ends on a title (nothing after it), the
@@ -54,6 +55,8 @@ MAX_TITLE_WITH_COMMA = 24
 # A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
 LONG_PARAGRAPH = 40
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|第[一二三四五六七八九十]+[部章节])")
+# `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
+_PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
 _COLUMN_LABEL = re.compile(r"^[^\s·]{2,6}[·•・][^\s·]{2,6}$")
 # A paragraph starting with one character then a comma is the tail of a cut word (`作、合成化作战`).
 _FRAGMENT_START = re.compile(r"^[^\s，、。；：,]\s*[，、；：,]")
@@ -214,6 +217,7 @@ class _Draft:
     kind: str = "article"
     closed: bool = False
     last_block: int | None = None  # the page block its last body paragraph came from
+    credit_line: bool = False  # credited on a line of its own with a role (`本报记者 …`), not in a dateline
 
     def add_body(self, item: Item) -> None:
         """Add a body paragraph, taking its opening dateline and closing credit off it."""
@@ -232,6 +236,11 @@ class _Draft:
         if credit:
             self.bylines.append(credit)
             self.closed = True
+
+    def is_credited_feature(self) -> bool:
+        """A long piece under a credit line of its own (`□ 本报记者 尹彤`): the kind that has section headings."""
+        long_paragraphs = sum(1 for p in self.paragraphs if len(p) >= LONG_PARAGRAPH)
+        return self.credit_line and long_paragraphs >= 1
 
     def has_long_body(self) -> bool:
         """Whether the body holds more than a photo caption."""
@@ -283,24 +292,24 @@ def _byline_follows(items: list[Item], end: int) -> bool:
 
 
 def _is_section_heading(draft: _Draft, group: list[Item]) -> bool:
-    """section_heading_rule (plain lines inside an open article)."""
+    """section_heading_rule: a heading inside an open article rather than a new article's title."""
     texts = [i.text for i in group]
-    if any(t.endswith("——") for t in texts) or _NUMBERED.match(texts[0]):
+    if any(t.endswith("——") for t in texts) or _NUMBERED.match(texts[0]) or _PARALLEL_PHRASES.match(group[0].title_text):
         return True
-    return bool(draft.bylines) and len(group) == 1 and len(texts[0]) <= MAX_SECTION_HEADING
+    deeper = group[0].role is Role.HEADING and draft.title_level is not None
+    short = len(group) == 1 and len(texts[0]) <= MAX_SECTION_HEADING
+    return short and (deeper or draft.is_credited_feature())
 
 
 def _starts_article(draft: _Draft | None, group: list[Item], items: list[Item], end: int, blocks_mode: bool) -> bool:
     if draft is None or draft.closed or _byline_follows(items, end):
         return True
-    if not draft.paragraphs:
-        return draft.subtitle is not None  # third_heading_rule
     first = group[0]
-    if first.role is Role.HEADING:
-        if draft.title_level is None:
-            return True
-        return first.paragraph.level <= draft.title_level  # heading_level_rule
-    if blocks_mode:
+    if not draft.paragraphs:
+        return draft.subtitle is not None and first.role is Role.HEADING  # third_heading_rule
+    if first.role is Role.HEADING and draft.title_level is not None and first.paragraph.level <= draft.title_level:
+        return True  # heading_level_rule
+    if blocks_mode and first.role is Role.TITLE:
         return True
     return not _is_section_heading(draft, group)
 
@@ -426,16 +435,20 @@ class _Page:
             self.new().set_head([item], "heading" if item.role is Role.HEADING else "line")
 
     def byline(self, item: Item, following: Item | None) -> None:
+        """A credit line: before the body it belongs to the article; after it, it closes the article.
+
+        boxed-opener rule: a `□`-marked credit after a body, with body text
+        after it, opens the next article (the `□` marks a credit printed
+        under a title that the OCR lost).
+        """
         draft = self.current
         boxed_opener = item.paragraph.raw.lstrip().startswith(("□", "■")) and following is not None and following.role is Role.BODY
         if draft is None or draft.closed or (draft.has_long_body() and boxed_opener):
             draft = self.new()
-            draft.bylines.append(item.byline)
-        elif draft.paragraphs:
-            draft.bylines.append(item.byline)
+        draft.bylines.append(item.byline)
+        draft.credit_line = draft.credit_line or (not draft.has_long_body() and bool(item.byline.authors) and "【" not in item.byline.text)
+        if draft.has_long_body():
             draft.closed = True  # closed_article_rule
-        else:
-            draft.bylines.append(item.byline)
 
     def caption(self, item: Item) -> None:
         draft = self.current

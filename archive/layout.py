@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 
 from archive.ocr_repair import (
-    block_wrap_width,
+    block_wrap,
     collapse_spaces,
     drop_duplicate_paragraphs,
-    is_full_line,
     is_noise_line,
-    page_wrap_width,
+    page_wrap,
     remove_spaces_inside_chinese,
     strip_markdown_emphasis,
     unwrap_lines,
@@ -70,7 +69,7 @@ def _blocks(text: str) -> list[list[tuple[str, int | None]]]:
 def page_paragraphs(text: str) -> list[Paragraph]:
     """The page's paragraphs in reading order, repaired for display."""
     blocks = _blocks(text)
-    page_width = page_wrap_width([[line for line, level in block if level is None] for block in blocks])
+    page = page_wrap([[line for line, level in block if level is None] for block in blocks])
     paragraphs: list[Paragraph] = []
     for number, block in enumerate(blocks):
         if block[0][1] is not None:
@@ -78,9 +77,9 @@ def page_paragraphs(text: str) -> list[Paragraph]:
             paragraphs.append(Paragraph(collapse_spaces(heading), level, number))
             continue
         lines = [line for line, _ in block]
-        wrap_width = block_wrap_width(lines, page_width) or page_width
-        unwrapped = unwrap_lines(lines, block_wrap_width(lines, page_width))
+        wrap = block_wrap(lines, page)
+        unwrapped = unwrap_lines(lines, wrap)
         for index, raw in enumerate(unwrapped):
-            full = index == len(unwrapped) - 1 and wrap_width is not None and is_full_line(lines[-1], wrap_width)
+            full = index == len(unwrapped) - 1 and (wrap or page) is not None and (wrap or page).is_full(lines[-1], first=len(lines) == 1)
             paragraphs.append(Paragraph(collapse_spaces(raw), None, number, full))
     return drop_duplicate_paragraphs(paragraphs, key=lambda p: p.text if p.level is None else "")

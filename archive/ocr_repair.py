@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -23,15 +24,24 @@ _CLOSERS = "”’」』）)】\"'"
 # Marks that cannot end a paragraph: a line that stops on one was cut mid-sentence.
 MID_SENTENCE = "，、；：,;:—（(“‘「『《"
 
-# A hard-wrapped line is "full" when it is this close (in display columns) to the wrap width:
-# a line may stop a character early (a mark cannot start the next line) or start indented.
-WRAP_TOLERANCE = 8
-# A full line that ends a sentence usually ended a paragraph: it must be closer still.
+# A hard-wrapped line is "full" when it comes this close (in display columns) to the wrap
+# width: a line may stop a character early, before a mark that cannot start a line.
+WRAP_TOLERANCE = 4
+# A wrapped line may pass the width by a little (wide quotes, narrow digits); a title
+# printed on one line across the column passes it by more.
+OVERHANG_TOLERANCE = 3
+# A full line that ends a sentence usually ended a paragraph: it must come closer still.
 SENTENCE_END_TOLERANCE = 2
 # A block narrower than this share of the page's wrap width is not body text (a title pair).
 NARROW_BLOCK = 0.75
+# What only ever starts a paragraph: a dateline, a numbered point, a credit marker.
+_PARAGRAPH_OPENER = re.compile(
+    r"^(?:本报\S{0,8}?讯|(?:新华社|中新社)\S{0,12}?电|[□■▲●◆]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])"
+)
 # Wrap widths above this are paragraphs on one line each, not hard wraps.
 MAX_WRAP_WIDTH = 120
+# Dropped paragraph indents: the first lines of blocks fall short by this many columns (two characters).
+INDENT_RANGE = range(3, 9)
 
 
 def display_width(text: str) -> int:
@@ -81,66 +91,91 @@ def ends_mid_sentence(text: str) -> bool:
     return bool(text) and text[-1] in MID_SENTENCE
 
 
-def page_wrap_width(blocks: list[list[str]]) -> int | None:
-    """The display width the page's body text was hard-wrapped at, or None when lines are whole paragraphs.
+@dataclass(frozen=True)
+class Wrap:
+    """How a block was hard-wrapped: the column width, and how much shorter its first line may be.
 
-    Rule: in blocks of three lines or more, all lines but each block's last
-    are candidates; their median must be at most MAX_WRAP_WIDTH. A page of
-    one paragraph per line has few such blocks (None).
+    `indent` is non-zero on pages whose paragraphs were indented by two
+    characters and the OCR dropped the indent: each block's first line then
+    falls short of the column without ending there.
     """
-    widths = sorted(display_width(line) for block in blocks if len(block) > 2 for line in block[:-1])
-    if len(widths) < 4:
+
+    width: int
+    indent: int = 0
+
+    def is_full(self, line: str, first: bool = False) -> bool:
+        """Whether a line reaches the column, so its text goes on in the next line.
+
+        A line that ends a sentence must come closer (SENTENCE_END_TOLERANCE).
+        A line much wider than the column is a title printed across it,
+        unless it has commas: squeezed punctuation lets a body line hold more.
+        """
+        width = display_width(line)
+        if width > self.width + OVERHANG_TOLERANCE:
+            return any(mark in line for mark in "，、；")
+        slack = SENTENCE_END_TOLERANCE if ends_sentence(line) else WRAP_TOLERANCE
+        if first and self.indent:
+            slack = max(slack, self.indent + SENTENCE_END_TOLERANCE)
+        return width >= self.width - slack
+
+
+def _upper_quartile(values: list[int]) -> int:
+    values = sorted(values)
+    return values[(len(values) * 3) // 4]
+
+
+def page_wrap(blocks: list[list[str]]) -> Wrap | None:
+    """How the page's body text was hard-wrapped, or None when its lines are whole paragraphs.
+
+    Width rule: the median width of the lines of blocks of three lines or
+    more (each block's last line left out) must be at most MAX_WRAP_WIDTH.
+    Indent rule: when at least half of those blocks start on a line two
+    characters short of their width, first lines may be that much shorter.
+    Known wrong: a page of few and short blocks is taken as unwrapped.
+    """
+    wrapped = [block for block in blocks if len(block) > 2]
+    widths = sorted(display_width(line) for block in wrapped for line in block[:-1])
+    if len(widths) < 4 or widths[len(widths) // 2] > MAX_WRAP_WIDTH:
         return None
-    median = widths[len(widths) // 2]
-    return median if median <= MAX_WRAP_WIDTH else None
+    shortfalls = [_upper_quartile([display_width(line) for line in block[:-1]]) - display_width(block[0]) for block in wrapped]
+    indented = [short for short in shortfalls if short in INDENT_RANGE]
+    indent = sorted(indented)[len(indented) // 2] if len(indented) * 2 >= len(shortfalls) else 0
+    return Wrap(widths[len(widths) // 2], indent)
 
 
-def block_wrap_width(lines: list[str], page_width: int | None) -> int | None:
-    """The width this block was wrapped at, or None when its lines are not hard-wrapped body text.
+def block_wrap(lines: list[str], page: Wrap | None) -> Wrap | None:
+    """How this block was wrapped, or None when its lines are not hard-wrapped body text.
 
     A block much narrower than the page's body (a title of two lines, a
     byline pair) keeps its lines apart. Its own width is the upper quartile
-    of its lines (the last excepted): a title line wider than the column does
-    not set it.
+    of its lines (the last excepted), so a title line wider than the column
+    does not set it.
     """
-    if page_width is None or len(lines) < 2:
+    if page is None or len(lines) < 2:
         return None
-    widths = sorted(display_width(line) for line in (lines[:-1] if len(lines) > 2 else lines))
-    width = widths[(len(widths) * 3) // 4] if len(widths) > 2 else widths[-1]
-    return width if width >= NARROW_BLOCK * page_width else None
+    widths = [display_width(line) for line in (lines[:-1] if len(lines) > 2 else lines)]
+    width = _upper_quartile(widths) if len(widths) > 2 else max(widths)
+    return Wrap(width, page.indent) if width >= NARROW_BLOCK * page.width else None
 
 
-def is_full_line(line: str, wrap_width: int) -> bool:
-    """Whether a line reaches the wrap width, so its text goes on in the next line.
-
-    Within WRAP_TOLERANCE of the width (a line may stop a character early
-    before a mark that cannot start a line, or start indented); a line that
-    ends a sentence must come closer (SENTENCE_END_TOLERANCE), and a line much
-    wider than the column is an unwrapped title, not a wrapped line.
-    """
-    width = display_width(line)
-    slack = SENTENCE_END_TOLERANCE if ends_sentence(line) else WRAP_TOLERANCE
-    return wrap_width - slack <= width <= wrap_width + WRAP_TOLERANCE
-
-
-def unwrap_lines(lines: list[str], wrap_width: int | None) -> list[str]:
+def unwrap_lines(lines: list[str], wrap: Wrap | None) -> list[str]:
     """Join hard-wrapped lines back into paragraphs: a full line continues on the next.
 
-    A line is full when it comes within WRAP_TOLERANCE of the wrap width (a
-    line may stop early before a mark that cannot start a line, or start
-    indented). A line that ends a sentence must be closer still. A shorter
-    line ended for a reason: a paragraph end, a title, a byline; so does a
-    line much wider than the column (an unwrapped title). Known wrong: a
-    paragraph whose last line happens to be full is joined with the next one
-    when no blank line separates them.
+    A line that falls short of the column ended for a reason: a paragraph
+    end, a title, a byline. So did a line followed by one that can only
+    open a paragraph (a dateline `本报讯`, a numbered point `一、`, a `□` credit). Known wrong: a paragraph whose last line happens
+    to be full is joined with the next one when no blank line separates
+    them, and a title about as wide as the column is joined with the body
+    under it.
     """
-    if wrap_width is None:
+    if wrap is None:
         return list(lines)
     paragraphs: list[str] = []
     current = ""
-    for line in lines:
+    for index, line in enumerate(lines):
         current += line
-        if not is_full_line(line, wrap_width):
+        opens_next = index + 1 < len(lines) and _PARAGRAPH_OPENER.match(lines[index + 1]) is not None
+        if opens_next or not wrap.is_full(line, first=index == 0):
             paragraphs.append(current)
             current = ""
     if current:
