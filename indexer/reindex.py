@@ -1,43 +1,239 @@
-"""Bring the index in line with DATA/issues (placeholder: the reindex work owns it)."""
+"""Bring the index in line with DATA/issues/: only what changed, or a fresh rebuild swapped in.
+
+Incremental (the default): hash every issue file, compare with the manifest
+inside the index (issue id -> sha256, see indexer.store), then index new and
+changed files into new segments and commit them together with the deletion
+of the old versions and of removed issues: ONE Whoosh commit, so the served
+index and its manifest move together from the old state to the new one.
+Unchanged files are not touched, so their article ids stay as they were.
+
+Full (`full=True`, and whenever there is no usable index yet): index every
+file into a fresh directory and swap it in by replacing CURRENT.
+
+Only one reindex runs at a time (indexer.locks; a second raises ReindexBusy).
+
+Crash safety, by construction: until the commit renames its new table of
+contents into place (incremental) or CURRENT is replaced (full), nothing the
+readers see has changed; a reindex killed at any moment therefore leaves the
+previous index serving, and because the manifest committed with it still
+describes the old state, the next reindex simply redoes the lost work. Files
+a killed run left behind are unreferenced: the next commit deletes stray
+segment files, the next reindex stray index directories. The kill -9 tests
+stop a real reindex at named points with ARCHIVE_REINDEX_PAUSE_AT (below).
+"""
 from __future__ import annotations
 
+import glob
+import hashlib
+import os
+import shutil
+import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from archive.articles import split_articles
-from archive.issues import IssueReadError, issue_files, read_issue
-from indexer.documents import issue_documents
+from whoosh.index import EmptyIndexError, Index
+
+from archive.issues import ISSUE_SUFFIXES, issue_files, issue_id
+from indexer.locks import ReindexLock
 from indexer.results import FailedFile, ReindexSummary
-from indexer.store import IndexStore
+from indexer.segments import Indexed, Outcome, commit, index_files
+from indexer.store import IndexStore, read_manifest
+
+Progress = Callable[[int, int, int], None]  # (files_done, files_total, characters_done)
+
+# Test hook: the reindex stops at this named point (after printing
+# "reindex paused at <point>" on stderr) until it is killed. Points:
+# scanned, indexing (one file done), committing, committed, published.
+PAUSE_ENV = "ARCHIVE_REINDEX_PAUSE_AT"
 
 
-def reindex(data_dir: Path, full: bool = False, progress: Callable[[int, int], None] | None = None) -> ReindexSummary:
-    started = time.monotonic()
+class AddRefused(ValueError):
+    """`add_files` will not copy these files; the message says which and why (CLI exit 1)."""
+
+
+@dataclass
+class _Scan:
+    """Issue files (issue id -> path) sorted by what a reindex must do with them."""
+
+    new: dict[str, Path] = field(default_factory=dict)
+    changed: dict[str, Path] = field(default_factory=dict)
+    unchanged: dict[str, Path] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    failed: list[FailedFile] = field(default_factory=list)
+
+
+def reindex(data_dir: Path, full: bool = False, progress: Progress | None = None) -> ReindexSummary:
+    """Index new and changed issue files and drop removed ones (or rebuild all with `full`).
+
+    Raises ReindexBusy at once if another reindex of this data directory runs.
+    """
+    store = IndexStore(Path(data_dir))
+    with ReindexLock(store.lock_path):
+        return _reindex_locked(store, full, progress)
+
+
+def add_files(
+    data_dir: Path, files: list[Path], replace: bool = False, progress: Progress | None = None
+) -> ReindexSummary:
+    """Copy `files` into DATA/issues/ and index them (with any other pending change).
+
+    Refuses (AddRefused, before copying anything) a file that is not .txt or
+    .md, or whose name is taken in DATA/issues/ by a different file, unless
+    `replace`. A file identical to the one in place is simply indexed.
+    """
+    data_dir = Path(data_dir)
     store = IndexStore(data_dir)
-    issues_dir = Path(data_dir) / "issues"
-    known = {} if full else store.indexed_issues()
-    seen: set[str] = set()
-    additions, failed = [], []
-    added = updated = unchanged = articles = characters = 0
+    with ReindexLock(store.lock_path):
+        issues_dir = data_dir / "issues"
+        copies = _plan_copies(issues_dir, [Path(f) for f in files], replace)
+        issues_dir.mkdir(parents=True, exist_ok=True)
+        for source, target in copies:
+            _copy_into_place(source, target)
+        return _reindex_locked(store, False, progress)
+
+
+def _reindex_locked(store: IndexStore, full: bool, progress: Progress | None) -> ReindexSummary:
+    started = time.monotonic()
+    store.remove_unserved()
+    served = _served(store)
+    scan = _scan(store.data_dir, {} if served is None else read_manifest(served))
+    fresh = full or served is None
+    ix = store.create_fresh() if fresh else served
+    to_index = [*scan.new.values(), *scan.changed.values(), *(scan.unchanged.values() if fresh else ())]
+    _pause_if_asked("scanned")
+
+    tally = _Tally(len(to_index), progress)
+    segments = index_files(ix, to_index, store.data_dir, tally.record)
+    deletions = [] if fresh else sorted(set(tally.indexed) | set(scan.removed))
+    if fresh or segments or deletions:
+        _pause_if_asked("committing")
+        commit(ix, segments, deletions)
+        _pause_if_asked("committed")
+    if fresh:
+        store.publish(Path(ix.storage.folder))
+        _pause_if_asked("published")
+    store.record_failures(scan.failed + tally.failed)
+
+    done = set(tally.indexed)
+    return ReindexSummary(
+        added=len(done & scan.new.keys()),
+        updated=len(done & scan.changed.keys()),
+        removed=len(scan.removed),
+        unchanged=len(scan.unchanged),
+        failed=scan.failed + tally.failed,
+        articles=tally.articles,
+        characters=tally.characters,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _served(store: IndexStore) -> Index | None:
+    """The served index, or None if there is none or it cannot be opened (then we rebuild)."""
+    try:
+        return store.open_current()
+    except (OSError, EmptyIndexError):
+        return None
+
+
+def _scan(data_dir: Path, previous: dict[str, str]) -> _Scan:
+    """Compare every issue file's bytes with the manifest; read nothing else."""
+    issues_dir = data_dir / "issues"
+    scan = _Scan()
+    seen: dict[str, Path] = {}
     for path in issue_files(issues_dir):
+        shown = path.relative_to(data_dir).as_posix()
+        key = issue_id(path, issues_dir)
+        if key in seen:
+            other = seen[key].relative_to(data_dir).as_posix()
+            scan.failed.append(FailedFile(shown, f"same issue id as {other}; rename one of them"))
+            continue
+        seen[key] = path
         try:
-            issue = read_issue(path, issues_dir)
-        except IssueReadError as exc:
-            failed.append(FailedFile(str(path.relative_to(data_dir)), exc.reason))
+            with open(path, "rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError as exc:  # vanished or unreadable since it was listed
+            scan.failed.append(FailedFile(shown, f"cannot read file ({exc.strerror or exc})"))
             continue
-        seen.add(issue.id)
-        if known.get(issue.id) == issue.sha256:
-            unchanged += 1
-            continue
-        arts = split_articles(issue)
-        additions.append(issue_documents(issue, arts))
-        articles += len(arts)
-        characters += len(issue.text)
-        if issue.id in known:
-            updated += 1
+        if key not in previous:
+            scan.new[key] = path
+        elif previous[key] != digest:
+            scan.changed[key] = path
         else:
-            added += 1
-    removed = [i for i in known if i not in seen]
-    store.write(additions, removed)
-    return ReindexSummary(added, updated, len(removed), unchanged, failed, articles, characters, time.monotonic() - started)
+            scan.unchanged[key] = path
+    scan.removed = sorted(set(previous) - set(seen))
+    return scan
+
+
+class _Tally:
+    """Counts outcomes as files finish and reports progress."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total = total
+        self.progress = progress
+        self.indexed: list[str] = []
+        self.failed: list[FailedFile] = []
+        self.articles = 0
+        self.characters = 0
+        if progress is not None:
+            progress(0, total, 0)
+
+    def record(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Indexed):
+            self.indexed.append(outcome.issue_id)
+            self.articles += outcome.articles
+            self.characters += outcome.characters
+        else:
+            self.failed.append(outcome)
+        if self.progress is not None:
+            self.progress(len(self.indexed) + len(self.failed), self.total, self.characters)
+        _pause_if_asked("indexing")
+
+
+def _plan_copies(issues_dir: Path, files: list[Path], replace: bool) -> list[tuple[Path, Path]]:
+    """(source, target) for each file worth copying; AddRefused if any file may not be added."""
+    plans: list[tuple[Path, Path]] = []
+    targets: set[Path] = set()
+    for source in files:
+        if source.suffix.lower() not in ISSUE_SUFFIXES:
+            raise AddRefused(f"{source}: not an issue file (only {' and '.join(ISSUE_SUFFIXES)} files are indexed)")
+        if not source.is_file():
+            raise AddRefused(f"{source}: no such file")
+        target = issues_dir / source.name
+        if target in targets:
+            raise AddRefused(f"{source}: two files named {source.name} given; rename one of them")
+        targets.add(target)
+        twins = [p for p in issues_dir.glob(glob.escape(source.stem) + ".*")
+                 if p.stem == source.stem and p.suffix.lower() in ISSUE_SUFFIXES and p != target]
+        if twins:
+            raise AddRefused(f"{source}: {twins[0]} already has the issue id {source.stem!r}; rename the file")
+        if target.exists():
+            if target.resolve() == source.resolve() or _same_bytes(source, target):
+                continue
+            if not replace:
+                raise AddRefused(
+                    f"{target} already exists with different content; use --replace to replace it"
+                )
+        plans.append((source, target))
+    return plans
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
+def _copy_into_place(source: Path, target: Path) -> None:
+    """Copy under a hidden temporary name, then rename: a reindex never sees half a file."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, tmp)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
+
+
+def _pause_if_asked(point: str) -> None:
+    if os.environ.get(PAUSE_ENV) == point:
+        print(f"reindex paused at {point}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(1)

@@ -1,60 +1,198 @@
-"""Where the index lives and how it changes (placeholder: the reindex work owns it).
+"""Where the index lives on disk, which copy is served, and how a new copy is swapped in.
 
-DATA/.archive/index holds the Whoosh index. `generation()` is a cheap token
-that changes on every commit, so readers know when to reopen.
+Layout under DATA/.archive/ (all of it can be rebuilt from DATA/issues/):
+
+    CURRENT          the name of the served index directory, one line
+    index-<stamp>/   Whoosh indexes; only the one CURRENT names is served
+    reindex.lock     see indexer.locks
+    failures.json    the files the last reindex could not read, and why
+
+Why a pointer file and several directories: `reindex --full` builds a whole
+new index beside the served one and swaps it in by replacing CURRENT
+(written to a temporary file, fsync'ed, then `os.replace`d: atomic), so
+readers see either the old index or the new one, never a half-built one.
+Readers resolve CURRENT once and open that directory by its real name; a
+symlink would be followed again on every file Whoosh opens and could mix two
+indexes in one reader. Directories that CURRENT no longer names (retired
+indexes, half-built ones from a killed rebuild) are deleted by a later
+reindex, once the swap is old enough that no reader can still be on its way
+into them (`RETIRE_AFTER_SECONDS`); readers that already have files open
+keep working, since POSIX keeps deleted files alive until closed.
+
+Incremental updates commit into the served directory itself: Whoosh writes
+new segment files first and then renames a new table of contents (TOC) into
+place, so the served index changes in one step, too.
+
+The manifest (issue id -> sha256 of the file's bytes) is not a separate file:
+it is the kind="issue" documents of the index, so one commit changes
+articles and manifest together and a crash can never leave them disagreeing.
 """
 from __future__ import annotations
 
+import json
+import os
+import re
+import secrets
+import shutil
+import time
 from pathlib import Path
-from typing import Any, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.index import Index
-from whoosh.query import Term
+from whoosh.index import EmptyIndexError, Index
 
 from indexer.results import FailedFile
 from indexer.schema import make_schema
 
+# Readers poll `generation()` about twice a second; a retired index is kept
+# far longer than that so a reader that read the old CURRENT can still open it.
+RETIRE_AFTER_SECONDS = 60.0
+
+_INDEX_DIR_NAME = re.compile(r"index-\d{8}T\d{6}-[0-9a-f]{6}")
+# Whoosh names each committed table of contents _MAIN_<generation>.toc.
+_TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
+_OPEN_ATTEMPTS = 5
+
 
 class IndexStore:
+    """The index files of one data directory (DATA/.archive)."""
+
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / ".archive"
-        self.index_dir = self.root / "index"
+        self.pointer = self.root / "CURRENT"
+        self.lock_path = self.root / "reindex.lock"
+        self.failures_path = self.root / "failures.json"
+
+    # ------------------------------------------------------------ reading
+
+    def current_dir(self) -> Path | None:
+        """The directory of the served index, or None before the first reindex."""
+        name = self._current_name()
+        return None if name is None else self.root / name
 
     def open_current(self) -> Index | None:
-        if not whoosh_index.exists_in(self.index_dir):
-            return None
-        return whoosh_index.open_dir(self.index_dir)
+        """The served index (None if there is none yet); readers open searchers on it.
+
+        If a rebuild swaps CURRENT just as we open, the directory we read may
+        be gone by the time we open it: read the pointer again and retry.
+        """
+        for _ in range(_OPEN_ATTEMPTS):
+            name = self._current_name()
+            if name is None:
+                return None
+            try:
+                return whoosh_index.open_dir(str(self.root / name))
+            except (OSError, EmptyIndexError):
+                if self._current_name() == name:
+                    raise
+        raise EmptyIndexError(f"{self.pointer} kept changing while the index was being opened")
 
     def generation(self) -> str | None:
-        ix = self.open_current()
-        return None if ix is None else str(ix.latest_generation())
+        """A cheap token that changes on every commit and every swap (None: no index yet).
+
+        It is the served directory's name plus its newest TOC generation: one
+        small file read and one directory listing, cheap enough to poll.
+        """
+        name = self._current_name()
+        if name is None:
+            return None
+        try:
+            files = os.listdir(self.root / name)
+        except FileNotFoundError:
+            return f"{name}:missing"
+        newest = max((int(m.group(1)) for f in files if (m := _TOC_NAME.fullmatch(f))), default=-1)
+        return f"{name}:{newest}"
 
     def indexed_issues(self) -> dict[str, str]:
+        """The manifest of the served index: issue id -> sha256 of the file it was built from."""
         ix = self.open_current()
-        if ix is None:
-            return {}
-        with ix.searcher() as s:
-            return {f["issue_id"]: f["sha256"] for f in s.documents(kind="issue")}
+        return {} if ix is None else read_manifest(ix)
 
     def failures(self) -> list[FailedFile]:
         """Files the last reindex could not read, with the reason (for stats and /api/health)."""
-        return []
-
-    def write(self, additions: Iterable[list[dict[str, Any]]], removals: Iterable[str]) -> None:
-        """Replace/remove whole issues in one commit: removals and re-added issue ids are deleted first."""
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        ix = self.open_current() or whoosh_index.create_in(self.index_dir, make_schema())
-        writer = ix.writer(timeout=30)
         try:
-            for issue_id in removals:
-                writer.delete_by_query(Term("issue_id", issue_id))
-            for docs in additions:
-                writer.delete_by_query(Term("issue_id", docs[0]["issue_id"]))
-                for doc in docs:
-                    writer.add_document(**doc)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+            records = json.loads(self.failures_path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return []
+        return [FailedFile(r["path"], r["reason"]) for r in records]
+
+    # ------------------------------------------------------------ writing (under the reindex lock)
+
+    def record_failures(self, failed: list[FailedFile]) -> None:
+        records = [{"path": f.path, "reason": f.reason} for f in failed]
+        _write_atomically(self.failures_path, json.dumps(records, ensure_ascii=False, indent=1))
+
+    def create_fresh(self) -> Index:
+        """A new, empty index in a directory of its own, not yet served."""
+        name = f"index-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{secrets.token_hex(3)}"
+        path = self.root / name
+        path.mkdir(parents=True)
+        return whoosh_index.create_in(str(path), make_schema())
+
+    def publish(self, index_dir: Path) -> None:
+        """Serve `index_dir` from now on: flush it to disk, then replace CURRENT atomically.
+
+        The fsyncs make the swap survive a power cut, not just a killed
+        process: CURRENT must never name files that are still only in memory.
+        """
+        for path in index_dir.iterdir():
+            if path.is_file():
+                _fsync_file(path)
+        _fsync_dir(index_dir)
+        _write_atomically(self.pointer, index_dir.name + "\n")
+
+    def remove_unserved(self, retire_after: float = RETIRE_AFTER_SECONDS) -> None:
+        """Delete index directories CURRENT does not name, once the last swap is old enough.
+
+        That covers retired indexes and the half-built ones of a killed
+        rebuild. Call it under the reindex lock, so no rebuild is under way.
+        """
+        current = self._current_name()
+        if current is not None and time.time() - self.pointer.stat().st_mtime < retire_after:
+            return
+        for path in self.root.glob("index-*"):
+            if path.name != current and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+
+    # ------------------------------------------------------------ helpers
+
+    def _current_name(self) -> str | None:
+        try:
+            name = self.pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        # Only ever a directory name of our own making: never a path to follow elsewhere.
+        return name if _INDEX_DIR_NAME.fullmatch(name) else None
+
+
+def read_manifest(ix: Index) -> dict[str, str]:
+    """Issue id -> sha256 from the kind="issue" documents of `ix`."""
+    with ix.searcher() as searcher:
+        return {fields["issue_id"]: fields["sha256"] for fields in searcher.documents(kind="issue")}
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that readers and crashes see the old or the new content."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

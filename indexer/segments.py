@@ -1,0 +1,276 @@
+"""Index issue files into new Whoosh segments, in this process or in forked workers, and commit them.
+
+Why our own workers instead of `ix.writer(procs=N)`: Whoosh's MpWriter
+parallelises only the analysis; reading, decoding and splitting pages would
+stay serial in the parent, and on two cores that parent is the bottleneck.
+Here each worker does the whole job for its share of the files (read ->
+split_articles -> issue_documents -> analysis) into a segment of its own,
+and the parent then commits all segments, together with the deletions of
+replaced and removed issues, in ONE new table of contents. That mirrors
+`whoosh.multiproc.MpWriter._commit` with `multisegment=True` and uses the
+same SegmentWriter internals (`_lk=False`, `_finalize_segment`,
+`_merge_segments`, `_commit_toc`, `_finish`) of the pinned Whoosh-Reloaded.
+
+Crash safety: until the parent writes the TOC, every file the workers wrote
+is unreferenced, so a kill at any point leaves the previous index exactly as
+it was; the next commit's `clean_files` deletes the leftovers (and the
+parent writer's `_finish` clears the shared MAIN.tmp scratch directory).
+
+Workers are forked (no re-import, the parent's warmed analyzers and jieba
+dictionary are shared copy-on-write), but only from a single-threaded
+process: forking a threaded server could copy a lock another thread holds.
+A worker drops its inherited reindex lock and pipe ends and stops when its
+parent is gone, so a killed reindex leaves no process behind that holds
+anything.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import traceback
+from contextlib import suppress
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from whoosh.codec.base import Segment
+from whoosh.index import Index
+from whoosh.writing import SegmentWriter
+
+from archive.articles import split_articles
+from archive.issues import IssueReadError, read_issue
+from indexer.documents import issue_documents
+from indexer.locks import drop_inherited_locks
+from indexer.results import FailedFile
+
+# Below this much text per worker, forking costs more than it saves.
+MIN_BYTES_PER_WORKER = 512 * 1024
+# How many processes index (default: one per core, if there is enough text).
+# Setting it lets an operator keep a core free, and the tests fork on small archives.
+WORKERS_ENV = "ARCHIVE_INDEX_WORKERS"
+# Whoosh's commit waits this long for its own write lock; only our own
+# reindex (already excluded by the reindex lock) ever takes it.
+WRITE_LOCK_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """One issue file written into a segment."""
+
+    issue_id: str
+    sha256: str
+    articles: int
+    characters: int
+
+
+Outcome = Indexed | FailedFile
+
+
+class WorkerFailed(RuntimeError):
+    """An indexing worker crashed; nothing was committed."""
+
+
+def index_files(
+    ix: Index,
+    paths: list[Path],
+    data_dir: Path,
+    on_outcome: Callable[[Outcome], None],
+) -> list[Segment]:
+    """Write the issues in `paths` into new, uncommitted segments of `ix`.
+
+    Calls `on_outcome` once per file, in this process, as files finish.
+    """
+    if not paths:
+        return []
+    workers = worker_count(paths)
+    if workers == 1:
+        segment = _index_into_segment(ix, paths, data_dir, on_outcome)
+        return [segment] if segment is not None else []
+    _warm_up(ix, paths, data_dir)
+    return _index_in_workers(ix, _balanced_shares(paths, workers), data_dir, on_outcome)
+
+
+def commit(ix: Index, segments: list[Segment], delete_issue_ids: Iterable[str]) -> None:
+    """One commit: drop every document of `delete_issue_ids` from the old segments, add `segments`.
+
+    The deletions only touch the segments the index had before (the new
+    ones are not in the writer's view), so deleting the old version of an
+    issue never deletes its new version.
+    """
+    writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT)
+    try:
+        for issue_id in delete_issue_ids:
+            writer.delete_by_term("issue_id", issue_id)
+        final = writer._merge_segments(None, False, True) + segments
+        if writer._added:  # small old segments were merged into this writer's own segment
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final)
+    except BaseException:
+        with suppress(Exception):
+            writer._close_segment()
+        raise
+    finally:
+        writer._finish()  # releases Whoosh's write lock even when the commit failed
+
+
+def worker_count(paths: list[Path]) -> int:
+    """How many processes to index `paths` with: one unless there is enough text and we may fork."""
+    if threading.active_count() > 1:
+        return 1
+    if os.environ.get(WORKERS_ENV):
+        return max(1, min(int(os.environ[WORKERS_ENV]), len(paths)))
+    total = sum(_size(p) for p in paths)
+    return max(1, min(len(os.sched_getaffinity(0)), len(paths), total // MIN_BYTES_PER_WORKER))
+
+
+def _index_into_segment(
+    ix: Index, paths: list[Path], data_dir: Path, on_outcome: Callable[[Outcome], None]
+) -> Segment | None:
+    writer = SegmentWriter(ix, _lk=False)
+    for path in paths:
+        on_outcome(_index_file(writer, path, data_dir))
+    if not writer._added:
+        writer._close_segment()
+        return None
+    return writer._finalize_segment()
+
+
+def _index_file(writer: SegmentWriter, path: Path, data_dir: Path) -> Outcome:
+    """Add one issue's documents, all or nothing: a file that cannot be read adds none.
+
+    Everything that can fail on a strange file happens before the first
+    `add_document`, so a failure never leaves half an issue in the segment.
+    Any error in splitting counts as this file's failure, so one odd page
+    cannot stop the rest of the archive from being indexed.
+    """
+    shown = path.relative_to(data_dir).as_posix()
+    issues_dir = data_dir / "issues"
+    try:
+        issue = read_issue(path, issues_dir)
+    except IssueReadError as exc:
+        return FailedFile(shown, exc.reason)
+    try:
+        articles = split_articles(issue)
+        documents = issue_documents(issue, articles)
+    except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
+        return FailedFile(shown, f"could not split into articles ({type(exc).__name__}: {exc})")
+    for document in documents:
+        writer.add_document(**document)
+    return Indexed(issue.id, issue.sha256, len(articles), len(issue.text))
+
+
+# ---------------------------------------------------------------- workers
+
+
+def _index_in_workers(
+    ix: Index, shares: list[list[Path]], data_dir: Path, on_outcome: Callable[[Outcome], None]
+) -> list[Segment]:
+    context = multiprocessing.get_context("fork")
+    pipes = [context.Pipe(duplex=False) for _ in shares]
+    readers = [reader for reader, _ in pipes]
+    processes = [
+        context.Process(target=_worker, args=(ix, share, data_dir, sender, readers, os.getpid()), daemon=True)
+        for share, (_, sender) in zip(shares, pipes)
+    ]
+    for process in processes:
+        process.start()
+    for _, sender in pipes:
+        sender.close()  # so a dead worker shows as EOF on its reader
+    try:
+        return _collect(readers, on_outcome)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        for reader in readers:
+            reader.close()
+
+
+def _collect(readers: list[Connection], on_outcome: Callable[[Outcome], None]) -> list[Segment]:
+    segments: list[Segment] = []
+    running = list(readers)
+    while running:
+        for reader in wait(running):
+            try:
+                kind, payload = reader.recv()
+            except EOFError:
+                raise WorkerFailed("an indexing worker died without finishing") from None
+            if kind == "file":
+                on_outcome(payload)
+            elif kind == "error":
+                raise WorkerFailed(f"an indexing worker failed:\n{payload}")
+            else:
+                if payload is not None:
+                    segments.append(payload)
+                running.remove(reader)
+    return segments
+
+
+def _worker(
+    ix: Index, paths: list[Path], data_dir: Path, sender: Connection, readers: list[Connection], parent: int
+) -> None:
+    """Forked: index `paths` into one segment, reporting each file, then the segment."""
+    drop_inherited_locks()
+    for reader in readers:
+        reader.close()
+
+    def report(outcome: Outcome) -> None:
+        if os.getppid() != parent:  # the reindex was killed: stop, nobody will commit this
+            os._exit(1)
+        sender.send(("file", outcome))
+
+    try:
+        segment = _index_into_segment(ix, paths, data_dir, report)
+        sender.send(("segment", segment))
+    except BrokenPipeError:
+        os._exit(1)
+    except BaseException:
+        sender.send(("error", traceback.format_exc()))
+
+
+def _balanced_shares(paths: list[Path], workers: int) -> list[list[Path]]:
+    """Split paths into `workers` lists of about equal bytes (largest file first to the lightest list)."""
+    shares: list[list[Path]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for path in sorted(paths, key=_size, reverse=True):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(path)
+        loads[lightest] += _size(path)
+    return shares
+
+
+def _warm_up(ix: Index, paths: list[Path], data_dir: Path) -> None:
+    """Run the whole pipeline once on the smallest file before forking.
+
+    Whatever it loads on first use (jieba's dictionary, ~1 s and ~95 MB) is
+    then loaded once and shared copy-on-write, instead of once per worker.
+    Its result is thrown away; the workers index that file again.
+    """
+    writer_stand_in = _AnalyzeOnly(ix)
+    _index_file(writer_stand_in, min(paths, key=_size), data_dir)  # type: ignore[arg-type]
+
+
+class _AnalyzeOnly:
+    """Takes documents like a SegmentWriter does, but only runs the analyzers over them."""
+
+    def __init__(self, ix: Index) -> None:
+        self.schema = ix.schema
+
+    def add_document(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            analyzer = getattr(self.schema[name], "analyzer", None)
+            if analyzer is not None and isinstance(value, str):
+                for _ in analyzer(value):
+                    pass
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # vanished: it will be reported when a worker tries to read it

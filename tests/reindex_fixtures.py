@@ -1,0 +1,151 @@
+"""Small real archives for the reindex, crash-safety, watch and live-reload tests.
+
+An archive here is a temporary DATA directory whose issues/ holds copies of
+a few of the repository's sample pages. Helpers read back what the index
+really holds (every stored document, not search results), so a test can say
+"each article is indexed exactly once and the manifest matches the files".
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from indexer.store import IndexStore
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((REPO / "data" / "issues").glob("*.txt"))
+ARCHIVE_CLI = Path(sys.executable).parent / "archive"
+
+# A page that is not in the samples: added by the tests as a "new issue".
+NEW_ISSUE = """\
+date: 2021-06-01
+page: 2
+paper: 测试日报
+
+# 新一期报纸上线
+
+这是一篇只在新文件里出现的文章，关键词是琥珀色的灯塔。
+"""
+
+
+def make_archive(root: Path, samples: int = 3) -> Path:
+    """root/issues/ with copies of the first `samples` sample pages (not indexed yet)."""
+    issues = root / "issues"
+    issues.mkdir(parents=True)
+    for sample in SAMPLES[:samples]:
+        shutil.copy(sample, issues / sample.name)
+    return root
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IndexedState:
+    """Everything the served index says about itself, read from its stored documents."""
+
+    manifest: dict[str, str]  # issue id -> sha256
+    articles: dict[str, list[str]]  # issue id -> article ids, sorted
+    document_ids: Counter[str]  # every document id -> how often it occurs
+
+
+def indexed_state(data_dir: Path) -> IndexedState:
+    ix = IndexStore(data_dir).open_current()
+    assert ix is not None, "no index is served"
+    manifest: dict[str, str] = {}
+    articles: dict[str, list[str]] = {}
+    ids: Counter[str] = Counter()
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            ids[fields["id"]] += 1
+            if fields["kind"] == "issue":
+                manifest[fields["issue_id"]] = fields["sha256"]
+            else:
+                articles.setdefault(fields["issue_id"], []).append(fields["id"])
+    return IndexedState(manifest, {k: sorted(v) for k, v in articles.items()}, ids)
+
+
+def files_manifest(data_dir: Path) -> dict[str, str]:
+    """What the manifest should be: issue id -> sha256 of every file in issues/."""
+    issues = data_dir / "issues"
+    return {p.relative_to(issues).with_suffix("").as_posix(): sha256_of(p) for p in sorted(issues.rglob("*.txt"))}
+
+
+def assert_consistent(data_dir: Path) -> IndexedState:
+    """Nothing indexed twice, and no article without its issue record."""
+    state = indexed_state(data_dir)
+    twice = [doc_id for doc_id, n in state.document_ids.items() if n > 1]
+    assert not twice, f"indexed more than once: {twice}"
+    assert set(state.articles) <= set(state.manifest), "articles whose issue record is missing"
+    return state
+
+
+def assert_up_to_date(data_dir: Path) -> IndexedState:
+    """The served index is consistent and describes exactly the files in issues/."""
+    state = assert_consistent(data_dir)
+    assert state.manifest == files_manifest(data_dir)
+    assert set(state.articles) == set(state.manifest), "an issue without articles"
+    return state
+
+
+def wait_for(condition: Callable[[], object], deadline: float = 60.0, what: str = "condition") -> object:
+    """Poll until `condition()` is truthy; fail after `deadline` seconds (no timing assertions)."""
+    until = time.monotonic() + deadline
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > until:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def run_archive(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the real `archive --data DIR ...` command to completion."""
+    return subprocess.run(
+        [str(ARCHIVE_CLI), "--data", str(data_dir), *args],
+        capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
+    )
+
+
+class PausedReindex:
+    """A real `archive reindex` subprocess stopped at a named point (ARCHIVE_REINDEX_PAUSE_AT)."""
+
+    def __init__(self, data_dir: Path, point: str, *args: str, workers: int = 1) -> None:
+        env = {**os.environ, "ARCHIVE_REINDEX_PAUSE_AT": point, "ARCHIVE_INDEX_WORKERS": str(workers)}
+        self.process = subprocess.Popen(
+            [str(ARCHIVE_CLI), "--data", str(data_dir), "reindex", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+        )
+        self._wait_for_line(f"reindex paused at {point}")
+
+    def _wait_for_line(self, expected: str) -> None:
+        assert self.process.stderr is not None
+        seen = []
+        for line in self.process.stderr:  # blocks until the child writes; it ends if the child dies
+            seen.append(line)
+            if line.strip().endswith(expected):
+                return
+        raise AssertionError(f"reindex ended before {expected!r}: {''.join(seen)}")
+
+    def kill(self) -> None:
+        """SIGKILL the reindex process itself (its workers, if any, must notice and stop)."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.process.stdout.close()  # type: ignore[union-attr]
+        self.process.stderr.close()  # type: ignore[union-attr]
+
+    def kill_group(self) -> None:
+        """SIGKILL the reindex and every process it started, like a crashed machine would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
