@@ -157,6 +157,22 @@ def _terminal_snippet(snippet_html: str, bold: bool) -> str:
     return html.unescape(_MARK.sub(lambda m: f"{left}{m.group(1)}{right}", snippet_html))
 
 
+def _api_search(data_dir: Path, query: str, limit: int, page: int, sort: str,
+                date_from: str | None, date_to: str | None) -> dict[str, Any]:
+    """The object GET /api/search answers, asked of the app itself, so the two cannot drift apart."""
+    from webui import create_app
+
+    args = {"q": query, "per_page": limit, "page": page, "sort": sort, "from": date_from, "to": date_to}
+    defaults = {"per_page": 10, "page": 1, "sort": "relevance", "from": None, "to": None}
+    response = create_app({"DATA_DIR": data_dir}).test_client().get(
+        "/api/search", query_string={k: v for k, v in args.items() if k not in defaults or v != defaults[k]})
+    body = response.get_json()
+    if response.status_code >= 400:
+        message = body["error"]["message"]
+        raise BadInput(message) if response.status_code < 500 else Failure(message)
+    return body
+
+
 @main.command()
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
@@ -182,16 +198,15 @@ def search(
     for value in (date_from, date_to):
         if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise BadInput(f"dates are YYYY-MM-DD, got {value!r}")
+    if as_json:
+        click.echo(json.dumps(_api_search(ctx.obj["data"], query, limit, page, sort, date_from, date_to),
+                              ensure_ascii=False, indent=2))
+        return
     request = SearchRequest(q=query, page=page, per_page=limit, sort=sort, date_from=date_from, date_to=date_to)
     try:
         results = _archive(ctx).search(request)
     except QueryError as exc:
         raise BadInput(f"bad query: {exc}") from exc
-    if as_json:
-        from webui.serialize import search_json
-
-        click.echo(json.dumps(search_json(results), ensure_ascii=False, indent=2))
-        return
     bold = sys.stdout.isatty()
     click.echo(f"{results.total} results ({results.took_ms} ms)")
     first = (results.page - 1) * results.per_page
