@@ -17,7 +17,7 @@ from webui.formatting import groupby_month, zh_date
 from webui.urls import article_url, issue_url, search_url, toggle_value, with_args, without
 
 FACET_LABELS = {"year": "年份", "paper": "报纸", "issue": "版面", "byline": "作者", "place": "地点"}
-SORT_LABELS = {"relevance": "相关度", "-date": "最新在前", "date": "最早在前"}
+SORT_LABELS = {"relevance": "相关度", "date": "最新在前", "-date": "最早在前"}  # the indexer's meaning of each sort
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

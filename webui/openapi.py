@@ -132,7 +132,7 @@ SEARCH_PARAMETERS = [
     query_parameter("q", {**STRING, "maxLength": MAX_QUERY_CHARS},
                     'The query: words (AND), "phrases", OR, NOT or -word, parentheses, title:…, byline:…'),
     *paging_parameters(SEARCH_PER_PAGE),
-    query_parameter("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}, "Result order."),
+    query_parameter("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}, "relevance (best first), date (newest first) or -date (oldest first); undated articles last."),
     query_parameter("from", DATE, "Earliest issue date, inclusive."),
     query_parameter("to", DATE, "Latest issue date, inclusive."),
     *(query_parameter(name, array(STRING), f"Only results whose {name} is this value (repeatable: all must hold).",
