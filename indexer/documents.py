@@ -19,9 +19,9 @@ from indexer.segmenter import place_words, words
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
 
 
-def day_number(date: str | None) -> int:
-    """YYYY-MM-DD -> YYYYMMDD as an int (0 when undated), for exact range filters and sorting."""
-    return int(date.replace("-", "")) if date else 0
+def day_key(date: str) -> str:
+    """YYYY-MM-DD -> YYYYMMDD: fixed width, so string order is date order (exact range filters)."""
+    return date.replace("-", "")
 
 
 def segmented(text: str) -> str:
@@ -66,7 +66,6 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
         "kind": "article",
         "issue_id": issue.id,
         "number": article.number,
-        "day": day_number(issue.date),
         "data": json.dumps(data, ensure_ascii=False),
         grams_field("title"): article.title,
         grams_field("body"): article.body,
@@ -78,6 +77,8 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
         doc[words_field("subtitle")] = segmented(article.subtitle)
     if article.byline:
         doc[grams_field("byline")] = article.byline
+    if issue.date:
+        doc["day"] = day_key(issue.date)
     if issue.year:
         doc["year"] = str(issue.year)
     if issue.paper:
@@ -97,7 +98,8 @@ def issue_documents(issue: Issue, articles: list[Article]) -> list[dict[str, Any
         "issue_id": issue.id,
         "sha256": issue.sha256,
         "number": 0,
-        "day": day_number(issue.date),
         "data": json.dumps(issue_record(issue, len(articles)), ensure_ascii=False),
     }
+    if issue.date:
+        issue_doc["day"] = day_key(issue.date)
     return [issue_doc] + [article_document(issue, a) for a in articles]

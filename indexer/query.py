@@ -31,7 +31,7 @@ CLOSING_QUOTES = {"”", "」", "』"}
 OPEN_PARENS = {"(", "（"}
 CLOSE_PARENS = {")", "）"}
 FIELDS = {"title": "title", "标题": "title", "byline": "byline", "作者": "byline", "date": "date", "日期": "date"}
-_FIELD_PREFIX = re.compile(r"^([A-Za-z_]+|标题|作者|日期)[:：]")
+_FIELD_PREFIX = re.compile(r"([A-Za-z_]+|标题|作者|日期)[:：]")  # used with .match(q, at)
 _DATE = re.compile(r"^(\d{4})(?:-?(\d{1,2})(?:-?(\d{1,2}))?)?$")
 
 

@@ -14,6 +14,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from indexer.analysis import query_grams
+from indexer.normalize import compact
 from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.schema import RANKED_WORD_FIELDS, TEXT_FIELDS, grams_field, words_field
 from indexer.segmenter import words
@@ -27,6 +28,11 @@ ARTICLES = wq.Term("kind", "article")
 
 def weighting() -> BM25F:
     return BM25F(B=0.75, K1=1.2)
+
+
+def date_range(start: int, end: int) -> wq.Query:
+    """Articles dated start..end (YYYYMMDD ints, inclusive); exact, scoring nothing."""
+    return wq.TermRange("day", f"{start:08d}", f"{end:08d}", constantscore=True, boost=0.0)
 
 
 def grams_query(field: str, text: str, boost: float = 1.0) -> wq.Query:
@@ -54,7 +60,7 @@ def to_whoosh(node: Node) -> wq.Query:
     if isinstance(node, Text):
         return text_query(node)
     if isinstance(node, DateRange):
-        return wq.NumericRange("day", node.start, node.end, constantscore=True, boost=0.0)
+        return date_range(node.start, node.end)
     if isinstance(node, And):
         return wq.And([to_whoosh(item) for item in node.items])
     if isinstance(node, Or):
@@ -68,7 +74,7 @@ def phrase_bonus(node: Node) -> wq.Query | None:
     """Optional clause for plain multi-word queries: the words whole, in order, as one phrase."""
     if not isinstance(node, And) or not all(isinstance(i, Text) and i.field is None for i in node.items):
         return None
-    whole = "".join(item.text for item in node.items)
+    whole = compact(" ".join(item.text for item in node.items)).text  # 电信 诈骗 -> 电信诈骗, new york stays two
     return wq.Or([grams_query(f, whole, FIELD_BOOST[f] * PHRASE_BONUS) for f in ("title", "body")])
 
 

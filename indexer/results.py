@@ -70,6 +70,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     took_ms: int
     sort: str = "relevance"
+    # True when no article has all the words and the results have only some
+    # of them (ranked by how many and how rare); the UI says so.
+    relaxed: bool = False
 
 
 @dataclass(frozen=True)

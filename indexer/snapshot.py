@@ -56,7 +56,7 @@ class Snapshot:
     def days(self) -> list[int]:
         """YYYYMMDD (0 undated) of every docnum, for date sorting."""
         column = self.searcher.reader().column_reader("day")
-        return [column[d] for d in range(self.searcher.doc_count_all())]
+        return [int(column[d] or 0) for d in range(self.searcher.doc_count_all())]
 
     @cached_property
     def issue_records(self) -> list[dict[str, Any]]:

@@ -28,6 +28,8 @@ from indexer.results import QueryError
         ("(民警 OR 辅警) 貉", And((Or((Text("民警"), Text("辅警"))), Text("貉")))),
         ("（民警 OR 辅警）", Or((Text("民警"), Text("辅警")))),
         ("title:醉驾", Text("醉驾", "title")),
+        ("民警 title:醉驾", And((Text("民警"), Text("醉驾", "title")))),
+        ("民警 date:2021", And((Text("民警"), DateRange(20210101, 20211231)))),
         ('byline:"丁国锋"', Text("丁国锋", "byline")),
         ("标题:醉驾", Text("醉驾", "title")),
         ("title:(醉驾 OR 酒驾)", Or((Text("醉驾", "title"), Text("酒驾", "title")))),
