@@ -169,7 +169,9 @@ def _cut_mid_sentence(item: Item, following: Item) -> bool:
         return False
     if item.role is Role.BODY:
         return item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH or ends_mid_sentence(item.text) or bool(_FRAGMENT_START.match(following.text))
-    return item.role is Role.TITLE and (item.paragraph.ends_full_line or bool(_FRAGMENT_START.match(following.text)))
+    # A title-like line is a cut sentence only with a comma in it (a title as wide as the column has none).
+    cut_line = item.paragraph.ends_full_line and any(mark in item.text for mark in "，、；：,;:")
+    return item.role is Role.TITLE and (cut_line or bool(_FRAGMENT_START.match(following.text)))
 
 
 def rejoin_cut_paragraphs(items: list[Item]) -> list[Item]:
@@ -306,7 +308,8 @@ def _starts_article(draft: _Draft | None, group: list[Item], items: list[Item], 
         return True
     first = group[0]
     if not draft.paragraphs:
-        return draft.subtitle is not None and first.role is Role.HEADING  # third_heading_rule
+        # A head after the credit of a photo with no text is the next article's; third_heading_rule.
+        return bool(draft.bylines) or (draft.subtitle is not None and first.role is Role.HEADING)
     if first.role is Role.HEADING and draft.title_level is not None and first.paragraph.level <= draft.title_level:
         return True  # heading_level_rule
     if blocks_mode and first.role is Role.TITLE:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 ROLE = (
-    r"(?:本报(?:特约|见习)?(?:记者|通讯员|评论员)|特约(?:记者|通讯员)|见习记者|实习生|"
+    r"(?:(?:本报|新华社)驻[\u4e00-\u9fff]{1,6}?记者|本报(?:特约|见习)?(?:记者|通讯员|评论员)|特约(?:记者|通讯员)|见习记者|实习生|"
     r"新华社(?:特约)?记者|(?<!新华社)记者|通讯员|评论员|撰稿|摄影|作者)"
 )
 _ROLE = re.compile(ROLE)
@@ -21,6 +21,7 @@ _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
 _SINGLE = re.compile(r"[\u4e00-\u9fff]")
 # Words that close a credit but are not names: `报道`, `文/图`, `摄`.
 _CREDIT_TAIL = re.compile(r"(?:\s*(?:报道|文\s*/\s*图|/\s*图|文图|摄影?|供图|整理))+$")
+_PARENTHESIZED = re.compile(r"^[【\[（(]\s*(.+?)\s*[】\]）)]$")
 _BRACKETED = re.compile(r"^[【\[（(]\s*([\u4e00-\u9fff·\s]{2,16}?)\s*[】\]）)]$")
 _DATELINE = re.compile(
     r"^(?:本报(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?讯"
@@ -29,7 +30,12 @@ _DATELINE = re.compile(
 )
 _PAREN_CREDIT = re.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
 # Roles with names run together: a credit, names unknown.
-_GLUED_CREDIT = re.compile(rf"(?:{ROLE}[\u4e00-\u9fff·]{{0,12}}\s*)+")
+_GLUED_CREDIT = re.compile(rf"(?:{ROLE}[\u4e00-\u9fff·]{{0,12}}\s*)+(?:摄影?)?")
+# A dateline or agency credit closing an article, in brackets.
+_CLOSING_DATELINE = re.compile(r"(?:本报|新华社|中新社|据)[^（）()]{0,24}(?:电|讯|照片|供稿|稿|专电)")
+_GLUED_NAMES = re.compile(r"[\u4e00-\u9fff]{5,9}")
+# Bracketed words that are notes, not names: `（图片）`, `（试行）`.
+NOT_NAMES = frozenset({"图片", "试行", "草案", "摘要", "节选", "待续", "续完", "完", "上", "下", "续"})
 # Longest text that can be a byline line; longer is body text.
 MAX_BYLINE = 48
 
@@ -91,16 +97,23 @@ def parse_byline(text: str) -> Byline | None:
     display = re.sub(rf"\s*[{_MARKERS}]\s*", " ", display).strip()
     if not display or len(display) > MAX_BYLINE:
         return None
+    inner = _PARENTHESIZED.match(display)
+    if inner and _CLOSING_DATELINE.fullmatch(inner.group(1)):
+        return Byline(display, ())  # `（本报华盛顿１月５日电）`, `（新华社发美联社照片）`
     bracketed = _BRACKETED.match(display)
     if bracketed:
         names = _names(bracketed.group(1).split())
-        return Byline(display, tuple(names)) if names else None
-    has_role = _ROLE.search(display) is not None
-    is_photo_credit = re.search(r"\s摄$", display) is not None
+        if names and not set(names) & NOT_NAMES:
+            return Byline(display, tuple(names))
+    if inner and _GLUED_NAMES.fullmatch(inner.group(1)) and inner.group(1) not in NOT_NAMES:
+        return Byline(display, ())  # `（宋学春陈长法）`: names run together, where one ends is unknown
+    credit = inner.group(1) if inner else display  # `（新华社记者李欣摄）`: a photo credit in brackets
+    has_role = _ROLE.search(credit) is not None
+    is_photo_credit = re.search(r"\s摄$", credit) is not None or (inner is not None and credit.endswith("摄"))
     if not (has_role or is_photo_credit):
         return None
-    names = _credit_names(display)
-    if names is None and has_role and _GLUED_CREDIT.fullmatch(display):
+    names = _credit_names(credit)
+    if names is None and has_role and _GLUED_CREDIT.fullmatch(credit):
         names = []  # `本报记者曹照琴谢国明王尧`: a credit, but where one name ends is unknown
     if names is None or (not names and not has_role):
         return None

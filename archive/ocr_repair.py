@@ -38,6 +38,10 @@ NARROW_BLOCK = 0.75
 _PARAGRAPH_OPENER = re.compile(
     r"^(?:本报\S{0,8}?讯|(?:新华社|中新社)\S{0,12}?电|[□■▲●◆]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])"
 )
+# Marks that only body text has: a line without any is title-like.
+_SENTENCE_MARKS = "，。、；：！？,;:!?"
+# A line opening with one character then a mark: the first went down with the mark (`化，…`).
+_CUT_WORD_START = re.compile(r"^[^\s，。、；：！？]\s*[，。、；：！？,;:]")
 # Wrap widths above this are paragraphs on one line each, not hard wraps.
 MAX_WRAP_WIDTH = 120
 # Dropped paragraph indents: the first lines of blocks fall short by this many columns (two characters).
@@ -158,6 +162,23 @@ def block_wrap(lines: list[str], page: Wrap | None) -> Wrap | None:
     return Wrap(width, page.indent) if width >= NARROW_BLOCK * page.width else None
 
 
+def _title_at_block_start(line: str, following: str, wrap: Wrap) -> bool:
+    """title-at-block-start rule: a block's first line that is a title printed above the body.
+
+    On a page without dropped indents, a wrapped first line fills the column
+    exactly. A first line without a comma or full stop that misses the
+    column by a character or more (or passes it) is a title, unless the next
+    line begins with a character and a mark (`化，`): a line shortened
+    because the mark could not start the next line. Known wrong: a title
+    exactly as wide as the column is still joined to the body.
+    """
+    if wrap.indent or not following or any(mark in line for mark in _SENTENCE_MARKS):
+        return False
+    if _CUT_WORD_START.match(following):
+        return False
+    return abs(display_width(line) - wrap.width) >= 2
+
+
 def unwrap_lines(lines: list[str], wrap: Wrap | None) -> list[str]:
     """Join hard-wrapped lines back into paragraphs: a full line continues on the next.
 
@@ -174,8 +195,10 @@ def unwrap_lines(lines: list[str], wrap: Wrap | None) -> list[str]:
     current = ""
     for index, line in enumerate(lines):
         current += line
-        opens_next = index + 1 < len(lines) and _PARAGRAPH_OPENER.match(lines[index + 1]) is not None
-        if opens_next or not wrap.is_full(line, first=index == 0):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        opens_next = _PARAGRAPH_OPENER.match(following) is not None
+        title_first = index == 0 and _title_at_block_start(line, following, wrap)
+        if opens_next or title_first or not wrap.is_full(line, first=index == 0):
             paragraphs.append(current)
             current = ""
     if current:
