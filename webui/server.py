@@ -8,11 +8,19 @@ from __future__ import annotations
 from flask import Flask
 from waitress import serve as waitress_serve
 
+from indexer.results import SearchRequest
+
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     """Block serving `app` until interrupted, then release the index."""
+    warm_up(app)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="archive",
                        clear_untrusted_proxy_headers=True)
     finally:
         app.extensions["archive"].close()
+
+
+def warm_up(app: Flask) -> None:
+    """Answer one search before listening, so the first reader does not wait for the dictionary and index to load."""
+    app.extensions["archive"].search(SearchRequest(q="报纸"))
