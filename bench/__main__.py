@@ -1,0 +1,75 @@
+"""`python -m bench`: measure ours and the naive baseline, write docs/benchmarks.md + docs/latency.png.
+
+    python -m bench [--scale 1 5] [--quick] [--load] [--profile] [--no-baseline] [--out docs]
+
+Each scale's figures are saved in OUT/benchmarks.json as soon as that scale
+finishes, so a later run of another scale (or a crash) keeps what was
+measured, and the report is re-rendered from everything saved.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.run import Settings, run_scale
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, nargs="+", default=[1], help="corpus multiples to run (default 1)")
+    parser.add_argument("--quick", action="store_true", help="a small slice and short runs: a smoke test")
+    parser.add_argument("--load", action="store_true", help="also 8 and 32 clients for 60 s during reindex --full")
+    parser.add_argument("--profile", action="store_true", help="also cProfile a build (sample) and the query mix")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the naive baseline")
+    parser.add_argument("--out", type=Path, default=Path("docs"), help="where benchmarks.md/.json and latency.png go")
+    parser.add_argument("--work", type=Path, help="scratch dir for data dirs and indexes (default: a new temp dir)")
+    return parser.parse_args(argv)
+
+
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"runs": {}}
+
+
+def _save(results: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    results["machine"] = report.machine()
+    (out / "benchmarks.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "benchmarks.md").write_text(report.render(results), encoding="utf-8")
+    report.chart(results, out / "latency.png")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parse(sys.argv[1:] if argv is None else argv)
+    command = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    results = _load(args.out / "benchmarks.json")
+    try:
+        for scale in args.scale:
+            settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile)
+            run = run_scale(settings, work / f"scale{scale}", _log)
+            run["command"] = command
+            run["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            results["runs"][str(scale)] = run
+            _save(results, args.out)
+            print(report.console_summary(run))
+        print("\n".join(report.side_by_side(results["runs"])))
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    _log(f"wrote {args.out / 'benchmarks.md'} and {args.out / 'latency.png'}")
+
+
+if __name__ == "__main__":
+    main()

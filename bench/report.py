@@ -1,0 +1,430 @@
+"""docs/benchmarks.md and docs/latency.png from the runs' figures.
+
+Everything shown is computed from the raw figures kept in benchmarks.json
+(one entry per scale, so a 5x run can be added later without redoing 1x).
+Missing parts (a crash, a skipped baseline) print as "—" with the reason,
+never as a made-up number.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import psutil
+
+from bench.measure import latency_summary
+from bench.queries import MIX
+
+DASH = "—"
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model = DASH
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "commit": commit or DASH,
+    }
+
+
+def _dig(data: Any, *keys: Any) -> Any:
+    for key in keys:
+        if not isinstance(data, (dict, list)):
+            return None
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures the targets are about, for one scale (None = not measured)."""
+
+    ours_cps: float | None
+    base_cps: float | None
+    ours_http: dict[str, float] | None
+    base_inproc: dict[str, float] | None
+    rps: float | None
+    rps_errors: int | None
+    startup: float | None
+    fresh: float | None
+    rss_idle: int | None
+    rss_load: int | None
+    ours_bytes: int | None
+    base_bytes: int | None
+    ours_zero: int | None
+    base_zero: int | None
+
+    @property
+    def build_ratio(self) -> float | None:
+        return self.ours_cps / self.base_cps if self.ours_cps and self.base_cps else None
+
+
+def headline(run: dict[str, Any]) -> Headline:
+    ours, base = run.get("ours", {}), run.get("baseline", {})
+    chars = run["characters"]
+    build_ok = _dig(ours, "build", "returncode") == 0
+    startups = ours.get("startup_seconds") or []
+    latencies = _dig(ours, "http", "latencies")
+    base_lat = base.get("latencies")
+    return Headline(
+        ours_cps=chars / ours["build"]["seconds"] if build_ok else None,
+        base_cps=chars / base["build_seconds"] if "build_seconds" in base else None,
+        ours_http=latency_summary(ms for _, ms in latencies) if latencies else None,
+        base_inproc=latency_summary(ms for _, ms in base_lat) if base_lat else None,
+        rps=_dig(ours, "throughput", "requests_per_second"),
+        rps_errors=_dig(ours, "throughput", "errors"),
+        startup=sorted(startups)[len(startups) // 2] if startups else None,
+        fresh=_dig(ours, "freshness", "searchable_seconds"),
+        rss_idle=ours.get("rss_idle"),
+        rss_load=ours.get("rss_after_load"),
+        ours_bytes=ours.get("index_bytes") if build_ok else None,
+        base_bytes=base.get("index_bytes"),
+        ours_zero=_dig(ours, "http", "zero_hits"),
+        base_zero=base.get("zero_hits"),
+    )
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def _num(value: float | None, fmt: str = "{:,.0f}", unit: str = "") -> str:
+    return DASH if value is None else fmt.format(value) + unit
+
+
+def _ms(value: float | None) -> str:
+    return _num(value, "{:.1f}", " ms")
+
+
+def _mb(value: int | None) -> str:
+    return _num(value / 2**20 if value else None, "{:,.0f}", " MB")
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}×" if a and b else DASH
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("**met**" if ok else "**NOT met**")
+
+
+def _check(value: float | None, limit: float, at_least: bool = False) -> bool | None:
+    if value is None:
+        return None
+    return value >= limit if at_least else value <= limit
+
+
+def targets_table(h: Headline) -> list[str]:
+    p50 = h.ours_http["p50"] if h.ours_http else None
+    p95 = h.ours_http["p95"] if h.ours_http else None
+    rps_ok = None if h.rps is None else (h.rps >= 150 and h.rps_errors == 0)
+    rows = [
+        ["full build ≥ 3× baseline chars/s", _ratio(h.ours_cps, h.base_cps), _verdict(_check(h.build_ratio, 3, True))],
+        ["search p50 ≤ 15 ms (HTTP, snippets)", _ms(p50), _verdict(_check(p50, 15))],
+        ["search p95 ≤ 50 ms (HTTP, snippets)", _ms(p95), _verdict(_check(p95, 50))],
+        [
+            "≥ 150 requests/s, 8 clients, 0 errors",
+            f"{_num(h.rps, '{:.0f}')} req/s, {_num(h.rps_errors)} errors",
+            _verdict(rps_ok),
+        ],
+        ["start-up ≤ 2 s (existing index)", _num(h.startup, "{:.2f}", " s"), _verdict(_check(h.startup, 2))],
+        ["new issue searchable ≤ 1 s after `archive add`", _num(h.fresh, "{:.2f}", " s"), _verdict(_check(h.fresh, 1))],
+    ]
+    return _table(["target", "measured", "verdict"], rows)
+
+
+def side_by_side(runs: dict[str, dict[str, Any]]) -> list[str]:
+    """Ours vs baseline per scale, with ratios (ours / baseline; for latency, baseline / ours)."""
+    header = ["figure"]
+    heads = {scale: headline(run) for scale, run in runs.items()}
+    for scale in heads:
+        header += [f"ours {scale}×", f"baseline {scale}×", f"ratio {scale}×"]
+
+    def row(label: str, ours: Any, base: Any, fmt: Any, better_high: bool) -> list[str]:
+        cells = [label]
+        for scale, h in heads.items():
+            o, b = ours(h), base(h)
+            cells += [fmt(o), fmt(b), _ratio(o, b) if better_high else _ratio(b, o)]
+        return cells
+
+    def p(key: str, which: str) -> Any:
+        return lambda h: (getattr(h, which) or {}).get(key)
+
+    rows = [
+        row("build throughput (chars/s)", lambda h: h.ours_cps, lambda h: h.base_cps, _num, True),
+        row("search p50 (ours HTTP, baseline in-process)", p("p50", "ours_http"), p("p50", "base_inproc"), _ms, False),
+        row("search p95", p("p95", "ours_http"), p("p95", "base_inproc"), _ms, False),
+        row("search p99", p("p99", "ours_http"), p("p99", "base_inproc"), _ms, False),
+        row("index size on disk", lambda h: h.ours_bytes, lambda h: h.base_bytes, _mb, False),
+        row("queries with no hit (of the mix)", lambda h: h.ours_zero, lambda h: h.base_zero, _num, False),
+    ]
+    return _table(header, rows)
+
+
+def ours_table(runs: dict[str, dict[str, Any]]) -> list[str]:
+    """Our remaining figures per scale, and how they grow from the first scale to the last."""
+    scales = list(runs)
+    heads = {s: headline(runs[s]) for s in scales}
+
+    def build_seconds(s: str) -> float | None:
+        return _dig(runs[s], "ours", "build", "seconds")
+
+    def fields(s: str) -> list[tuple[str, float | None, Any]]:
+        h = heads[s]
+        cold = _dig(runs[s], "ours", "http", "cold", "p50")
+        return [
+            ("corpus characters", runs[s]["characters"], _num),
+            ("issue files", runs[s]["files"], _num),
+            ("articles (ours)", _dig(runs[s], "ours", "stats", "articles"), _num),
+            ("full build, wall clock", build_seconds(s), lambda v: _num(v, "{:.1f}", " s")),
+            ("build peak RSS", _dig(runs[s], "ours", "build", "peak_rss"), _mb),
+            ("index size", h.ours_bytes, _mb),
+            ("start-up (median of spawns)", h.startup, lambda v: _num(v, "{:.2f}", " s")),
+            ("first-pass (cold) p50, HTTP", cold, _ms),
+            ("p50 / HTTP", (h.ours_http or {}).get("p50"), _ms),
+            ("p95 / HTTP", (h.ours_http or {}).get("p95"), _ms),
+            ("p99 / HTTP", (h.ours_http or {}).get("p99"), _ms),
+            ("requests/s, 8 clients", h.rps, lambda v: _num(v, "{:.0f}")),
+            ("errors, 8 clients", h.rps_errors, _num),
+            ("p95 under 8 clients", _dig(runs[s], "ours", "throughput", "latency", "p95"), _ms),
+            ("new issue searchable after", h.fresh, lambda v: _num(v, "{:.2f}", " s")),
+            ("`archive add` command took", _dig(runs[s], "ours", "freshness", "add", "seconds"), lambda v: _num(v, "{:.2f}", " s")),
+            ("server RSS idle", h.rss_idle, _mb),
+            ("server RSS after load", h.rss_load, _mb),
+        ]
+
+    table = {s: fields(s) for s in scales}
+    header = ["figure"] + [f"{s}×" for s in scales] + (["growth"] if len(scales) > 1 else [])
+    rows = []
+    for i, (label, _, fmt) in enumerate(table[scales[0]]):
+        cells = [label] + [table[s][i][2](table[s][i][1]) for s in scales]
+        if len(scales) > 1:
+            cells.append(_ratio(table[scales[-1]][i][1], table[scales[0]][i][1]))
+        rows.append(cells)
+    return _table(header, rows)
+
+
+def by_kind(run: dict[str, Any]) -> list[str]:
+    """Latency per query kind: where the slow queries are."""
+    ours = _dig(run, "ours", "http", "latencies") or []
+    base = _dig(run, "baseline", "latencies") or []
+    rows = []
+    for kind in MIX:
+        o = latency_summary(ms for k, ms in ours if k == kind)
+        b = latency_summary(ms for k, ms in base if k == kind)
+        rows.append([kind, str(MIX[kind]), _ms(o["p50"] if o["n"] else None), _ms(o["p95"] if o["n"] else None),
+                     _ms(b["p50"] if b["n"] else None), _ms(b["p95"] if b["n"] else None)])
+    return _table(["kind", "queries", "ours p50", "ours p95", "baseline p50", "baseline p95"], rows)
+
+
+def load_section(run: dict[str, Any]) -> list[str]:
+    loads = _dig(run, "ours", "load")
+    if not loads:
+        return ["Not run at this scale (`--load`).", ""]
+    rows = []
+    for load in loads:
+        reindexes = load.get("reindexes", [])
+        failed = sum(r["returncode"] != 0 for r in reindexes)
+        rows.append([
+            str(load["clients"]), f"{load['seconds']:.0f} s", f"{load['requests']:,}", f"{load['requests_per_second']:.0f}",
+            f"{load['errors']:,}", ", ".join(f"{k}: {v}" for k, v in sorted(load["statuses"].items())),
+            _ms(load["latency"]["p50"]), _ms(load["latency"]["p95"]), _ms(load["latency"]["p99"]), _ms(load["latency"]["max"]),
+            f"{len(reindexes)} ({failed} failed)", _mb(load.get("rss")),
+        ])
+    header = ["clients", "time", "requests", "req/s", "errors", "statuses", "p50", "p95", "p99", "max",
+              "reindex --full runs", "server RSS"]
+    return _table(header, rows)
+
+
+def _function_rows(rows: list[dict[str, Any]], limit: int = 10) -> list[str]:
+    return _table(
+        ["function", "calls", "own s", "cumulative s"],
+        ([f"`{r['function']}`", f"{r['calls']:,}", f"{r['tottime']:.2f}", f"{r['cumtime']:.2f}"] for r in rows[:limit]),
+    )
+
+
+def profile_section(run: dict[str, Any]) -> list[str]:
+    prof = run.get("profile")
+    if not prof:
+        return ["Not profiled in this run (`--profile`).", ""]
+    if "error" in prof:
+        return ["Profiling failed:", "", "```", prof["error"], "```", ""]
+    lines: list[str] = []
+    stages = prof.get("build_stages", {})
+    full = prof.get("full_reindex", {})
+    lines.append(f"**Build**, on a sample of {prof['sample_characters']:,} characters (every "
+                 f"5th xwlb day + all pd1998 pages), fresh data dir:")
+    lines.append("")
+    if "seconds" in stages:
+        total = sum(stages["seconds"].values())
+        rows = [[name, f"{sec:.2f} s", f"{100 * sec / total:.0f}%"] for name, sec in stages["seconds"].items()]
+        if "seconds" in full:
+            rows.append(["whole `reindex(full=True)` in one process (wall)", f"{full['seconds']:.2f} s", DASH])
+        lines += _table(["stage (serial, one core)", "time", "share of the three stages"], rows)
+        lines += ["Busiest functions in the serial stages (own time):", ""] + _function_rows(stages["top_tottime"])
+    else:
+        lines += ["Stage timing failed:", "", "```", stages.get("error", DASH), "```", ""]
+    if "top_cumtime" in full:
+        lines += ["`reindex(full=True)` under cProfile, by cumulative time (worker processes, if any, not included):", ""]
+        lines += _function_rows(full["top_cumtime"])
+    elif "error" in full:
+        lines += ["Profiling `reindex(full=True)` failed:", "", "```", full["error"], "```", ""]
+    query = prof.get("query", {})
+    if "latencies" in query:
+        inproc = latency_summary(ms for _, ms in query["latencies"])
+        http = headline(run).ours_http or {}
+        lines.append(f"**Query**, the whole mix in-process on the full index (`ArchiveIndex.search`, snippets included): "
+                     f"p50 {_ms(inproc['p50'])}, p95 {_ms(inproc['p95'])}, p99 {_ms(inproc['p99'])}; over HTTP p50 "
+                     f"{_ms(http.get('p50'))}, so HTTP + Flask + JSON add about "
+                     f"{_ms((http.get('p50') or 0) - inproc['p50']) if http else DASH} at the median.")
+        lines += ["", "By own time:", ""] + _function_rows(query["top_tottime"])
+        lines += ["By cumulative time:", ""] + _function_rows(query["top_cumtime"])
+    elif "error" in query:
+        lines += ["Query profiling failed:", "", "```", query["error"], "```", ""]
+    return lines
+
+
+def problems(runs: dict[str, dict[str, Any]]) -> list[str]:
+    """Crashes and failed commands, quoted so owners can reproduce them."""
+    lines = []
+    for scale, run in runs.items():
+        ours = run.get("ours", {})
+        if _dig(ours, "build", "returncode") not in (0, None):
+            lines += [f"- {scale}×: `archive reindex --full` exited {ours['build']['returncode']}:", "", "```",
+                      ours["build"]["stderr"], "```"]
+        if "server_error" in ours:
+            lines += [f"- {scale}×: `archive serve` failed:", "", "```", ours["server_error"], "```"]
+        if "error" in run.get("baseline", {}):
+            lines += [f"- {scale}×: the baseline failed:", "", "```", run["baseline"]["error"], "```"]
+        add = _dig(ours, "freshness", "add")
+        if add and add["returncode"] != 0:
+            lines += [f"- {scale}×: `archive add` exited {add['returncode']}:", "", "```", add["stderr"], "```"]
+        for name, load in [("8 clients", ours.get("throughput"))] + [
+            (f"{x['clients']} clients during reindex", x) for x in ours.get("load", [])
+        ]:
+            for example in (load or {}).get("error_examples", [])[:2]:
+                lines.append(f"- {scale}×, {name}: `GET {example['path']}` → {example['status']} `{example['body'][:200]}`")
+        for trace in ours.get("server_tracebacks", []):
+            lines += [f"- {scale}×: the server logged:", "", "```", trace, "```"]
+        if not run.get("probe_unique", True):
+            lines.append(f"- {scale}×: the probe string occurs in the corpus; the freshness figure is void.")
+    return lines + [""] if lines else ["None.", ""]
+
+
+def render(results: dict[str, Any]) -> str:
+    runs = {k: results["runs"][k] for k in sorted(results["runs"], key=int)}
+    first = next(iter(runs))
+    m = results["machine"]
+    lines = [
+        "# Benchmarks: indexing and search speed, ours vs the naive baseline",
+        "",
+        "Generated by `python -m bench` (bench/); do not edit by hand. Raw figures: `benchmarks.json`.",
+        "",
+        "## Machine and command",
+        "",
+        f"- {m['nproc']} cores, {m['cpu']}, {m['ram_gb']} GB RAM; Python {m['python']}; {m['platform']}; commit {m['commit']}",
+    ]
+    lines += [f"- {scale}×: `{run['command']}` at {run['finished']}" for scale, run in runs.items()]
+    lines += [
+        "- Corpus: `../shared/corpus` (pd1998-early pages + xwlb days) written as issue files into a temporary data "
+        "dir; at 5× the corpus is repeated in subfolders `copyN/` with dates shifted 30·(N−1) years back.",
+        "- Ours: the real `archive` command (`reindex --full`, `serve --threads 8`, `add`), measured from outside over "
+        "loopback HTTP. Baseline: jieba's `ChineseAnalyzer` into Whoosh with default settings, one process, same "
+        "blank-line articles (title + body), queried in-process (no HTTP: this favours the baseline).",
+        f"- Query mix: {sum(MIX.values())} queries drawn with a fixed seed from the corpus: "
+        + ", ".join(f"{n} {k}" for k, n in MIX.items())
+        + ". Latency = one client, one warm-up pass then two timed passes; top 10 with snippets (`per_page=10`).",
+        "",
+    ]
+    for scale, run in runs.items():
+        lines += [f"## Targets at {scale}× ({run['characters']:,} characters)", ""] + targets_table(headline(run))
+    lines += ["## Side by side", "", "Ratio = how many times better ours is (throughput: ours/baseline; "
+              "latency and size: baseline/ours).", ""] + side_by_side(runs)
+    lines += ["## Our figures, and how cost grows", ""] + ours_table(runs)
+    lines += ["![latency](latency.png)", ""]
+    for scale, run in runs.items():
+        lines += [f"## Latency by query kind, {scale}×", ""] + by_kind(run)
+    for scale, run in runs.items():
+        lines += [f"## Load during reindex, {scale}×", "",
+                  "8 and 32 concurrent clients cycling through the mix while `archive reindex --full` runs "
+                  "again and again in the background (loopback, errors = anything but 200).", ""]
+        lines += load_section(run)
+    lines += ["## Where the time goes", ""]
+    for scale, run in runs.items():
+        if run.get("profile"):
+            lines += [f"At {scale}×.", ""] + profile_section(run)
+    if not any(run.get("profile") for run in runs.values()):
+        lines += profile_section(runs[first])
+    lines += ["## Problems seen", ""] + problems(runs)
+    return "\n".join(lines)
+
+
+def chart(results: dict[str, Any], path: Path) -> None:
+    """Latency CDFs (ours over HTTP, baseline in-process) per scale, and ours per query kind."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = {k: results["runs"][k] for k in sorted(results["runs"], key=int)}
+    fig, (cdf, kinds) = plt.subplots(1, 2, figsize=(13, 5))
+    for scale, run in runs.items():
+        for label, lat, style in (
+            ("ours (HTTP)", _dig(run, "ours", "http", "latencies"), "-"),
+            ("baseline (in-process)", _dig(run, "baseline", "latencies"), "--"),
+        ):
+            if lat:
+                values = sorted(ms for _, ms in lat)
+                cdf.plot(values, [i / len(values) for i in range(1, len(values) + 1)], style, label=f"{label} {scale}×")
+    cdf.set_xscale("log")
+    cdf.set_xlabel("latency (ms, log scale)")
+    cdf.set_ylabel("share of queries")
+    for limit, name in ((15, "p50 target"), (50, "p95 target")):
+        cdf.axvline(limit, color="grey", linewidth=0.8, linestyle=":")
+        cdf.text(limit, 0.02, f" {name}", color="grey", fontsize=8)
+    cdf.legend(fontsize=8)
+    cdf.set_title("Search latency, top 10 with snippets")
+    width = 0.8 / max(len(runs), 1)
+    for i, (scale, run) in enumerate(runs.items()):
+        lat = _dig(run, "ours", "http", "latencies") or []
+        p50 = [latency_summary(ms for k, ms in lat if k == kind)["p50"] for kind in MIX]
+        p95 = [latency_summary(ms for k, ms in lat if k == kind)["p95"] for kind in MIX]
+        xs = [x + i * width for x in range(len(MIX))]
+        kinds.bar(xs, p95, width, color=f"C{i}", alpha=0.35, label=f"ours p95 {scale}×")
+        kinds.bar(xs, p50, width, color=f"C{i}", label=f"ours p50 {scale}×")
+    kinds.set_xticks([x + width * (len(runs) - 1) / 2 for x in range(len(MIX))], list(MIX), rotation=45)
+    kinds.set_ylabel("ms over HTTP")
+    kinds.set_title("Ours by query kind")
+    kinds.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def console_summary(run: dict[str, Any]) -> str:
+    """The ratios and target verdicts, printed at the end of a run."""
+    h = headline(run)
+    return "\n".join([f"== {run['scale']}× ({run['characters']:,} characters) ==", *targets_table(h)])

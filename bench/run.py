@@ -1,0 +1,214 @@
+"""One measured run at one corpus scale: ours and the naive baseline on the same files.
+
+Order matters on a 2-core machine: each phase runs alone (our build, the
+baseline, then the server phases), so no measurement competes with another.
+Every figure goes into one plain dict that report.py renders and that is
+kept as JSON next to the report.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from bench import http_load
+from bench.corpus import PROBE_STRING, probe_is_unique, source_articles, write_issues, write_probe
+from bench.measure import dir_bytes, latency_summary
+from bench.queries import BenchQuery, draw_queries, save_queries
+from bench.server import CommandRun, Server, ServerFailed, run_timed
+
+Log = Callable[[str], None]
+PROFILE_STRIDE = 5
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to run and for how long; `quick` shrinks everything for a smoke test."""
+
+    scale: int
+    quick: bool = False
+    baseline: bool = True
+    load: bool = False
+    profile: bool = False
+    passes: int = 2  # timed latency passes over the whole mix
+    throughput_seconds: float = 20
+    load_seconds: float = 60
+    startups: int = 3
+
+    @classmethod
+    def make(cls, scale: int, quick: bool, baseline: bool, load: bool, profile: bool) -> Settings:
+        if quick:
+            return cls(scale, True, baseline, load, profile, passes=1, throughput_seconds=4, load_seconds=5, startups=2)
+        return cls(scale, False, baseline, load, profile)
+
+
+def _command(run: CommandRun) -> dict[str, Any]:
+    return {
+        "seconds": run.seconds,
+        "returncode": run.returncode,
+        "peak_rss": run.peak_rss,
+        "stdout": run.stdout.strip()[-500:],
+        "stderr": run.stderr.strip()[-1500:],
+    }
+
+
+def build_ours(data_dir: Path, log: Log) -> dict[str, Any]:
+    """`archive reindex --full` on a fresh data dir, then its stats."""
+    log("ours: archive reindex --full")
+    build = _command(run_timed(data_dir, "reindex", "--full"))
+    stats = run_timed(data_dir, "stats", "--json")
+    figures: dict[str, Any] = {"build": build, "index_bytes": dir_bytes(data_dir / ".archive")}
+    if stats.returncode == 0:
+        figures["stats"] = {k: v for k, v in json.loads(stats.stdout).items() if k != "failed"}
+    log(f"ours: build {build['seconds']:.1f}s rc={build['returncode']} {build['stdout'][-120:]}")
+    return figures
+
+
+def run_baseline(data_dir: Path, work: Path, queries_path: Path, log: Log) -> dict[str, Any]:
+    """The naive baseline in its own process (see bench/baseline.py)."""
+    log("baseline: jieba ChineseAnalyzer + Whoosh defaults")
+    cmd = [sys.executable, "-m", "bench.baseline", str(data_dir), str(work), str(queries_path)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip()[-1500:]}
+    figures = json.loads(proc.stdout)
+    shutil.rmtree(work / "baseline-index", ignore_errors=True)
+    log(f"baseline: build {figures['build_seconds']:.1f}s, {figures['articles']} articles")
+    return figures
+
+
+def run_profile(data_dir: Path, work: Path, queries_path: Path, quick: bool, log: Log) -> dict[str, Any]:
+    """bench/profiling.py in its own process: queries on the full index, build on a 1-in-PROFILE_STRIDE sample."""
+    sample = work / "profile-sample"
+    shutil.rmtree(sample, ignore_errors=True)
+    corpus = write_issues(sample, 1, quick, stride=PROFILE_STRIDE)
+    log(f"profile: query mix on the full index, build on {corpus.characters:,} characters")
+    out = work / "profile.json"
+    cmd = [sys.executable, "-m", "bench.profiling", str(data_dir), str(sample), str(queries_path), str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    shutil.rmtree(sample, ignore_errors=True)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip()[-1500:]}
+    return {"sample_characters": corpus.characters, **json.loads(out.read_text(encoding="utf-8"))}
+
+
+def _samples_figures(samples: list[http_load.Sample], warmup: int) -> dict[str, Any]:
+    """Split warm-up from timed samples; keep raw timed latencies for the chart."""
+    timed = samples[warmup:]
+    return {
+        "cold": latency_summary(s.ms for s in samples[:warmup]),
+        "latencies": [[s.kind, s.ms] for s in timed],
+        "errors": sum(s.status != 200 for s in samples),
+        "zero_hits": sum(s.total == 0 for s in samples[:warmup]),
+    }
+
+
+def _load_figures(result: http_load.LoadResult) -> dict[str, Any]:
+    return {
+        "clients": result.clients,
+        "seconds": result.seconds,
+        "requests": result.requests,
+        "requests_per_second": result.requests_per_second,
+        "errors": result.errors,
+        "statuses": {str(k): v for k, v in result.statuses.items()},
+        "error_examples": result.error_examples,
+        "latency": latency_summary(result.latencies_ms),
+    }
+
+
+def measure_freshness(server: Server, data_dir: Path, work: Path) -> dict[str, Any]:
+    """Seconds from starting `archive add NEWFILE` until the running server finds its unique string."""
+    probe = write_probe(work / "new")
+    since = time.perf_counter()
+    adding: list[CommandRun] = []
+    thread = threading.Thread(target=lambda: adding.append(run_timed(data_dir, "add", str(probe))))
+    thread.start()
+    found = http_load.poll_until_found(server.port, f'"{PROBE_STRING}"', since, timeout=120)
+    thread.join()
+    return {"searchable_seconds": found, "add": _command(adding[0])}
+
+
+def _reindex_loop(data_dir: Path, seconds: float, runs: list[dict[str, Any]]) -> Callable[[], None]:
+    """A background job that keeps `archive reindex --full` running for `seconds`.
+
+    A new run starts only while the previous run's duration still fits, so
+    the load phase does not drag on for a whole extra build after its end.
+    """
+
+    def loop() -> None:
+        deadline = time.perf_counter() + seconds
+        last = 0.0
+        while deadline - time.perf_counter() > last:
+            runs.append(_command(run_timed(data_dir, "reindex", "--full")))
+            last = runs[-1]["seconds"]
+
+    return loop
+
+
+def serve_phases(data_dir: Path, work: Path, queries: list[BenchQuery], settings: Settings, log: Log) -> dict[str, Any]:
+    """Start-up, latency, throughput, memory, freshness and (optionally) load under reindex."""
+    figures: dict[str, Any] = {"startup_seconds": []}
+    for _ in range(settings.startups - 1):
+        with Server(data_dir, work) as server:
+            figures["startup_seconds"].append(server.start())
+    with Server(data_dir, work) as server:
+        figures["startup_seconds"].append(server.start())
+        figures["rss_idle"] = server.rss()
+        log(f"ours: start-up {statistics.median(figures['startup_seconds']):.2f}s; latency passes")
+        samples = http_load.latency_pass(server.port, queries, settings.passes)
+        figures["http"] = _samples_figures(samples, len(queries))
+        log(f"ours: throughput, 8 clients, {settings.throughput_seconds}s")
+        figures["throughput"] = _load_figures(http_load.concurrent_load(server.port, queries, 8, settings.throughput_seconds))
+        figures["rss_after_load"] = server.rss()
+        log("ours: time until a new issue is searchable")
+        figures["freshness"] = measure_freshness(server, data_dir, work)
+        if settings.load:
+            figures["load"] = []
+            for clients in (8, 32):
+                log(f"ours: load, {clients} clients for {settings.load_seconds}s during reindex --full")
+                runs: list[dict[str, Any]] = []
+                result = http_load.load_while(
+                    server.port, queries, clients, settings.load_seconds, _reindex_loop(data_dir, settings.load_seconds, runs)
+                )
+                figures["load"].append({**_load_figures(result), "reindexes": runs, "rss": server.rss()})
+        figures["server_tracebacks"] = server.tracebacks()
+    return figures
+
+
+def run_scale(settings: Settings, work: Path, log: Log) -> dict[str, Any]:
+    """Everything at one scale, in a fresh data dir under `work` (removed afterwards)."""
+    work.mkdir(parents=True, exist_ok=True)
+    data_dir = work / "data"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    corpus = write_issues(data_dir, settings.scale, settings.quick)
+    log(f"scale {settings.scale}x: {corpus.files} files, {corpus.characters:,} characters")
+    queries = draw_queries(source_articles(settings.quick), work / "jieba-cache")
+    queries_path = work / "queries.json"
+    save_queries(queries, queries_path)
+    result: dict[str, Any] = {
+        "scale": settings.scale,
+        "quick": settings.quick,
+        "files": corpus.files,
+        "characters": corpus.characters,
+        "queries": len(queries),
+        "probe_unique": probe_is_unique(settings.quick),
+        "ours": build_ours(data_dir, log),
+    }
+    if settings.baseline:
+        result["baseline"] = run_baseline(data_dir, work, queries_path, log)
+    if result["ours"]["build"]["returncode"] == 0:
+        try:
+            result["ours"].update(serve_phases(data_dir, work, queries, settings, log))
+        except ServerFailed as exc:
+            result["ours"]["server_error"] = str(exc)
+        if settings.profile:
+            result["profile"] = run_profile(data_dir, work, queries_path, settings.quick, log)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return result
