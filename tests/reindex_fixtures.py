@@ -138,14 +138,42 @@ class PausedReindex:
                 return
         raise AssertionError(f"reindex ended before {expected!r}: {''.join(seen)}")
 
+    def children(self) -> list[int]:
+        """Process ids of the reindex's own child processes (its indexing workers)."""
+        return [pid for pid, parent in _parent_pids().items() if parent == self.process.pid]
+
     def kill(self) -> None:
         """SIGKILL the reindex process itself (its workers, if any, must notice and stop)."""
         self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-        self.process.stdout.close()  # type: ignore[union-attr]
-        self.process.stderr.close()  # type: ignore[union-attr]
+        self._reap()
 
     def kill_group(self) -> None:
         """SIGKILL the reindex and every process it started, like a crashed machine would."""
         os.killpg(self.process.pid, signal.SIGKILL)
+        self._reap()
+
+    def _reap(self) -> None:
         self.process.wait(timeout=30)
+        self.process.stdout.close()  # type: ignore[union-attr]
+        self.process.stderr.close()  # type: ignore[union-attr]
+
+
+def _parent_pids() -> dict[int, int]:
+    """pid -> parent pid of every process we may see, from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        parents[int(stat.parent.name)] = int(fields[1])
+    return parents
+
+
+def process_alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting for its reaper counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
