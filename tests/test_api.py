@@ -4,8 +4,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID, client_with, http, server_url, webui_archive  # noqa: F401
+from indexer.locks import ReindexLock
+from indexer.store import IndexStore
+from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID, client_with, make_app, http, server_url, webui_archive  # noqa: F401
 
 ARTICLE_FIELDS = {"id", "title", "subtitle", "byline", "issue", "paragraphs", "url"}
 
@@ -153,6 +157,12 @@ def test_reindex_without_the_right_token_is_401(http, headers):
     assert_error(http.post("/api/reindex", headers=headers), 401, "unauthorized")
 
 
+def test_reindex_while_another_runs_is_409(http, webui_archive):
+    with ReindexLock(IndexStore(webui_archive).lock_path):  # what a running `archive reindex` holds
+        response = http.post("/api/reindex", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert_error(response, 409, "reindex_running")
+
+
 def test_reindex_is_403_when_the_server_has_no_token(client_with):
     client = client_with(ADMIN_TOKEN=None)
     response = client.post("/api/reindex", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
@@ -221,3 +231,27 @@ def test_a_wrong_method_is_405_json(http):
 
 def test_bad_paging_of_issues_is_400(http):
     assert_error(http.get("/api/issues", params={"per_page": "500"}), 400, "bad_parameter")
+
+
+
+@pytest.fixture(scope="module")
+def in_process(webui_archive):
+    """The same app in this process: fast enough to throw hundreds of generated requests at."""
+    app = make_app(webui_archive)
+    yield app.test_client()
+    app.extensions["archive"].close()
+
+
+QUERY_TEXT = st.text(st.sampled_from('民警诈骗貉 "“”「」()（）:：-*?~^\\/<>&%\x00ORNTADtitlebyline１９'), max_size=40)
+PARAMETER_TEXT = st.one_of(st.text(max_size=12), st.integers(-5, 10**6).map(str), st.sampled_from(["", "2021-02-30"]))
+PARAMETER_NAMES = st.sampled_from(["page", "per_page", "sort", "from", "to", "year", "byline", "place", "issue"])
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/search"])
+@settings(max_examples=100, deadline=None, database=None)
+@given(q=QUERY_TEXT, params=st.dictionaries(PARAMETER_NAMES, PARAMETER_TEXT))
+def test_no_search_a_client_can_send_is_a_server_error(in_process, path, q, params):
+    response = in_process.get(path, query_string={"q": q, **params})
+    assert response.status_code in (200, 302, 400, 413), response.text
+    if path.startswith("/api/") and response.status_code != 200:
+        assert set(response.json) == {"error"}
