@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 from tests.webui_fixtures import HOSTILE_ISSUE_ID, http, server_url, webui_archive  # noqa: F401
 
 
-def page(http, path: str, status: int = 200, **params) -> BeautifulSoup:
-    response = http.get(path, params=params)
+def page(http, path: str, status: int = 200, headers: dict | None = None, **params) -> BeautifulSoup:
+    response = http.get(path, params=params, headers=headers)
     assert response.status_code == status, response.text[:500]
     assert response.headers["Content-Type"].startswith("text/html")
     return BeautifulSoup(response.text, "html.parser")
@@ -110,6 +110,21 @@ def test_an_article_highlights_the_query_and_marks_the_first_match_for_the_link_
     assert marks and all(mark.text == "杀猪盘" for mark in marks)
     assert [mark.get("id") for mark in marks].count("first-match") == 1 and marks[0]["id"] == "first-match"
     assert soup.select_one(".query-note a[href='#first-match']")
+
+
+def test_an_article_opened_from_results_links_back_to_the_same_results_page(http, server_url):
+    results = f"{server_url}/search?q=%E6%B0%91%E8%AD%A6&year=2021&page=2"
+    soup = page(http, "/articles/004_f681114cb4297908/1", q="民警", headers={"Referer": results})
+    assert soup.select_one(".crumbs a.back")["href"] == "/search?q=%E6%B0%91%E8%AD%A6&year=2021&page=2"
+    elsewhere = page(http, "/articles/004_f681114cb4297908/1", q="民警", headers={"Referer": "http://evil.example/search?q=x"})
+    assert elsewhere.select_one(".crumbs a.back")["href"] == "/search?q=%E6%B0%91%E8%AD%A6"
+
+
+def test_an_article_lists_its_places_as_filters(http):
+    soup = page(http, "/articles/004_f681114cb4297908/1")
+    place = soup.select_one(".places a")
+    assert place["href"].startswith("/search?place=")
+    assert int(text(page(http, place["href"]).select_one(".summary strong"))) > 0
 
 
 def test_an_article_links_its_issue_and_its_neighbours(http):

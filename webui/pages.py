@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from webui import context, urls
 from webui.errors import ClientError
@@ -51,7 +53,8 @@ def article(article_id: str) -> Response:
     view = context.article_context(article_id, request.args)
     body = mark_first_match(view["highlighted"]) if view["highlighted"] else view["paragraphs"]
     return render_page("article.html", urls.with_args("/api" + view["url"], request.args),
-                       article=view, body=body, headings=set(view["headings"]))
+                       article=view, body=body, headings=set(view["headings"]),
+                       back_url=search_referrer() or (urls.search_url(view["query"]) if view["query"] else None))
 
 
 @bp.get("/issues")
@@ -69,6 +72,14 @@ def issue(issue_id: str) -> Response:
 @bp.get("/help")
 def help_page() -> Response:
     return render_page("help.html", None)
+
+
+def search_referrer() -> str | None:
+    """The results page the reader came from (with its filters and page), if it was ours."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path == "/search":
+        return urls.with_args("/search", MultiDict(parse_qsl(referrer.query)))
+    return None
 
 
 def mark_first_match(highlighted: list[str]) -> list[Markup]:
