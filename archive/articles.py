@@ -249,9 +249,10 @@ class _Draft:
         return any(len(p) >= LONG_PARAGRAPH for p in self.paragraphs)
 
     def add_section(self, texts: list[str]) -> None:
-        heading = "".join(texts) if texts[0].endswith("——") else " ".join(texts)
-        self.headings.append(heading)
-        self.paragraphs.append(heading)
+        """Section headings inside the article; `全力侦查破案——` runs on into the line after it."""
+        for heading in _run_in_joined(texts):
+            self.headings.append(heading)
+            self.paragraphs.append(heading)
 
     def set_head(self, items: list[Item], source: str) -> None:
         """Title, subtitle and kicker from a head group (one to three lines).
@@ -268,6 +269,17 @@ class _Draft:
         self.title_level = items[0].paragraph.level
         if len(texts) > 1:
             self.subtitle = " ".join(texts[1:])
+
+
+def _run_in_joined(texts: list[str]) -> list[str]:
+    """`全力侦查破案——` + `保持严打高压态势` -> one heading; other lines stay apart."""
+    joined: list[str] = []
+    for text in texts:
+        if joined and joined[-1].endswith("——"):
+            joined[-1] += text
+        else:
+            joined.append(text)
+    return joined
 
 
 def _head_group(items: list[Item], start: int) -> int:
@@ -440,17 +452,19 @@ class _Page:
     def byline(self, item: Item, following: Item | None) -> None:
         """A credit line: before the body it belongs to the article; after it, it closes the article.
 
-        boxed-opener rule: a `□`-marked credit after a body, with body text
-        after it, opens the next article (the `□` marks a credit printed
-        under a title that the OCR lost).
+        boxed-credit rule: a `□`-marked credit is printed under a title, so
+        after a photo caption it still opens the body, and after a long body
+        with more text following it opens the next article (whose title the
+        OCR lost).
         """
         draft = self.current
-        boxed_opener = item.paragraph.raw.lstrip().startswith(("□", "■")) and following is not None and following.role is Role.BODY
-        if draft is None or draft.closed or (draft.has_long_body() and boxed_opener):
+        boxed = item.paragraph.raw.lstrip().startswith(("□", "■"))
+        body_follows = following is not None and following.role is Role.BODY
+        if draft is None or draft.closed or (boxed and body_follows and draft.has_long_body()):
             draft = self.new()
         draft.bylines.append(item.byline)
-        draft.credit_line = draft.credit_line or (not draft.has_long_body() and bool(item.byline.authors) and "【" not in item.byline.text)
-        if draft.has_long_body():
+        draft.credit_line = draft.credit_line or (not draft.paragraphs and bool(item.byline.authors) and "【" not in item.byline.text)
+        if draft.has_long_body() if boxed else bool(draft.paragraphs):
             draft.closed = True  # closed_article_rule
 
     def caption(self, item: Item) -> None:

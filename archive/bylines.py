@@ -105,7 +105,8 @@ def parse_byline(text: str) -> Byline | None:
         names = _names(bracketed.group(1).split())
         if names and not set(names) & NOT_NAMES:
             return Byline(display, tuple(names))
-    if inner and _GLUED_NAMES.fullmatch(inner.group(1)) and inner.group(1) not in NOT_NAMES:
+    glued = inner is not None and _GLUED_NAMES.fullmatch(inner.group(1)) is not None
+    if glued and not _ROLE.search(inner.group(1)) and not inner.group(1).endswith("摄"):
         return Byline(display, ())  # `（宋学春陈长法）`: names run together, where one ends is unknown
     credit = inner.group(1) if inner else display  # `（新华社记者李欣摄）`: a photo credit in brackets
     has_role = _ROLE.search(credit) is not None
