@@ -54,4 +54,4 @@ def reindex() -> Response:
         summary = context.archive().reindex(full=full)
     except ReindexBusy:
         raise ClientError(409, "reindex_running", "已有一次重建索引正在进行，请等它结束后再试。")
-    return jsonify({**asdict(summary), "chars_per_second": round(summary.chars_per_second)})
+    return jsonify({**asdict(summary), "seconds": round(summary.seconds, 3), "chars_per_second": round(summary.chars_per_second)})
