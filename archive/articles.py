@@ -55,6 +55,7 @@ MAX_TITLE_WITH_COMMA = 24
 # A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
 LONG_PARAGRAPH = 40
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|第[一二三四五六七八九十]+[部章节])")
+_BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
 _COLUMN_LABEL = re.compile(r"^[^\s·]{2,6}[·•・][^\s·]{2,6}$")
@@ -135,6 +136,8 @@ def looks_like_title(text: str) -> bool:
         return False
     commas = text.count("，") + text.count(",")
     if commas > 2 or (commas and length > MAX_TITLE_WITH_COMMA):
+        return False
+    if _BRACKETED_NOTE.fullmatch(text):  # `（河南西峡县陈飞方仙云）`: a credit or a note, not a title
         return False
     if ends_sentence(text):
         return length <= 16 and text.rstrip("”’」』") [-1] in "！？!?"
@@ -257,12 +260,15 @@ class _Draft:
     def set_head(self, items: list[Item], source: str) -> None:
         """Title, subtitle and kicker from a head group (one to three lines).
 
-        kicker rule: a first plain line of MAX_KICKER characters or fewer is a
-        kicker when a title and a subtitle follow it, or when it is much
-        shorter than the line after it (`邹城市公安局` over `联勤巡防新机制 …`).
+        kicker rule, for titles printed after their articles only: a first
+        plain line of MAX_KICKER characters or fewer is a kicker when a title
+        and a subtitle follow it, or when it is much shorter than the line
+        after it (`邹城市公安局` over `联勤巡防新机制 …`). Elsewhere the first
+        line is the title: a short line under a short title is as often an
+        author's line (`山东烟台市委宣传部赵巍巍`) as a title under a kicker.
         """
         texts = [i.title_text for i in items]
-        short_first = len(texts) >= 2 and items[0].role is Role.TITLE and len(texts[0]) <= MAX_KICKER
+        short_first = source == "after" and len(texts) >= 2 and len(texts[0]) <= MAX_KICKER
         if short_first and (len(texts) == 3 or len(texts[0]) * 1.5 < len(texts[1])):
             self.kicker, texts = texts[0], texts[1:]
         self.title, self.title_source = texts[0], source

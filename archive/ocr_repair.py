@@ -36,7 +36,7 @@ SENTENCE_END_TOLERANCE = 2
 NARROW_BLOCK = 0.75
 # What only ever starts a paragraph: a dateline, a numbered point, a credit marker.
 _PARAGRAPH_OPENER = re.compile(
-    r"^(?:本报\S{0,8}?讯|(?:新华社|中新社)\S{0,12}?电|[□■▲●◆]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])"
+    r"^(?:本报\S{0,10}?[讯电]|(?:新华社|中新社)\S{0,12}?电|[□■▲●◆]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])"
 )
 # Marks that only body text has: a line without any is title-like.
 _SENTENCE_MARKS = "，。、；：！？,;:!?"
@@ -46,6 +46,7 @@ _CUT_WORD_START = re.compile(r"^[^\s，。、；：！？]\s*[，。、；：！
 MAX_WRAP_WIDTH = 120
 # Dropped paragraph indents: the first lines of blocks fall short by this many columns (two characters).
 INDENT_RANGE = range(3, 9)
+MIN_INDENTED_BLOCKS = 3
 
 
 def display_width(text: str) -> int:
@@ -133,17 +134,19 @@ def page_wrap(blocks: list[list[str]]) -> Wrap | None:
 
     Width rule: the median width of the lines of blocks of three lines or
     more (each block's last line left out) must be at most MAX_WRAP_WIDTH.
-    Indent rule: when at least half of those blocks start on a line two
-    characters short of their width, first lines may be that much shorter.
+    Indent rule: when at least half of those blocks that start on body text
+    (a line with a comma or a full stop, not a title) start two characters
+    short of their width, first lines may be that much shorter.
     Known wrong: a page of few and short blocks is taken as unwrapped.
     """
     wrapped = [block for block in blocks if len(block) > 2]
     widths = sorted(display_width(line) for block in wrapped for line in block[:-1])
     if len(widths) < 4 or widths[len(widths) // 2] > MAX_WRAP_WIDTH:
         return None
-    shortfalls = [_upper_quartile([display_width(line) for line in block[:-1]]) - display_width(block[0]) for block in wrapped]
-    indented = [short for short in shortfalls if short in INDENT_RANGE]
-    indent = sorted(indented)[len(indented) // 2] if len(indented) * 2 >= len(shortfalls) else 0
+    body_starts = [block for block in wrapped if any(mark in block[0] for mark in _SENTENCE_MARKS)]
+    shortfalls = [_upper_quartile([display_width(line) for line in block[:-1]]) - display_width(block[0]) for block in body_starts]
+    indented = sorted(short for short in shortfalls if short in INDENT_RANGE)
+    indent = indented[len(indented) // 2] if len(indented) >= MIN_INDENTED_BLOCKS and len(indented) * 2 >= len(shortfalls) else 0
     return Wrap(widths[len(widths) // 2], indent)
 
 

@@ -111,8 +111,10 @@ def test_lines_are_left_alone_when_the_page_is_not_wrapped() -> None:
 
 
 def test_page_wrap_finds_the_column_and_a_dropped_indent() -> None:
-    body = ["一二三四五六七八九十一二三四五六七八", "九十一二三四五六七八九十一二三四五六七八", "一二三四五六七八九十一二三四五六七八九十", "完。"]
-    assert page_wrap([body, body, ["标题"]]) == Wrap(width=40, indent=4)
+    body = ["一二三四，五六七八九十一二三四五六七", "九十一二三四五六七八九十一二三四五六七八", "一二三四五六七八九十一二三四五六七八九十", "完。"]
+    assert page_wrap([body, body, body, ["标题"]]) == Wrap(width=40, indent=4)
+    titled = ["天津大学博导不再终身制", "九十一二三四五六七八九十一二三四五六七八", "一二三四五六七八九十一二三四五六七八九十", "完。"]
+    assert page_wrap([titled, titled, titled]) == Wrap(width=40, indent=0)
     assert page_wrap([["第一段很长。" * 30, "第二段也很长。" * 30, "完。"]]) is None
 
 
