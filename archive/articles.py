@@ -45,7 +45,14 @@ from enum import Enum
 from archive.bylines import Byline, merge_bylines, parse_byline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
-from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese
+from archive.ocr_repair import (
+    collapse_spaces,
+    ends_mid_sentence,
+    ends_sentence,
+    first_sentence,
+    remove_spaces_inside_chinese,
+    starts_with_cut_word,
+)
 
 MAX_TITLE = 40
 MAX_SECTION_HEADING = 12
@@ -59,8 +66,6 @@ _BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
 _COLUMN_LABEL = re.compile(r"^[^\s·]{2,6}[·•・][^\s·]{2,6}$")
-# A paragraph starting with one character then a comma is the tail of a cut word (`作、合成化作战`).
-_FRAGMENT_START = re.compile(r"^[^\s，、。；：,]\s*[，、；：,]")
 
 
 @dataclass(frozen=True)
@@ -171,10 +176,10 @@ def _cut_mid_sentence(item: Item, following: Item) -> bool:
     if split_opening(following.paragraph.raw).dateline:
         return False
     if item.role is Role.BODY:
-        return item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH or ends_mid_sentence(item.text) or bool(_FRAGMENT_START.match(following.text))
+        return item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH or ends_mid_sentence(item.text) or starts_with_cut_word(following.text)
     # A title-like line is a cut sentence only with a comma in it (a title as wide as the column has none).
     cut_line = item.paragraph.ends_full_line and any(mark in item.text for mark in "，、；：,;:")
-    return item.role is Role.TITLE and (cut_line or bool(_FRAGMENT_START.match(following.text)))
+    return item.role is Role.TITLE and (cut_line or starts_with_cut_word(following.text))
 
 
 def rejoin_cut_paragraphs(items: list[Item]) -> list[Item]:
@@ -343,14 +348,25 @@ def _column_labels(group: list[Item]) -> tuple[str | None, list[Item]]:
 
 
 def _titles_after(items: list[Item]) -> bool:
-    """titles_after_rule: the page ends on a plain title line that follows a closing credit somewhere."""
+    """titles_after_rule: the page ends on a plain title, and titles follow closing credits more often than they precede opening ones."""
     if not items or items[-1].role is not Role.TITLE:
         return False
-    for previous, item in zip(items, items[1:]):
-        closes = previous.role is Role.BYLINE or split_trailing_credit(previous.paragraph.raw)[1] is not None
-        if closes and previous.role is not Role.CAPTION and item.role is Role.TITLE:
-            return True
-    return False
+    after_credit = before_credit = 0
+    for index, item in enumerate(items):
+        if item.role is not Role.TITLE or (index and items[index - 1].role is Role.TITLE):
+            continue
+        end = _head_group(items, index)
+        previous = items[index - 1] if index else None
+        if previous is not None and previous.role is not Role.CAPTION and _closes(previous):
+            after_credit += 1
+        if _byline_follows(items, end):
+            before_credit += 1
+    return after_credit > before_credit
+
+
+def _closes(item: Item) -> bool:
+    """Whether a paragraph is or ends with a closing credit."""
+    return item.role is Role.BYLINE or split_trailing_credit(item.paragraph.raw)[1] is not None
 
 
 def _article_blocks(paragraphs: list[Paragraph]) -> bool:

@@ -40,8 +40,9 @@ _PARAGRAPH_OPENER = re.compile(
 )
 # Marks that only body text has: a line without any is title-like.
 _SENTENCE_MARKS = "，。、；：！？,;:!?"
-# A line opening with one character then a mark: the first went down with the mark (`化，…`).
-_CUT_WORD_START = re.compile(r"^[^\s，。、；：！？]\s*[，。、；：！？,;:]")
+# Text opening with one character then a mark: the tail of a word cut in two (`化，…`, `作、…`).
+# A numeral before `、` is a list item (`１、`, `二、`), not a tail.
+_CUT_WORD_START = re.compile(r"^[^\s，。、；：！？,;:\d０-９一二三四五六七八九十]\s*[，。、；：！？,;:]")
 # Wrap widths above this are paragraphs on one line each, not hard wraps.
 MAX_WRAP_WIDTH = 120
 # Dropped paragraph indents: the first lines of blocks fall short by this many columns (two characters).
@@ -165,6 +166,11 @@ def block_wrap(lines: list[str], page: Wrap | None) -> Wrap | None:
     return Wrap(width, page.indent) if width >= NARROW_BLOCK * page.width else None
 
 
+def starts_with_cut_word(text: str) -> bool:
+    """Whether text opens with the tail of a word cut by a line or column break (`作、合成化作战`)."""
+    return _CUT_WORD_START.match(text) is not None
+
+
 def _title_at_block_start(line: str, following: str, wrap: Wrap) -> bool:
     """title-at-block-start rule: a block's first line that is a title printed above the body.
 
@@ -177,7 +183,7 @@ def _title_at_block_start(line: str, following: str, wrap: Wrap) -> bool:
     """
     if wrap.indent or not following or any(mark in line for mark in _SENTENCE_MARKS):
         return False
-    if _CUT_WORD_START.match(following):
+    if starts_with_cut_word(following):
         return False
     return abs(display_width(line) - wrap.width) >= 2
 
