@@ -4,12 +4,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.locks import ReindexLock
 from indexer.store import IndexStore
-from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID, client_with, make_app, http, server_url, webui_archive  # noqa: F401
+from tests.webui_archive import ADMIN_TOKEN, HOSTILE_ISSUE_ID
+
+pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
 
 ARTICLE_FIELDS = {"id", "title", "subtitle", "byline", "issue", "paragraphs", "url"}
 
@@ -232,14 +234,6 @@ def test_a_wrong_method_is_405_json(http):
 def test_bad_paging_of_issues_is_400(http):
     assert_error(http.get("/api/issues", params={"per_page": "500"}), 400, "bad_parameter")
 
-
-
-@pytest.fixture(scope="module")
-def in_process(webui_archive):
-    """The same app in this process: fast enough to throw hundreds of generated requests at."""
-    app = make_app(webui_archive)
-    yield app.test_client()
-    app.extensions["archive"].close()
 
 
 QUERY_TEXT = st.text(st.sampled_from('民警诈骗貉 "“”「」()（）:：-*?~^\\/<>&%\x00ORNTADtitlebyline１９'), max_size=40)

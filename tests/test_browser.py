@@ -11,7 +11,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.webui_fixtures import HOSTILE_ISSUE_ID, server_url, webui_archive  # noqa: F401
+from tests.webui_archive import HOSTILE_ISSUE_ID
+
+pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

@@ -12,7 +12,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID, client_with, http, server_url, webui_archive  # noqa: F401
+from tests.webui_archive import ADMIN_TOKEN, HOSTILE_ISSUE_ID
+
+pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
-"""A real archive and a real server for the web UI and API tests.
+"""Fixtures for the web UI and API tests: the test archive, the real server, clients.
 
-The archive is the repository's sample issues plus one hostile issue (in
-a subfolder, so its id contains `/`) whose text holds `<script>` and a
-literal `<mark>`. It is indexed by the real `reindex` and served by the
-real `archive serve` (waitress) in a child process, once per test
-session, however many test modules use it.
+Test modules load this file as a plugin (`pytest_plugins =
+["tests.webui_fixtures"]`), so the archive is indexed once and the real
+`archive serve` (waitress, in a child process) started once per session,
+however many modules use them.
 """
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,52 +20,14 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.reindex import reindex
+from tests.webui_archive import ADMIN_TOKEN, build_archive
 from webui import create_app
-
-REPO = Path(__file__).resolve().parents[1]
-ADMIN_TOKEN = "test-admin-token"
-HOSTILE_ISSUE_ID = "2021/05/hostile-2021-05-06"
-HOSTILE_ISSUE = """\
-date: 2021-05-06
-page: 3
-paper: 测试晚报
-
-# 警惕<script>alert(1)</script>网页攻击
-
-□ 记者 <b>王某某</b>
-
-有人在留言里写下 <script>alert(1)</script> 试图攻击网站，另一段文字里出现了字面的 <mark>假高亮</mark> 标签和 &amp; 符号。民警提醒：遇到可疑链接不要点击。
-
-# 社区反诈宣传进校园
-
-民警在社区开展反诈宣传，提醒群众不要相信“高额回报”，遇到<img src=x onerror=alert(2)>这样的代码也只是文字。
-"""
-
-ARCHIVE_KEY = pytest.StashKey[Path]()
-SERVER_KEY = pytest.StashKey[str]()
-
-
-def build_archive(root: Path) -> Path:
-    """Copy the sample issues and the hostile one into root/issues/ and index them for real."""
-    issues = root / "issues"
-    issues.mkdir(parents=True)
-    for sample in sorted((REPO / "data" / "issues").glob("*.txt")):
-        shutil.copy(sample, issues / sample.name)
-    hostile = issues / (HOSTILE_ISSUE_ID + ".txt")
-    hostile.parent.mkdir(parents=True)
-    hostile.write_text(HOSTILE_ISSUE, encoding="utf-8")
-    reindex(root)
-    return root
 
 
 @pytest.fixture(scope="session")
-def webui_archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def webui_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The indexed test archive, built once per session."""
-    stash = request.config.stash
-    if ARCHIVE_KEY not in stash:
-        stash[ARCHIVE_KEY] = build_archive(tmp_path_factory.mktemp("webui-archive"))
-    return stash[ARCHIVE_KEY]
+    return build_archive(tmp_path_factory.mktemp("webui-archive"))
 
 
 def free_port() -> int:
@@ -76,13 +36,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    """`archive --data DIR serve` on a free port; returns once /api/health answers.
+def start_server(data_dir: Path, *serve_args: str) -> tuple[subprocess.Popen, str]:
+    """`archive --data DIR serve [serve_args]` on a free port; returns once /api/health answers.
 
     The server's output goes to DIR/server.log, where a failing test's traceback can be read.
     """
     port = free_port()
-    command = [str(Path(sys.executable).parent / "archive"), "--data", str(data_dir), "serve", "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "archive"), "--data", str(data_dir), "serve", "--port", str(port), *serve_args]
     log = data_dir / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, env={**os.environ, "ARCHIVE_ADMIN_TOKEN": ADMIN_TOKEN},
@@ -111,13 +71,11 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url(request: pytest.FixtureRequest, webui_archive: Path) -> str:
+def server_url(webui_archive: Path) -> Iterator[str]:
     """Base URL of the real server over the test archive, started once per session."""
-    stash = request.config.stash
-    if SERVER_KEY not in stash:
-        process, stash[SERVER_KEY] = start_server(webui_archive)
-        request.config.add_cleanup(lambda: stop_server(process))
-    return stash[SERVER_KEY]
+    process, base_url = start_server(webui_archive)
+    yield base_url
+    stop_server(process)
 
 
 @pytest.fixture
@@ -155,3 +113,11 @@ def client_with(webui_archive: Path) -> Iterator:
     yield build
     for app in apps:
         app.extensions["archive"].close()
+
+
+@pytest.fixture(scope="session")
+def in_process(webui_archive: Path) -> Iterator[FlaskClient]:
+    """The same app in this process: fast enough to throw hundreds of generated requests at."""
+    app = make_app(webui_archive)
+    yield app.test_client()
+    app.extensions["archive"].close()
