@@ -33,6 +33,8 @@ article starts; each says what it gets wrong:
 - `continuation_rule`: a body that follows a closed article without a title
   of its own continues an earlier article that has a title but no body yet
   (a story jumped to another column).
+- `verse_rule`: more than three title-like lines in a row are a poem or a
+  list: body text, not heads.
 - `caption_rule`: a paragraph ending in a photo credit (`… 王子强 摄`) is a
   caption: a short article of its own (kind "caption").
 """
@@ -57,6 +59,8 @@ from archive.ocr_repair import (
 MAX_TITLE = 40
 MAX_SECTION_HEADING = 12
 MAX_KICKER = 8
+# A kicker, a title and a subtitle: a longer run of short lines is verse or a list.
+MAX_HEAD_LINES = 3
 # Titles with a comma are rare (1% of People's Daily titles) and short; a long line with one is a cut sentence.
 MAX_TITLE_WITH_COMMA = 24
 # A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
@@ -436,6 +440,9 @@ class _Page:
         if not group:
             return end
         draft = self.current
+        if len(group) > MAX_HEAD_LINES and group[0].role is Role.TITLE:
+            self.verse(group)
+            return end
         if self.titles_after:
             if draft is not None and draft.closed and draft.title is None:
                 draft.set_head(group, "after")
@@ -455,6 +462,22 @@ class _Page:
             return end
         self.start_articles(group)
         return end
+
+    def verse(self, group: list[Item]) -> None:
+        """verse rule: more than MAX_HEAD_LINES short lines in a row are a poem or a list, not a head.
+
+        They are body text of the open article, or of a new one titled by
+        the first line. Known wrong: a run of one-line briefs without body
+        text is read as one article.
+        """
+        draft = self.current
+        if draft is None or draft.closed:
+            draft = self.new()
+            draft.set_head(group[:1], "line")
+            group = group[1:]
+        for item in group:
+            draft.add_body(item)
+        draft.last_block = group[-1].paragraph.block
 
     def start_articles(self, group: list[Item]) -> None:
         """Head lines become title (+ subtitle); markdown heads beyond two start articles of their own."""

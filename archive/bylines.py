@@ -193,18 +193,24 @@ _TRAILING_CREDIT = re.compile(
 )
 
 
+_TRAILING_BRACKETS = re.compile(r"(?<=[。！？!?…”』」])\s*([（(][^（）()]{2,30}[）)])\s*$")
+
+
 def split_trailing_credit(paragraph: str) -> tuple[str, Byline | None, bool]:
     """(body, credit, is_photo) when a paragraph ends with a credit after its last sentence.
 
-    `…减少近一半。 通讯员 万艾东 李亚` -> credit; `…好评。 王子强 摄` -> photo credit.
-    The credit must follow a sentence end and contain a role or end in `摄`, so
-    a sentence that happens to end in a name is not cut.
+    `…减少近一半。 通讯员 万艾东 李亚` -> credit; `…好评。 王子强 摄` -> photo credit;
+    `…交接仪式。（本报专电）`, `…质量。（新华社记者陈飞摄）` -> a bracketed credit.
+    The credit must follow a sentence end and contain a role, end in `摄`, or
+    be a bracketed credit, so a sentence that happens to end in a name is not cut.
     """
-    match = _TRAILING_CREDIT.search(paragraph)
-    if not match:
-        return paragraph, None, False
-    byline = parse_byline(match.group(1))
-    if byline is None or not (_ROLE.search(match.group(1)) or byline.text.endswith("摄")):
-        return paragraph, None, False
+    bracketed = _TRAILING_BRACKETS.search(paragraph)
+    if bracketed and parse_byline(bracketed.group(1)) is not None:
+        match, byline = bracketed, parse_byline(bracketed.group(1))
+    else:
+        match = _TRAILING_CREDIT.search(paragraph)
+        byline = parse_byline(match.group(1)) if match else None
+        if byline is None or not (_ROLE.search(match.group(1)) or byline.text.endswith("摄")):
+            return paragraph, None, False
     body = paragraph[: match.start()].rstrip()
-    return body, byline, bool(re.search(r"摄$", byline.text))
+    return body, byline, bool(re.search(r"摄）?$", byline.text))
