@@ -2,8 +2,8 @@
 
 For archives fed by a scanner or a sync job. Why polling: it needs nothing
 outside the standard library, works on network and bind-mounted folders
-where inotify does not, and one `stat` per issue file per second is cheap
-next to the indexing it triggers.
+where inotify does not, and one `stat` per issue file twice a second is
+cheap next to the indexing it triggers.
 
 Why wait for a change to settle: a scanner or rsync writes a file over
 time. The watcher reindexes only when the folder looks the same on two polls
@@ -27,7 +27,7 @@ from archive.issues import issue_files
 from indexer.reindex import reindex
 from indexer.results import ReindexBusy, ReindexSummary
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,125 @@
+"""A running `archive serve` answers from each new index without a restart, and never from a half-written one."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from indexer.reindex import reindex
+from tests.reindex_fixtures import NEW_ISSUE, PausedReindex, make_archive, run_archive, wait_for
+from tests.webui_fixtures import ADMIN_TOKEN, Http, start_server, stop_server
+
+PROBE = "琥珀色的灯塔"  # only in NEW_ISSUE
+EVERYWHERE = "电信诈骗"  # in the first sample page, before and after every reindex here
+
+
+def total(http: Http, q: str) -> int:
+    response = http.get("/api/search", params={"q": q})
+    assert response.status_code == 200, response.text
+    return response.json()["total"]
+
+
+@contextmanager
+def serve(archive: Path, *args: str) -> Iterator[Http]:
+    """The real `archive serve` over `archive`, stopped when the block ends."""
+    process, url = start_server(archive, *args)
+    try:
+        with Http(url) as http:
+            yield http
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = make_archive(tmp_path / "data", samples=2)
+    reindex(root)
+    return root
+
+
+@pytest.fixture
+def http(archive: Path) -> Iterator[Http]:
+    with serve(archive) as session:
+        yield session
+
+
+def test_an_added_issue_is_found_without_restarting_the_server(archive: Path, http: Http, tmp_path: Path) -> None:
+    source = tmp_path / "2021-06-01-02.txt"
+    source.write_text(NEW_ISSUE, encoding="utf-8")
+    assert total(http, PROBE) == 0
+
+    added = run_archive(archive, "add", str(source))
+
+    assert added.returncode == 0, added.stderr
+    wait_for(lambda: total(http, PROBE) == 1, what="the running server to find the new issue")
+
+
+def test_while_a_reindex_is_stopped_half_way_the_server_answers_from_the_previous_index(
+    archive: Path, http: Http
+) -> None:
+    (archive / "issues" / "new.txt").write_text(NEW_ISSUE, encoding="utf-8")
+    generation = http.get("/api/health").json()["generation"]
+
+    paused = PausedReindex(archive, "committing")
+    assert total(http, PROBE) == 0 and total(http, EVERYWHERE) > 0
+    assert http.get("/api/health").json()["generation"] == generation
+    paused.kill()
+
+    assert run_archive(archive, "reindex").returncode == 0
+    wait_for(lambda: total(http, PROBE) == 1, what="the new index to be served")
+
+
+def test_searches_during_a_full_rebuild_all_succeed_with_the_same_answer(archive: Path, http: Http) -> None:
+    expected = total(http, EVERYWHERE)
+    generation = http.get("/api/health").json()["generation"]
+    answers: list[int] = []
+    done = threading.Event()
+
+    def search_until_done() -> None:
+        while not done.is_set():
+            answers.append(total(http, EVERYWHERE))
+
+    searcher = threading.Thread(target=search_until_done)
+    searcher.start()
+    try:
+        rebuilt = run_archive(archive, "reindex", "--full")
+        wait_for(lambda: http.get("/api/health").json()["generation"] != generation, what="the swap")
+    finally:
+        done.set()
+        searcher.join(timeout=60)
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert answers and set(answers) == {expected}
+
+
+def test_post_api_reindex_does_the_work_and_answers_409_while_another_runs(archive: Path, http: Http) -> None:
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    (archive / "issues" / "new.txt").write_text(NEW_ISSUE, encoding="utf-8")
+    assert http.post("/api/reindex").status_code in (401, 403)
+
+    paused = PausedReindex(archive, "scanned")
+    busy = http.post("/api/reindex", headers=admin)
+    paused.kill()
+    done = http.post("/api/reindex", headers=admin)
+
+    assert busy.status_code == 409 and busy.json()["error"]["code"] == "reindex_running"
+    assert done.status_code == 200, done.text
+    assert (done.json()["added"], done.json()["unchanged"]) == (1, 2)
+    wait_for(lambda: total(http, PROBE) == 1, what="the server to serve its own reindex")
+
+
+def test_serve_watch_picks_up_files_dropped_changed_and_removed(archive: Path) -> None:
+    with serve(archive, "--watch") as http:
+        dropped = archive / "issues" / "scanner" / "2021-06-01-02.txt"
+        dropped.parent.mkdir()
+        dropped.write_text(NEW_ISSUE, encoding="utf-8")
+        wait_for(lambda: total(http, PROBE) == 1, what="the dropped file to be found")
+
+        dropped.write_text(NEW_ISSUE.replace(PROBE, "青绿色的灯塔"), encoding="utf-8")
+        wait_for(lambda: total(http, PROBE) == 0 and total(http, "青绿色的灯塔") == 1, what="the change")
+
+        dropped.unlink()
+        wait_for(lambda: total(http, "青绿色的灯塔") == 0, what="the removal")
