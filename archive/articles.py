@@ -1,7 +1,7 @@
 """Split a page's repaired text into articles (title, subtitle, byline, body).
 
 The page is read as a sequence of paragraphs (archive.layout), each given a
-role (`Role`), then walked once in page order. Named rules decide where an
+role on its own (archive.paragraph_roles), then walked once in page order. Named rules decide where an
 article starts; each says what it gets wrong:
 
 - `heading_level_rule`: a markdown heading at the level of the current
@@ -42,31 +42,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 
-from archive.bylines import Byline, merge_bylines, parse_byline, parse_name_line, split_opening, split_trailing_credit
+from archive.bylines import Byline, merge_bylines, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
-from archive.ocr_repair import (
-    collapse_spaces,
-    ends_mid_sentence,
-    ends_sentence,
-    first_sentence,
-    remove_spaces_inside_chinese,
-    starts_with_cut_word,
-)
+from archive.ocr_repair import collapse_spaces, first_sentence, remove_spaces_inside_chinese
+from archive.paragraph_roles import LONG_PARAGRAPH, Item, Role, classify, rejoin_cut_paragraphs
 
-MAX_TITLE = 40
 MAX_SECTION_HEADING = 12
 MAX_KICKER = 8
 # A kicker, a title and a subtitle: a longer run of short lines is verse or a list.
 MAX_HEAD_LINES = 3
-# Titles with a comma are rare (1% of People's Daily titles) and short; a long line with one is a cut sentence.
-MAX_TITLE_WITH_COMMA = 24
-# A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
-LONG_PARAGRAPH = 40
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|第[一二三四五六七八九十]+[部章节])")
-_BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
 _COLUMN_LABEL = re.compile(r"^[^\s·]{2,6}[·•・][^\s·]{2,6}$")
@@ -107,111 +94,6 @@ class Article:
     def body(self) -> str:
         """The article's paragraphs joined by newlines: what search indexes as the body."""
         return "\n".join(self.paragraphs)
-
-
-class Role(Enum):
-    HEADING = "heading"  # markdown heading
-    TITLE = "title"  # a plain line that looks like a title
-    BYLINE = "byline"
-    CAPTION = "caption"
-    BODY = "body"
-
-
-@dataclass(frozen=True)
-class Item:
-    """A paragraph with its role; `credit` is a byline found inside it (opening or closing)."""
-
-    paragraph: Paragraph
-    role: Role
-    byline: Byline | None = None
-
-    @property
-    def text(self) -> str:
-        return self.paragraph.text
-
-    @property
-    def title_text(self) -> str:
-        """Titles keep a single space where the page has a gap (`推动专群结合 做实社区警务`)."""
-        return self.paragraph.raw
-
-
-def looks_like_title(text: str) -> bool:
-    """Short, no full stop inside, not stopping mid-sentence; `！`/`？` only on short lines."""
-    length = len(text.replace(" ", ""))
-    run_in = text.endswith("——")  # `全力侦查破案——`: a heading that runs on into the next line
-    if not 2 <= length <= MAX_TITLE or "。" in text[:-1] or (ends_mid_sentence(text) and not run_in):
-        return False
-    if text.count("“") != text.count("”") or text.count('"') % 2:  # a quote left open: a sentence cut in two
-        return False
-    commas = text.count("，") + text.count(",")
-    if commas > 2 or (commas and length > MAX_TITLE_WITH_COMMA):
-        return False
-    if _BRACKETED_NOTE.fullmatch(text):  # `（河南西峡县陈飞方仙云）`: a credit or a note, not a title
-        return False
-    if ends_sentence(text):
-        return length <= 16 and text.rstrip("”’」』") [-1] in "！？!?"
-    return True
-
-
-def _role(paragraph: Paragraph) -> Item:
-    if paragraph.level is not None:
-        return Item(paragraph, Role.HEADING)
-    byline = parse_byline(paragraph.raw)
-    if byline:
-        return Item(paragraph, Role.BYLINE, byline)
-    _, credit, is_photo = split_trailing_credit(paragraph.raw)
-    if credit and is_photo:
-        return Item(paragraph, Role.CAPTION, credit)
-    if looks_like_title(paragraph.text):
-        return Item(paragraph, Role.TITLE)
-    return Item(paragraph, Role.BODY)
-
-
-def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
-    return Paragraph(first.raw + second.raw, None, first.block, second.ends_full_line)
-
-
-def _cut_mid_sentence(item: Item, following: Item) -> bool:
-    """Whether `item` was cut by a blank line and `following` is the rest of its sentence."""
-    if following.role is not Role.BODY or item.paragraph.level is not None or ends_sentence(item.text):
-        return False
-    if split_trailing_credit(item.paragraph.raw)[1] is not None:  # ended by its credit
-        return False
-    if split_opening(following.paragraph.raw).dateline:
-        return False
-    if item.role is Role.BODY:
-        return item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH or ends_mid_sentence(item.text) or starts_with_cut_word(following.text)
-    # A title-like line is a cut sentence only with a comma in it (a title as wide as the column has none).
-    cut_line = item.paragraph.ends_full_line and any(mark in item.text for mark in "，、；：,;:")
-    return item.role is Role.TITLE and (cut_line or starts_with_cut_word(following.text))
-
-
-def rejoin_cut_paragraphs(items: list[Item]) -> list[Item]:
-    """Join a paragraph cut by a blank line mid-sentence with its rest.
-
-    Also across one stray title line dropped into the cut (a headline the
-    OCR read between two columns): the sentence is joined and the line kept
-    after it. Known wrong: a paragraph that really ends without a full stop
-    (a list item) is joined with the next.
-    """
-    items = list(items)
-    i = 0
-    while i + 1 < len(items):
-        item, following = items[i], items[i + 1]
-        if _cut_mid_sentence(item, following):
-            items[i : i + 2] = [_role(_joined(item.paragraph, following.paragraph))]
-            continue
-        if (
-            item.role is Role.BODY
-            and following.role is Role.TITLE
-            and i + 2 < len(items)
-            and len(item.text) >= LONG_PARAGRAPH
-            and _cut_mid_sentence(item, items[i + 2])
-        ):
-            items[i : i + 3] = [_role(_joined(item.paragraph, items[i + 2].paragraph)), following]
-            continue
-        i += 1
-    return items
 
 
 @dataclass
@@ -409,11 +291,13 @@ class _Page:
         self.current: _Draft | None = None
         self.pending_column: str | None = None
 
-    def new(self, **fields) -> _Draft:
-        draft = _Draft(column=self.pending_column, **fields)
+    def new(self, kind: str = "article", current: bool = True) -> _Draft:
+        """A new article in page order; it takes the column label seen just before it."""
+        draft = _Draft(column=self.pending_column, kind=kind)
         self.pending_column = None
         self.drafts.append(draft)
-        self.current = draft
+        if current:
+            self.current = draft
         return draft
 
     def walk(self) -> list[_Draft]:
@@ -513,17 +397,14 @@ class _Page:
             draft.closed = True  # closed_article_rule
 
     def caption(self, item: Item) -> None:
+        """caption_rule: under a title with no body yet it is the article's photo; elsewhere an article of its own."""
         draft = self.current
         if draft is not None and not draft.closed and draft.title is not None and not draft.paragraphs:
             draft.add_body(item)
             return
-        caption = _Draft(kind="caption", column=self.pending_column)
-        self.pending_column = None
+        caption = self.new(kind="caption", current=draft is None or draft.closed)
         caption.add_body(item)
         caption.closed = True
-        self.drafts.append(caption)
-        if draft is None or draft.closed:
-            self.current = caption
 
     def body(self, item: Item) -> None:
         draft = self.current
@@ -541,7 +422,7 @@ class _Page:
 
 
 def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
-    byline = merge_bylines([b for b in draft.bylines if b is not None])
+    byline = merge_bylines(draft.bylines)
     title, source = draft.title, draft.title_source
     if title is None:
         title, source = first_sentence(draft.paragraphs[0] if draft.paragraphs else ""), "first_sentence"
@@ -567,7 +448,7 @@ def split_articles(issue: Issue) -> list[Article]:
     """The articles of one page, in page order."""
     paragraphs = page_paragraphs(issue.text)
     blocks_mode = _article_blocks(paragraphs)
-    items = rejoin_cut_paragraphs([_role(p) for p in paragraphs])
+    items = rejoin_cut_paragraphs([classify(p) for p in paragraphs])
     if blocks_mode:
         items = _inside_block_titles_to_body(items)
     drafts = _Page(items, _titles_after(items), blocks_mode).walk()

@@ -1,0 +1,130 @@
+"""The role of each paragraph on its own, and the rejoining of paragraphs cut mid-sentence.
+
+archive.articles decides from these roles and their order where articles
+start; this module only judges one paragraph (or two neighbours) at a time.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from archive.bylines import Byline, parse_byline, split_opening, split_trailing_credit
+from archive.layout import Paragraph
+from archive.ocr_repair import ends_mid_sentence, ends_sentence, starts_with_cut_word
+
+MAX_TITLE = 40
+# Titles with a comma are rare (1% of People's Daily titles) and short; a long line with one is a cut sentence.
+MAX_TITLE_WITH_COMMA = 24
+# A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
+LONG_PARAGRAPH = 40
+_BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+
+
+class Role(Enum):
+    """What a paragraph is, judged on its own (its place on the page is archive.articles' business)."""
+
+    HEADING = "heading"  # markdown heading
+    TITLE = "title"  # a plain line that looks like a title
+    BYLINE = "byline"
+    CAPTION = "caption"
+    BODY = "body"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A paragraph with the role it plays; `byline` is the credit of a byline or caption paragraph."""
+
+    paragraph: Paragraph
+    role: Role
+    byline: Byline | None = None
+
+    @property
+    def text(self) -> str:
+        """Display text (spaces inside Chinese removed)."""
+        return self.paragraph.text
+
+    @property
+    def title_text(self) -> str:
+        """Titles keep a single space where the page has a gap (`推动专群结合 做实社区警务`)."""
+        return self.paragraph.raw
+
+
+def looks_like_title(text: str) -> bool:
+    """Short, no full stop inside, not stopping mid-sentence; `！`/`？` only on short lines."""
+    length = len(text.replace(" ", ""))
+    run_in = text.endswith("——")  # `全力侦查破案——`: a heading that runs on into the next line
+    if not 2 <= length <= MAX_TITLE or "。" in text[:-1] or (ends_mid_sentence(text) and not run_in):
+        return False
+    if text.count("“") != text.count("”") or text.count('"') % 2:  # a quote left open: a sentence cut in two
+        return False
+    commas = text.count("，") + text.count(",")
+    if commas > 2 or (commas and length > MAX_TITLE_WITH_COMMA):
+        return False
+    if _BRACKETED_NOTE.fullmatch(text):  # `（河南西峡县陈飞方仙云）`: a credit or a note, not a title
+        return False
+    if ends_sentence(text):
+        return length <= 16 and text.rstrip("”’」』") [-1] in "！？!?"
+    return True
+
+
+def classify(paragraph: Paragraph) -> Item:
+    """The role a paragraph plays on its own: heading, credit, caption, title-like line or body."""
+    if paragraph.level is not None:
+        return Item(paragraph, Role.HEADING)
+    byline = parse_byline(paragraph.raw)
+    if byline:
+        return Item(paragraph, Role.BYLINE, byline)
+    _, credit, is_photo = split_trailing_credit(paragraph.raw)
+    if credit and is_photo:
+        return Item(paragraph, Role.CAPTION, credit)
+    if looks_like_title(paragraph.text):
+        return Item(paragraph, Role.TITLE)
+    return Item(paragraph, Role.BODY)
+
+
+def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
+    return Paragraph(first.raw + second.raw, None, first.block, second.ends_full_line)
+
+
+def _cut_mid_sentence(item: Item, following: Item) -> bool:
+    """Whether `item` was cut by a blank line and `following` is the rest of its sentence."""
+    if following.role is not Role.BODY or item.paragraph.level is not None or ends_sentence(item.text):
+        return False
+    if split_trailing_credit(item.paragraph.raw)[1] is not None:  # ended by its credit
+        return False
+    if split_opening(following.paragraph.raw).dateline:
+        return False
+    if item.role is Role.BODY:
+        return item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH or ends_mid_sentence(item.text) or starts_with_cut_word(following.text)
+    # A title-like line is a cut sentence only with a comma in it (a title as wide as the column has none).
+    cut_line = item.paragraph.ends_full_line and any(mark in item.text for mark in "，、；：,;:")
+    return item.role is Role.TITLE and (cut_line or starts_with_cut_word(following.text))
+
+
+def rejoin_cut_paragraphs(items: list[Item]) -> list[Item]:
+    """Join a paragraph cut by a blank line mid-sentence with its rest.
+
+    Also across one stray title line dropped into the cut (a headline the
+    OCR read between two columns): the sentence is joined and the line kept
+    after it. Known wrong: a paragraph that really ends without a full stop
+    (a list item) is joined with the next.
+    """
+    items = list(items)
+    i = 0
+    while i + 1 < len(items):
+        item, following = items[i], items[i + 1]
+        if _cut_mid_sentence(item, following):
+            items[i : i + 2] = [classify(_joined(item.paragraph, following.paragraph))]
+            continue
+        if (
+            item.role is Role.BODY
+            and following.role is Role.TITLE
+            and i + 2 < len(items)
+            and len(item.text) >= LONG_PARAGRAPH
+            and _cut_mid_sentence(item, items[i + 2])
+        ):
+            items[i : i + 3] = [classify(_joined(item.paragraph, items[i + 2].paragraph)), following]
+            continue
+        i += 1
+    return items
