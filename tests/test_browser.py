@@ -123,6 +123,7 @@ def test_everything_works_without_javascript(open_page):
     tab.locator(".hit h2 a").first.click()
     tab.wait_for_url("**#first-match")
     assert tab.locator("mark#first-match").count() == 1
+    assert in_viewport(tab, "mark#first-match"), "the URL fragment scrolls without any script"
 
 
 @pytest.mark.parametrize("path", ["/search?q=民警", "/articles/004_f681114cb4297908/1?q=杀猪盘", "/issues",
