@@ -14,7 +14,7 @@ from flask import Flask
 from indexer.service import open_archive
 from webui import api, errors, pages, security
 from webui.formatting import groupby_month, zh_date
-from webui.urls import article_url, issue_url, search_url, toggle_value, with_args, without
+from webui.urls import search_url, toggle_value, with_args, without
 
 FACET_LABELS = {"year": "年份", "paper": "报纸", "issue": "版面", "byline": "作者", "place": "地点"}
 SORT_LABELS = {"relevance": "相关度", "date": "最新在前", "-date": "最早在前"}  # the indexer's meaning of each sort
@@ -41,8 +41,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.jinja_env.globals.update(
-        with_args=with_args, toggle_value=toggle_value, without=without, article_url=article_url,
-        issue_url=issue_url, search_url=search_url, FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
+        with_args=with_args, toggle_value=toggle_value, without=without, search_url=search_url,
+        FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
     )
     app.jinja_env.filters.update(zh_date=zh_date, groupby_month=groupby_month)
     return app

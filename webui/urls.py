@@ -59,5 +59,5 @@ def issue_url(issue_id: str) -> str:
     return "/issues/" + quote_id(issue_id)
 
 
-def search_url(q: str, **args: str) -> str:
-    return "/search?" + urlencode({"q": q, **args})
+def search_url(q: str) -> str:
+    return "/search?" + urlencode({"q": q})
