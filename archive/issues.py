@@ -5,6 +5,7 @@ Seam: this module decodes bytes and finds metadata; it never rewrites a file.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from archive.metadata import find_metadata, split_header
 
 ISSUE_SUFFIXES = (".txt", ".md")
 
+# Control characters other than tab, newline, carriage return and form feed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Share of control characters above which decoded "text" is really binary.
 CONTROL_CHAR_LIMIT = 0.05
 
@@ -110,8 +113,7 @@ def decode_issue_bytes(raw: bytes) -> tuple[str, str]:
 
 
 def _control_share(text: str) -> float:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
-    return controls / len(text)
+    return len(_CONTROL.findall(text)) / len(text)
 
 
 def _has_words(text: str) -> bool:

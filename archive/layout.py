@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from archive.ocr_repair import (
     block_wrap,
@@ -38,7 +39,7 @@ class Paragraph:
     block: int
     ends_full_line: bool = False  # its last line reached the wrap width: the text may go on after a blank line
 
-    @property
+    @cached_property
     def text(self) -> str:
         """Display text: spaces between Chinese characters removed."""
         return collapse_spaces(remove_spaces_inside_chinese(self.raw))

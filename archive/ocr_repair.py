@@ -7,7 +7,6 @@ the index may normalize further (width, traditional forms).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
@@ -16,6 +15,12 @@ T = TypeVar("T")
 # A CJK ideograph or CJK/full-width punctuation: what a space next to is an OCR artefact.
 _CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019]"
 _SPACE_NEXT_TO_CJK = re.compile(rf"(?<={_CJK})[ \t\u3000]+|[ \t\u3000]+(?={_CJK})")
+# Characters printed two columns wide: East Asian wide, full-width and ambiguous (quotes, dashes, `·`).
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u2010-\u2027\u2030-\u203e\u00b7\u00d7\u2460-\u24ff\u25a0-\u25ff\u2605\u2606]"
+)
+_TWO_WORD_CHARACTERS = re.compile(r"[^\W_].*?[^\W_]", re.S)
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 
 # Where a sentence can end. A closing quote or bracket ends one only after such a mark.
@@ -52,7 +57,7 @@ MIN_INDENTED_BLOCKS = 3
 
 def display_width(text: str) -> int:
     """Columns the text takes when printed: 2 for CJK characters and marks (curly quotes too), 1 for ASCII."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def strip_markdown_emphasis(line: str) -> str:
@@ -78,7 +83,7 @@ def collapse_spaces(text: str) -> str:
 
 def is_noise_line(line: str) -> bool:
     """A line with at most one letter or digit: a stray character of a vertical headline (`掉`) or a rule (`——`)."""
-    return sum(1 for ch in line if unicodedata.category(ch)[0] in "LN") <= 1
+    return _TWO_WORD_CHARACTERS.search(line) is None
 
 
 def ends_sentence(text: str) -> bool:
