@@ -1,6 +1,7 @@
 """`python -m bench`: measure ours and the naive baseline, write docs/benchmarks.md + docs/latency.png.
 
     python -m bench [--scale 1 5] [--quick] [--load] [--profile] [--no-baseline] [--out docs]
+    python -m bench --report-only [--out docs]   # re-render from the saved figures
 
 Each scale's figures are saved in OUT/benchmarks.json as soon as that scale
 finishes, so a later run of another scale (or a crash) keeps what was
@@ -31,6 +32,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the naive baseline")
     parser.add_argument("--out", type=Path, default=Path("docs"), help="where benchmarks.md/.json and latency.png go")
     parser.add_argument("--work", type=Path, help="scratch dir for data dirs and indexes (default: a new temp dir)")
+    parser.add_argument("--report-only", action="store_true", help="only re-render the report from OUT/benchmarks.json")
     return parser.parse_args(argv)
 
 
@@ -53,8 +55,11 @@ def _save(results: dict[str, Any], out: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = _parse(sys.argv[1:] if argv is None else argv)
     command = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
-    work = args.work or Path(tempfile.mkdtemp(prefix="archive-bench-"))
     results = _load(args.out / "benchmarks.json")
+    if args.report_only:
+        _save(results, args.out)
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="archive-bench-"))
     try:
         for scale in args.scale:
             settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile)

@@ -52,14 +52,14 @@ def source_files(quick: bool = False, stride: int = 1) -> list[SourceFile]:
     """pd1998 pages and xwlb days, in date order.
 
     `quick` keeps a small slice for smoke runs; `stride` keeps every n-th
-    xwlb day, a smaller sample with the same mix (for profiling).
+    file, a smaller sample with the same mix of both sources (for profiling).
     """
     corpus = shared_dir() / "corpus"
     pages = sorted((corpus / "pd1998-early" / "pages").glob("*.txt"))
-    days = sorted((corpus / "xwlb").glob("*.txt"))[::stride]
+    days = sorted((corpus / "xwlb").glob("*.txt"))
     if quick:
         pages, days = pages[:10], days[:20]
-    return [SourceFile(p, p.name) for p in pages + days]
+    return [SourceFile(p, p.name) for p in (pages + days)[::stride]]
 
 
 def shifted_name(name: str, copy: int) -> str:

@@ -8,6 +8,7 @@ kept as JSON next to the report.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -19,13 +20,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bench import http_load
-from bench.corpus import PROBE_STRING, probe_is_unique, source_articles, write_issues, write_probe
+from bench.corpus import PROBE_STRING, probe_is_unique, source_articles, source_files, write_issues, write_probe
 from bench.measure import dir_bytes, latency_summary
 from bench.queries import BenchQuery, draw_queries, save_queries
 from bench.server import CommandRun, Server, ServerFailed, run_timed
 
 Log = Callable[[str], None]
-PROFILE_STRIDE = 5
+# The profiled build runs on every PROFILE_STRIDE-th corpus file (~450k characters):
+# cProfile slows Python down about 2x, and a profiled full build would cost minutes.
+PROFILE_STRIDE = 25
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,14 @@ def run_profile(data_dir: Path, work: Path, queries_path: Path, quick: bool, log
     log(f"profile: query mix on the full index, build on {corpus.characters:,} characters")
     out = work / "profile.json"
     cmd = [sys.executable, "-m", "bench.profiling", str(data_dir), str(sample), str(queries_path), str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    # One indexing process, so the profile sees the whole pipeline instead of a parent waiting on workers.
+    env = {**os.environ, "ARCHIVE_INDEX_WORKERS": "1"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], env=env)
     shutil.rmtree(sample, ignore_errors=True)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip()[-1500:]}
-    return {"sample_characters": corpus.characters, **json.loads(out.read_text(encoding="utf-8"))}
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    return {"sample_characters": corpus.characters, "stride": PROFILE_STRIDE, **figures}
 
 
 def _samples_figures(samples: list[http_load.Sample], warmup: int) -> dict[str, Any]:
@@ -135,24 +141,42 @@ def measure_freshness(server: Server, data_dir: Path, work: Path) -> dict[str, A
     return {"searchable_seconds": found, "add": _command(adding[0])}
 
 
-def _reindex_loop(data_dir: Path, seconds: float, runs: list[dict[str, Any]]) -> Callable[[], None]:
-    """A background job that keeps `archive reindex --full` running for `seconds`.
+def _background_indexing(
+    data_dir: Path, work: Path, clients: int, seconds: float, full_build_seconds: float, runs: list[dict[str, Any]]
+) -> tuple[str, Callable[[], None]]:
+    """(what it does, job): the indexing that runs under the load.
 
+    `archive reindex --full` again and again when a full build fits in the
+    load window; when it does not (a big corpus), `archive add` of new issue
+    files one after another, so the served index still changes many times.
     A new run starts only while the previous run's duration still fits, so
-    the load phase does not drag on for a whole extra build after its end.
+    the phase does not drag on for a whole extra build after its end.
     """
+    full = full_build_seconds <= seconds
+    sources = source_files()[::-1]
+
+    def command(n: int) -> tuple[str, ...]:
+        if full:
+            return ("reindex", "--full")
+        source = sources[n % len(sources)]
+        new = work / "load-new" / f"load{clients}_{n:04d}_{source.name}"
+        new.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source.path, new)
+        return ("add", str(new))
 
     def loop() -> None:
         deadline = time.perf_counter() + seconds
         last = 0.0
         while deadline - time.perf_counter() > last:
-            runs.append(_command(run_timed(data_dir, "reindex", "--full")))
+            runs.append(_command(run_timed(data_dir, *command(len(runs)))))
             last = runs[-1]["seconds"]
 
-    return loop
+    return ("archive reindex --full" if full else "archive add NEWFILE"), loop
 
 
-def serve_phases(data_dir: Path, work: Path, queries: list[BenchQuery], settings: Settings, log: Log) -> dict[str, Any]:
+def serve_phases(
+    data_dir: Path, work: Path, queries: list[BenchQuery], settings: Settings, full_build_seconds: float, log: Log
+) -> dict[str, Any]:
     """Start-up, latency, throughput, memory, freshness and (optionally) load under reindex."""
     figures: dict[str, Any] = {"startup_seconds": []}
     for _ in range(settings.startups - 1):
@@ -172,12 +196,15 @@ def serve_phases(data_dir: Path, work: Path, queries: list[BenchQuery], settings
         if settings.load:
             figures["load"] = []
             for clients in (8, 32):
-                log(f"ours: load, {clients} clients for {settings.load_seconds}s during reindex --full")
                 runs: list[dict[str, Any]] = []
-                result = http_load.load_while(
-                    server.port, queries, clients, settings.load_seconds, _reindex_loop(data_dir, settings.load_seconds, runs)
+                background, job = _background_indexing(
+                    data_dir, work, clients, settings.load_seconds, full_build_seconds, runs
                 )
-                figures["load"].append({**_load_figures(result), "reindexes": runs, "rss": server.rss()})
+                log(f"ours: load, {clients} clients for {settings.load_seconds}s during {background}")
+                result = http_load.load_while(server.port, queries, clients, settings.load_seconds, job)
+                figures["load"].append(
+                    {**_load_figures(result), "background": background, "reindexes": runs, "rss": server.rss()}
+                )
         figures["server_tracebacks"] = server.tracebacks()
     return figures
 
@@ -205,7 +232,8 @@ def run_scale(settings: Settings, work: Path, log: Log) -> dict[str, Any]:
         result["baseline"] = run_baseline(data_dir, work, queries_path, log)
     if result["ours"]["build"]["returncode"] == 0:
         try:
-            result["ours"].update(serve_phases(data_dir, work, queries, settings, log))
+            build_seconds = result["ours"]["build"]["seconds"]
+            result["ours"].update(serve_phases(data_dir, work, queries, settings, build_seconds, log))
         except ServerFailed as exc:
             result["ours"]["server_error"] = str(exc)
         if settings.profile:

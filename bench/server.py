@@ -107,17 +107,23 @@ class Server:
     def log_tail(self, chars: int = 2000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 
-    def tracebacks(self, limit: int = 3, chars: int = 2500) -> list[str]:
-        """The first tracebacks the server logged (a 500 leaves one), ends kept: what owners need to fix it."""
+    def tracebacks(self, limit: int = 3, chars: int = 2000) -> list[str]:
+        """The distinct tracebacks the server logged (a 500 leaves one), ends kept: what owners need to fix it.
+
+        Two tracebacks are the same when they end in the same frame and exception.
+        """
         if not self.log_path.exists():
             return []
         text = self.log_path.read_text(errors="replace")
-        found = []
-        for chunk in text.split("Traceback (most recent call last):")[1 : limit + 1]:
-            lines = [ln for ln in chunk.splitlines() if not ln.startswith("WARNING:")]
+        found: dict[tuple[str, ...], str] = {}
+        for chunk in text.split("Traceback (most recent call last):")[1:]:
+            lines = [ln for ln in chunk.splitlines() if ln.strip() and not ln.startswith(("WARNING:", "ERROR:", "INFO:"))]
             body = "\n".join(lines)
-            found.append("Traceback (most recent call last):" + (body if len(body) <= chars else "\n…" + body[-chars:]))
-        return found
+            key = tuple(ln for ln in lines if ln.startswith("  File"))[-1:] + tuple(lines[-1:])
+            found.setdefault(key, "Traceback (most recent call last):\n" + (body if len(body) <= chars else "…" + body[-chars:]))
+            if len(found) == limit:
+                break
+        return list(found.values())
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
