@@ -1,9 +1,11 @@
 """The JSON API, over HTTP against the real server (CONTRACT.md, "HTTP API")."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
+import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -143,6 +145,21 @@ def test_health_reports_counts_from_the_index(http):
     body = http.get("/api/health").json()
     assert body["status"] == "ok" and body["issues"] == 6 and body["articles"] > 6
     assert body["failed"] == [] and body["generation"]
+
+
+def test_the_server_is_waitress_not_the_development_server(http):
+    assert http.get("/api/health").headers["Server"] == "archive"  # waitress's ident; Werkzeug says "Werkzeug/…"
+
+
+def test_concurrent_searches_all_get_the_same_answer(server_url):
+    def ids(q: str) -> list[str]:
+        response = requests.get(server_url + "/api/search", params={"q": q}, timeout=30)  # a session per call
+        return [hit["id"] for hit in response.json()["results"]]
+
+    queries = ["民警", "杀猪盘", '"电信网络诈骗"', "title:醉驾"] * 5
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(ids, queries))
+    assert all(answer == answers[i % 4] and answer for i, answer in enumerate(answers))
 
 
 # --- reindex --------------------------------------------------------------------------
