@@ -46,11 +46,13 @@ from dataclasses import dataclass, field
 from archive.bylines import Byline, merge_bylines, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
-from archive.ocr_repair import collapse_spaces, first_sentence, remove_spaces_inside_chinese
+from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese
 from archive.paragraph_roles import LONG_PARAGRAPH, Item, Role, classify, rejoin_cut_paragraphs
 
 MAX_SECTION_HEADING = 12
 MAX_KICKER = 8
+# The first line of an article block can be a long title (`新华社播发：…——…述评`).
+MAX_BLOCK_TITLE = 80
 # A kicker, a title and a subtitle: a longer run of short lines is verse or a list.
 MAX_HEAD_LINES = 3
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|第[一二三四五六七八九十]+[部章节])")
@@ -179,10 +181,17 @@ def _run_in_joined(texts: list[str]) -> list[str]:
     return joined
 
 
-def _head_group(items: list[Item], start: int) -> int:
-    """End index of the run of headings / title lines starting at `start`."""
-    end = start
+def _head_group(items: list[Item], start: int, blocks_mode: bool = False) -> int:
+    """End index of the run of headings / title lines starting at `start`.
+
+    Where blank lines separate articles, a plain title line in a new block
+    starts a head of its own (the article before had no body).
+    """
+    end = start + 1
     while end < len(items) and items[end].role in (Role.HEADING, Role.TITLE):
+        new_block = items[end].paragraph.block != items[end - 1].paragraph.block
+        if blocks_mode and new_block and items[end].role is Role.TITLE:
+            break
         end += 1
     return end
 
@@ -216,19 +225,19 @@ def _starts_article(draft: _Draft | None, group: list[Item], items: list[Item], 
     if draft is None or draft.closed or _byline_follows(items, end):
         return True
     first = group[0]
+    if blocks_mode and first.role is Role.TITLE:
+        return True  # article_blocks_rule (a title inside the current block was taken as a section before)
     if not draft.paragraphs:
         # A head after the credit of a photo with no text is the next article's; third_heading_rule.
         return bool(draft.bylines) or (draft.subtitle is not None and first.role is Role.HEADING)
     if first.role is Role.HEADING and draft.title_level is not None and first.paragraph.level <= draft.title_level:
         return True  # heading_level_rule
-    if blocks_mode and first.role is Role.TITLE:
-        return True
     return not _is_section_heading(draft, group)
 
 
 def _column_labels(group: list[Item]) -> tuple[str | None, list[Item]]:
-    """A column label (`公安一线·经验谈`) heading a group is not a title."""
-    if len(group) >= 1 and _COLUMN_LABEL.match(group[0].text):
+    """A column label (`公安一线·经验谈`) over a title is not a title itself (alone, it is one: `二十四节气·小满`)."""
+    if len(group) >= 2 and _COLUMN_LABEL.match(group[0].text):
         return group[0].text, group[1:]
     return None, group
 
@@ -266,18 +275,32 @@ def _article_blocks(paragraphs: list[Paragraph]) -> bool:
     return sum(1 for n in sizes.values() if n >= 2) >= 0.5 * len(sizes)
 
 
-def _inside_block_titles_to_body(items: list[Item]) -> list[Item]:
-    """In article blocks, a title-like line after the block's first body paragraph is body text."""
+def _block_roles(items: list[Item]) -> list[Item]:
+    """Roles in article blocks: the block's place says more than the line's length.
+
+    A title-like line after the block's first body paragraph is body text;
+    the block's first line is its title even when long (up to
+    MAX_BLOCK_TITLE characters, TV news titles run long), unless it reads
+    as a sentence.
+    """
+    seen: set[int] = set()
     seen_body: set[int] = set()
     result = []
     for item in items:
         block = item.paragraph.block
         if item.role is Role.TITLE and block in seen_body:
             item = Item(item.paragraph, Role.BODY)
+        elif item.role is Role.BODY and block not in seen and _long_title(item.text):
+            item = Item(item.paragraph, Role.TITLE)
         if item.role in (Role.BODY, Role.CAPTION):
             seen_body.add(block)
+        seen.add(block)
         result.append(item)
     return result
+
+
+def _long_title(text: str) -> bool:
+    return len(text) <= MAX_BLOCK_TITLE and "。" not in text and not ends_sentence(text) and not ends_mid_sentence(text)
 
 
 class _Page:
@@ -317,15 +340,18 @@ class _Page:
         return self.drafts
 
     def head(self, start: int) -> int:
-        end = _head_group(self.items, start)
+        end = _head_group(self.items, start, self.blocks_mode)
         column, group = _column_labels(self.items[start:end])
         if column:
             self.pending_column = column
         if not group:
             return end
         draft = self.current
-        if len(group) > MAX_HEAD_LINES and group[0].role is Role.TITLE:
-            self.verse(group)
+        headings = next((i for i, g in enumerate(group) if g.role is Role.TITLE), len(group))
+        if len(group) - headings > MAX_HEAD_LINES:
+            if headings:
+                self.start_articles(group[:headings])
+            self.verse(group[headings:])
             return end
         if self.titles_after:
             if draft is not None and draft.closed and draft.title is None:
@@ -350,8 +376,9 @@ class _Page:
     def verse(self, group: list[Item]) -> None:
         """verse rule: more than MAX_HEAD_LINES short lines in a row are a poem or a list, not a head.
 
-        They are body text of the open article, or of a new one titled by
-        the first line. Known wrong: a run of one-line briefs without body
+        They are body text of the open article (or of the one the markdown
+        headings above them just started), or of a new one titled by the
+        first line. Known wrong: a run of one-line briefs without body
         text is read as one article.
         """
         draft = self.current
@@ -448,9 +475,8 @@ def split_articles(issue: Issue) -> list[Article]:
     """The articles of one page, in page order."""
     paragraphs = page_paragraphs(issue.text)
     blocks_mode = _article_blocks(paragraphs)
-    items = rejoin_cut_paragraphs([classify(p) for p in paragraphs])
-    if blocks_mode:
-        items = _inside_block_titles_to_body(items)
+    items = [classify(p) for p in paragraphs]
+    items = rejoin_cut_paragraphs(_block_roles(items) if blocks_mode else items)
     drafts = _Page(items, _titles_after(items), blocks_mode).walk()
     kept = [d for d in drafts if d.paragraphs or d.title]
     return [_to_article(issue, number, draft) for number, draft in enumerate(kept, start=1)]
