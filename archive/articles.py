@@ -184,13 +184,17 @@ def _run_in_joined(texts: list[str]) -> list[str]:
 def _head_group(items: list[Item], start: int, blocks_mode: bool = False) -> int:
     """End index of the run of headings / title lines starting at `start`.
 
-    Where blank lines separate articles, a plain title line in a new block
-    starts a head of its own (the article before had no body).
+    A markdown heading after a plain line starts a head of its own; so does,
+    where blank lines separate articles, a plain title line in a new block
+    (the article before had no body).
     """
     end = start + 1
     while end < len(items) and items[end].role in (Role.HEADING, Role.TITLE):
-        new_block = items[end].paragraph.block != items[end - 1].paragraph.block
-        if blocks_mode and new_block and items[end].role is Role.TITLE:
+        previous, item = items[end - 1], items[end]
+        new_block = item.paragraph.block != previous.paragraph.block
+        if item.role is Role.HEADING and previous.role is Role.TITLE:
+            break
+        if blocks_mode and new_block and item.role is Role.TITLE:
             break
         end += 1
     return end
