@@ -1,6 +1,7 @@
 """The JSON API, over HTTP against the real server (CONTRACT.md, "HTTP API")."""
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from indexer.locks import ReindexLock
 from indexer.store import IndexStore
 from tests.webui_archive import ADMIN_TOKEN, HOSTILE_ISSUE_ID
+from webui import create_app
 
 pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
 
@@ -180,6 +182,22 @@ def test_reindex_while_another_runs_is_409(http, webui_archive):
     with ReindexLock(IndexStore(webui_archive).lock_path):  # what a running `archive reindex` holds
         response = http.post("/api/reindex", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert_error(response, 409, "reindex_running")
+
+
+def test_a_file_dropped_into_issues_is_searchable_after_post_reindex(tmp_path):
+    app = create_app({"DATA_DIR": tmp_path, "ADMIN_TOKEN": ADMIN_TOKEN, "TESTING": True})
+    client, auth = app.test_client(), {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    (tmp_path / "issues").mkdir()
+    (tmp_path / "issues" / "2021-07-01_02.txt").write_text("# 独角兽大桥通车\n\n本报讯 独角兽大桥今日通车。\n", encoding="utf-8")
+    assert client.get("/api/search", query_string={"q": "独角兽"}).json["total"] == 0
+    assert client.post("/api/reindex", headers=auth).json["added"] == 1
+    deadline = time.monotonic() + 10  # the index is re-read when its generation changes (polled)
+    while client.get("/api/search", query_string={"q": "独角兽"}).json["total"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    hit = client.get("/api/search", query_string={"q": "独角兽"}).json["results"][0]
+    assert hit["issue"] == {"id": "2021-07-01_02", "date": "2021-07-01", "date_source": "filename", "page": 2,
+                            "paper": None, "url": "/issues/2021-07-01_02"}
+    app.extensions["archive"].close()
 
 
 def test_reindex_is_403_when_the_server_has_no_token(client_with):
