@@ -15,7 +15,7 @@ from archive.ocr_repair import ends_mid_sentence, ends_sentence, starts_with_cut
 
 MAX_TITLE = 40
 # Titles with a comma are rare (1% of People's Daily titles) and short; a long line with one is a cut sentence.
-MAX_TITLE_WITH_COMMA = 24
+MAX_TITLE_WITH_COMMA = 16
 # A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
 LONG_PARAGRAPH = 40
 _BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
@@ -60,6 +60,8 @@ def looks_like_title(text: str) -> bool:
         return False
     commas = text.count("，") + text.count(",")
     if commas > 2 or (commas and length > MAX_TITLE_WITH_COMMA):
+        return False
+    if "；" in text or ";" in text or text.count("、") > 2:  # clauses and long enumerations are sentences
         return False
     if _BRACKETED_NOTE.fullmatch(text):  # `（河南西峡县陈飞方仙云）`: a credit or a note, not a title
         return False

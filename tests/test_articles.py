@@ -8,6 +8,7 @@ import pytest
 from archive.articles import Article, split_articles
 from archive.bylines import parse_byline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue, read_issue
+from archive.paragraph_roles import looks_like_title
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "issues"
 
@@ -181,6 +182,27 @@ def test_article_ids_are_numbered_in_page_order_and_stable(seed: str) -> None:
     assert first == again
     assert [a.id for a in first] == [f"{seed}/{n}" for n in range(1, len(first) + 1)]
     assert all(a.paragraphs or a.title for a in first)
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("全民攻坚凝聚反电诈合力", True),
+        ("推动专群结合 做实社区警务", True),
+        ("守平安，“小案”不“小看”", True),
+        ("如此美容美发店！", True),
+        ("全力侦查破案——", True),
+        ("130余人次，取得了良好的效果。", False),
+        ("今年3月1日,该所民警通过可视化指挥", False),  # a comma in a long line: a cut sentence
+        ("安排一天时间集中接待群众来访;村主要", False),
+        ("威等4人曾到河南省郑州市、南阳市、安阳市、江苏省南京市", False),
+        ("看着主持人的分析，曲阜师范大学学生小邢不禁后怕", False),
+        ("（河南西峡县陈飞方仙云）", False),
+        ("民显真情”的锦旗送到邹城市公安局", False),  # a quote closed but never opened
+    ],
+)
+def test_what_looks_like_a_title(text: str, title: bool) -> None:
+    assert looks_like_title(text) is title
 
 
 RULE_CASES = {
