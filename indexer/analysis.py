@@ -17,8 +17,16 @@ n-grams can, as Lucene's CJK bigrams do:
   no token for a last character a bigram already covers. One token means a
   Term query, several a Phrase.
 * Words (`segmenter.words()`, jieba with our field dictionary) are computed
-  once, when documents are built, and stored space-separated in `*_words`
-  fields that only rank; the query's words go through the same function.
+  once, when documents are built, and indexed space-separated in a `words`
+  field that only ranks; the query's words go through the same function.
+
+BM25F in one field: an article's title, subtitle, byline and body go into
+one field as sections separated by `SECTION_SEP`, and every token carries
+its section's boost. Whoosh adds boosts up into the term weight, so a title
+occurrence counts several times, which is BM25F's weighted term frequency,
+while a query needs one posting list per term instead of one per field
+(measured: a union over fields costs about five times a single term).
+Sections are a BREAK apart, so a phrase never runs from title into body.
 
 Analyzer classes are top-level and importable: Whoosh pickles the schema,
 analyzers included, into the index.
@@ -27,19 +35,48 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from whoosh.analysis import Analyzer, SpaceSeparatedTokenizer, Token, Tokenizer
+from whoosh.analysis import Analyzer, Token, Tokenizer
 
 from indexer.normalize import BREAK, compact
 
+SECTION_SEP = "\x00"  # between the sections of a sectioned field value
+
+
+def _section_boost(boosts: tuple[float, ...], index: int) -> float:
+    return boosts[index] if index < len(boosts) else 1.0
+
+
+def _fill(token: Token, text: str, boost: float, pos: int, startchar: int, endchar: int,
+          keeporiginal: bool) -> Token:
+    """Set the one reused Token (Whoosh's convention) for the next yield; only what was asked for."""
+    token.text = text
+    token.boost = boost
+    token.stopped = False
+    if keeporiginal:
+        token.original = text
+    if token.positions:
+        token.pos = pos
+    if token.chars:
+        token.startchar = startchar
+        token.endchar = endchar
+    return token
+
 
 class NgramTokenizer(Tokenizer):
-    """Unigram + bigram tokens at ordinal positions over compact text (see module docstring)."""
+    """Unigram + bigram tokens at ordinal positions over compact text (see module docstring).
+
+    `section_boosts[i]` is the boost of every token of the i-th section of
+    the value (sections split on SECTION_SEP; missing boosts are 1).
+    """
+
+    def __init__(self, section_boosts: tuple[float, ...] = ()) -> None:
+        self.section_boosts = tuple(section_boosts)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
+        return type(other) is type(self) and other.section_boosts == self.section_boosts
 
     def __hash__(self) -> int:
-        return hash(type(self))
+        return hash((type(self), self.section_boosts))
 
     def __call__(
         self,
@@ -56,43 +93,62 @@ class NgramTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            token.original = token.text = value
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar = start_char
-                token.endchar = start_char + len(value)
-            yield token
+            yield _fill(token, value, 1.0, start_pos, start_char, start_char + len(value), keeporiginal)
             return
-        searchable = compact(value)
-        text = searchable.text
-        for pos, char in enumerate(text):
-            grams = [char]
-            if char != BREAK and pos + 1 < len(text) and text[pos + 1] != BREAK:
-                grams.append(text[pos : pos + 2])
-            for gram in grams:
-                token.text = gram
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = gram
-                if positions:
-                    token.pos = start_pos + pos
-                if chars:
-                    start, end = searchable.span(pos, pos + len(gram))
-                    token.startchar = start_char + start
-                    token.endchar = start_char + end
-                yield token
+        pos_base, char_base = start_pos, start_char
+        for index, section in enumerate(value.split(SECTION_SEP)):
+            boost = _section_boost(self.section_boosts, index)
+            if index > 0:  # the separator: a break between sections
+                yield _fill(token, BREAK, boost, pos_base, char_base - 1, char_base, keeporiginal)
+                pos_base += 1
+            searchable = compact(section)
+            text = searchable.text
+            for pos, char in enumerate(text):
+                grams = [char]
+                if char != BREAK and pos + 1 < len(text) and text[pos + 1] != BREAK:
+                    grams.append(text[pos : pos + 2])
+                for gram in grams:
+                    start, end = searchable.span(pos, pos + len(gram)) if chars else (0, 0)
+                    yield _fill(token, gram, boost, pos_base + pos, char_base + start, char_base + end,
+                                keeporiginal)
+            pos_base += len(text)
+            char_base += len(section) + len(SECTION_SEP)
 
 
-def ngram_analyzer() -> Analyzer:
-    return NgramTokenizer()
+class WordsTokenizer(Tokenizer):
+    """Space-separated words (jieba's, joined by `documents`), boosted per section like NgramTokenizer."""
+
+    def __init__(self, section_boosts: tuple[float, ...] = ()) -> None:
+        self.section_boosts = tuple(section_boosts)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.section_boosts == self.section_boosts
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.section_boosts))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        sections = value.split(SECTION_SEP) if tokenize else [value]
+        pos, char = start_pos, start_char
+        for index, section in enumerate(sections):
+            boost = _section_boost(self.section_boosts, index)
+            for word in section.split(" ") if tokenize else [section]:
+                if word:
+                    yield _fill(token, word, boost, pos, char, char + len(word), keeporiginal)
+                    pos += 1
+                char += len(word) + 1
 
 
-def words_analyzer() -> Analyzer:
-    """For `*_words` fields, which hold jieba words already joined by spaces."""
-    return SpaceSeparatedTokenizer()
+def ngram_analyzer(section_boosts: tuple[float, ...] = ()) -> Analyzer:
+    return NgramTokenizer(section_boosts)
+
+
+def words_analyzer(section_boosts: tuple[float, ...] = ()) -> Analyzer:
+    """For the `words` field, which holds jieba words already joined by spaces."""
+    return WordsTokenizer(section_boosts)
 
 
 def query_grams(compact_text: str) -> list[str]:

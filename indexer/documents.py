@@ -13,7 +13,8 @@ from typing import Any
 from archive.articles import Article
 from archive.issues import Issue
 from indexer.normalize import compact
-from indexer.schema import grams_field, words_field
+from indexer.analysis import SECTION_SEP
+from indexer.schema import SECTIONS, TEXT_GRAMS, WORDS
 from indexer.segmenter import place_words, words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
@@ -25,8 +26,13 @@ def day_key(date: str) -> str:
 
 
 def segmented(text: str) -> str:
-    """The jieba words of `text`, space-separated, for a `*_words` field."""
+    """The jieba words of `text`, space-separated, for the `words` field."""
     return " ".join(words(compact(text).text))
+
+
+def sectioned(sections: dict[str, str | None]) -> str:
+    """One value for a sectioned field (`text_grams`, `words`), sections in `schema.SECTIONS` order."""
+    return SECTION_SEP.join(sections.get(name) or "" for name in SECTIONS)
 
 
 def article_places(body_words: list[str]) -> list[str]:
@@ -67,16 +73,14 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
         "issue_id": issue.id,
         "number": article.number,
         "data": json.dumps(data, ensure_ascii=False),
-        grams_field("title"): article.title,
-        grams_field("body"): article.body,
-        words_field("title"): segmented(article.title),
-        words_field("body"): " ".join(body_words),
+        TEXT_GRAMS: sectioned({"title": article.title, "subtitle": article.subtitle, "byline": article.byline,
+                               "body": article.body}),
+        WORDS: sectioned({"title": segmented(article.title), "subtitle": segmented(article.subtitle or ""),
+                          "body": " ".join(body_words)}),
+        "title_grams": f"{article.title}{SECTION_SEP}{article.subtitle or ''}",
     }
-    if article.subtitle:
-        doc[grams_field("subtitle")] = article.subtitle
-        doc[words_field("subtitle")] = segmented(article.subtitle)
     if article.byline:
-        doc[grams_field("byline")] = article.byline
+        doc["byline_grams"] = article.byline
     if issue.date:
         doc["day"] = day_key(issue.date)
     if issue.year:

@@ -1,10 +1,11 @@
 """Query tree -> Whoosh query: n-grams decide what matches, words and phrases rank.
 
 For every `Text` of the query:
-* required: its n-gram phrase (`analysis.query_grams`) in any text field in
-  scope, boosted per field (BM25F: a title match outweighs a body match);
-* optional: its jieba words in the `*_words` fields, boosted the same way,
-  so whole words score above incidental character sequences.
+* required: its n-gram phrase (`analysis.query_grams`) in `text_grams`
+  (title, subtitle, byline, body as BM25F-boosted sections, so a title match
+  outweighs a body match), or in `title_grams` / `byline_grams` when scoped;
+* optional: its jieba words in `words` (boosted the same way), so whole
+  words score above incidental character sequences.
 For a query of several plain words, an optional bonus where they occur whole
 as one phrase (`电信 诈骗` ranks `电信诈骗` first).
 """
@@ -16,10 +17,9 @@ from whoosh.scoring import BM25F
 from indexer.analysis import query_grams
 from indexer.normalize import compact
 from indexer.query import And, DateRange, Node, Not, Or, Text
-from indexer.schema import RANKED_WORD_FIELDS, TEXT_FIELDS, grams_field, words_field
+from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.segmenter import words
 
-FIELD_BOOST = {"title": 6.0, "subtitle": 3.0, "byline": 1.0, "body": 1.0}
 WORD_WEIGHT = 0.5  # word terms relative to the n-gram match they refine
 PHRASE_BONUS = 2.0
 
@@ -38,22 +38,17 @@ def date_range(start: int, end: int) -> wq.Query:
 def grams_query(field: str, text: str, boost: float = 1.0) -> wq.Query:
     """Matches `text` (compact) where its characters occur in a row in `field`."""
     grams = query_grams(text)
-    name = grams_field(field)
     if len(grams) == 1:
-        return wq.Term(name, grams[0], boost=boost)
-    return wq.Phrase(name, grams, boost=boost)
+        return wq.Term(field, grams[0], boost=boost)
+    return wq.Phrase(field, grams, boost=boost)
 
 
 def text_query(node: Text) -> wq.Query:
-    fields = (node.field,) if node.field else TEXT_FIELDS
-    match = wq.Or([grams_query(f, node.text, FIELD_BOOST[f]) for f in fields])
-    ranking = [
-        wq.Term(words_field(f), word, boost=FIELD_BOOST[f] * WORD_WEIGHT)
-        for f in fields
-        if f in RANKED_WORD_FIELDS
-        for word in dict.fromkeys(words(node.text))
-    ]
-    return wq.AndMaybe(match, wq.Or(ranking)) if ranking else match
+    match = grams_query(SCOPED_GRAMS.get(node.field, TEXT_GRAMS), node.text)
+    ranking = [wq.Term(WORDS, word, boost=WORD_WEIGHT) for word in dict.fromkeys(words(node.text))]
+    if not ranking:
+        return match
+    return wq.AndMaybe(match, ranking[0] if len(ranking) == 1 else wq.Or(ranking))
 
 
 def to_whoosh(node: Node) -> wq.Query:
@@ -75,7 +70,7 @@ def phrase_bonus(node: Node) -> wq.Query | None:
     if not isinstance(node, And) or not all(isinstance(i, Text) and i.field is None for i in node.items):
         return None
     whole = compact(" ".join(item.text for item in node.items)).text  # 电信 诈骗 -> 电信诈骗, new york stays two
-    return wq.Or([grams_query(f, whole, FIELD_BOOST[f] * PHRASE_BONUS) for f in ("title", "body")])
+    return grams_query(TEXT_GRAMS, whole, PHRASE_BONUS)
 
 
 def build(node: Node | None) -> wq.Query:

@@ -53,6 +53,11 @@ class Snapshot:
         return FacetTable(self.searcher.reader())
 
     @cached_property
+    def articles(self) -> set[int]:
+        """Docnums of the articles (the issue records share the index)."""
+        return set(self.searcher.document_numbers(kind="article"))
+
+    @cached_property
     def days(self) -> list[int]:
         """YYYYMMDD (0 undated) of every docnum, for date sorting."""
         column = self.searcher.reader().column_reader("day")

@@ -8,7 +8,7 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase, Term
 
-from indexer.analysis import NgramTokenizer, ngram_analyzer, query_grams
+from indexer.analysis import SECTION_SEP, NgramTokenizer, WordsTokenizer, ngram_analyzer, query_grams
 from indexer.normalize import BREAK, compact, fold
 
 
@@ -114,3 +114,31 @@ def test_phrase_of_grams_matches_only_in_a_row(body: str, query: str, found: boo
 def test_analyzer_pickles_because_the_schema_does() -> None:
     analyzer = ngram_analyzer()
     assert pickle.loads(pickle.dumps(analyzer)) == analyzer
+
+
+def test_sections_are_boosted_and_a_break_apart() -> None:
+    tokenizer = NgramTokenizer(section_boosts=(6.0, 1.0))
+    tokens = [(t.text, t.pos, t.boost) for t in tokenizer(f"连南{SECTION_SEP}貉", positions=True)]
+    assert tokens == [("连", 0, 6.0), ("连南", 0, 6.0), ("南", 1, 6.0), (BREAK, 2, 1.0), ("貉", 3, 1.0)]
+
+
+def test_a_phrase_never_runs_from_one_section_into_the_next() -> None:
+    ix = RamStorage().create_index(Schema(text=TEXT(analyzer=ngram_analyzer((6.0, 1.0)), phrase=True)))
+    with ix.writer() as writer:
+        writer.add_document(text=f"标题连{SECTION_SEP}南县正文")
+    with ix.searcher() as searcher:
+        assert len(searcher.search(Term("text", "连南"))) == 0
+        assert len(searcher.search(Term("text", "南县"))) == 1
+
+
+def test_a_title_occurrence_weighs_its_section_boost() -> None:
+    ix = RamStorage().create_index(Schema(text=TEXT(analyzer=ngram_analyzer((6.0, 1.0)), phrase=True)))
+    with ix.writer() as writer:
+        writer.add_document(text=f"貉{SECTION_SEP}貉貉")
+    with ix.searcher() as searcher:
+        assert searcher.reader().postings("text", "貉").weight() == 8.0
+
+
+def test_words_tokenizer_splits_on_spaces_and_boosts_sections() -> None:
+    tokens = [(t.text, t.boost) for t in WordsTokenizer((6.0, 1.0))(f"杀猪盘 案{SECTION_SEP}民警", positions=True)]
+    assert tokens == [("杀猪盘", 6.0), ("案", 6.0), ("民警", 1.0)]
