@@ -1,8 +1,9 @@
 """Turn a page's text into repaired paragraphs, each knowing where it sat on the page.
 
-The OCR repairs of archive.ocr_repair are applied in this order: markdown
-headings and emphasis are read, noise lines dropped, hard-wrapped lines of a
-block rejoined, spaces inside Chinese removed, exact duplicates dropped.
+The OCR repairs are applied in this order: markdown headings and emphasis
+are read, noise lines dropped, hard-wrapped lines of a block rejoined
+(archive.wrapping), spaces inside Chinese removed, exact duplicates dropped
+(archive.ocr_repair).
 Which paragraph is a title or a byline is decided later (archive.articles);
 this module only keeps the facts that decision needs.
 """
@@ -13,15 +14,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from archive.ocr_repair import (
-    block_wrap,
     collapse_spaces,
     drop_duplicate_paragraphs,
     is_noise_line,
-    page_wrap,
     remove_spaces_inside_chinese,
     strip_markdown_emphasis,
-    unwrap_lines,
 )
+from archive.wrapping import Wrap, block_wrap, page_wrap, unwrap_lines
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 
@@ -67,6 +66,11 @@ def _blocks(text: str) -> list[list[tuple[str, int | None]]]:
     return blocks
 
 
+def _ends_full(lines: list[str], wrap: Wrap | None) -> bool:
+    """Whether a block's last line fills the column: its sentence may go on after the blank line."""
+    return wrap is not None and wrap.is_full(lines[-1], first=len(lines) == 1)
+
+
 def page_paragraphs(text: str) -> list[Paragraph]:
     """The page's paragraphs in reading order, repaired for display."""
     blocks = _blocks(text)
@@ -81,6 +85,6 @@ def page_paragraphs(text: str) -> list[Paragraph]:
         wrap = block_wrap(lines, page)
         unwrapped = unwrap_lines(lines, wrap)
         for index, raw in enumerate(unwrapped):
-            full = index == len(unwrapped) - 1 and (wrap or page) is not None and (wrap or page).is_full(lines[-1], first=len(lines) == 1)
-            paragraphs.append(Paragraph(collapse_spaces(raw), None, number, full))
+            last = index == len(unwrapped) - 1
+            paragraphs.append(Paragraph(collapse_spaces(raw), None, number, last and _ends_full(lines, wrap or page)))
     return drop_duplicate_paragraphs(paragraphs, key=lambda p: p.text if p.level is None else "")

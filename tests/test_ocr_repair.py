@@ -5,18 +5,16 @@ import pytest
 
 from archive.layout import page_paragraphs
 from archive.ocr_repair import (
-    Wrap,
     display_width,
     drop_duplicate_paragraphs,
     ends_mid_sentence,
     ends_sentence,
     first_sentence,
     is_noise_line,
-    page_wrap,
     remove_spaces_inside_chinese,
     strip_markdown_emphasis,
-    unwrap_lines,
 )
+from archive.wrapping import Wrap, page_wrap, unwrap_lines
 
 
 @pytest.mark.parametrize(
