@@ -1,6 +1,7 @@
 """Splitting pages into articles: the five sample pages as read by a person, then each named rule."""
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -330,3 +331,19 @@ def test_datelines_and_their_credits_come_off_the_body(paragraph: str, dateline:
 def test_closing_credits_come_off_the_end_of_the_body(paragraph: str, body: str, credit: str | None, photo: bool) -> None:
     found_body, found_credit, found_photo = split_trailing_credit(paragraph)
     assert (found_body, found_credit.text if found_credit else None, found_photo) == (body, credit, photo)
+
+
+PIECES = ["# 标题", "## 副题", "□ 本报记者 尹彤", "通讯员 张凯", "【王芳】", "本报讯 记者徐鹏 8月6日，", "掉", "——",
+          "近日，民警赶到现场。", "犯罪团", "伙被摧毁", "守平安，“小案”", "（新华社记者李欣摄）", "王子强 摄", "", "", " ", "１、"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_any_page_splits_into_well_formed_articles(seed: int) -> None:
+    rng = random.Random(seed)
+    page = "\n".join(rng.choice(PIECES) + rng.choice(["", "。", "，"]) for _ in range(rng.randint(0, 60)))
+    articles = page_articles(page)
+    assert [a.number for a in articles] == list(range(1, len(articles) + 1))
+    for article in articles:
+        assert article.title and all(article.paragraphs)
+        assert article.kind in ("article", "caption")
+        assert set(article.headings) <= set(article.paragraphs)
