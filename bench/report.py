@@ -166,11 +166,12 @@ def side_by_side(runs: dict[str, dict[str, Any]]) -> list[str]:
     for scale in heads:
         header += [f"ours {scale}×", f"baseline {scale}×", f"ratio {scale}×"]
 
-    def row(label: str, ours: Any, base: Any, fmt: Any, better_high: bool) -> list[str]:
+    def row(label: str, ours: Any, base: Any, fmt: Any, better_high: bool | None) -> list[str]:
         cells = [label]
         for scale, h in heads.items():
             o, b = ours(h), base(h)
-            cells += [fmt(o), fmt(b), _ratio(o, b) if better_high else _ratio(b, o)]
+            ratio = DASH if better_high is None else (_ratio(o, b) if better_high else _ratio(b, o))
+            cells += [fmt(o), fmt(b), ratio]
         return cells
 
     def p(key: str, which: str) -> Any:
@@ -182,7 +183,7 @@ def side_by_side(runs: dict[str, dict[str, Any]]) -> list[str]:
         row("search p95", p("p95", "ours_http"), p("p95", "base_inproc"), _ms, False),
         row("search p99", p("p99", "ours_http"), p("p99", "base_inproc"), _ms, False),
         row("index size on disk", lambda h: h.ours_bytes, lambda h: h.base_bytes, _mb, False),
-        row("queries with no hit (of the mix)", lambda h: h.ours_zero, lambda h: h.base_zero, _num, False),
+        row("queries with no hit (of the mix)", lambda h: h.ours_zero, lambda h: h.base_zero, _num, None),
     ]
     return _table(header, rows)
 
@@ -269,6 +270,14 @@ def _function_rows(rows: list[dict[str, Any]], limit: int = 10) -> list[str]:
     )
 
 
+def _focus_rows(focus: dict[str, float], total: float, what: str) -> list[str]:
+    """Cumulative time of the key functions as a share of the whole (they nest, shares overlap)."""
+    rows = ([f"`{name}`", f"{sec:.2f} s", f"{100 * sec / total:.0f}%"] for name, sec in focus.items())
+    return [f"Key functions, cumulative (nested, so shares overlap), of {total:.1f} s for {what}:", ""] + _table(
+        ["function", "cumulative", "share"], rows
+    )
+
+
 def profile_section(run: dict[str, Any]) -> list[str]:
     prof = run.get("profile")
     if not prof:
@@ -291,6 +300,8 @@ def profile_section(run: dict[str, Any]) -> list[str]:
         lines += ["Busiest functions in the serial stages (own time):", ""] + _function_rows(stages["top_tottime"])
     else:
         lines += ["Stage timing failed:", "", "```", stages.get("error", DASH), "```", ""]
+    if full.get("focus"):
+        lines += _focus_rows(full["focus"], full["seconds"], "one-process `reindex(full=True)` under cProfile")
     if "top_cumtime" in full:
         lines += ["`reindex(full=True)` under cProfile, by cumulative time (worker processes, if any, not included):", ""]
         lines += _function_rows(full["top_cumtime"])
@@ -304,7 +315,10 @@ def profile_section(run: dict[str, Any]) -> list[str]:
                      f"p50 {_ms(inproc['p50'])}, p95 {_ms(inproc['p95'])}, p99 {_ms(inproc['p99'])}; over HTTP p50 "
                      f"{_ms(http.get('p50'))}, so HTTP + Flask + JSON add about "
                      f"{_ms((http.get('p50') or 0) - inproc['p50']) if http else DASH} at the median.")
-        lines += ["", "By own time:", ""] + _function_rows(query["top_tottime"])
+        lines.append("")
+        if query.get("focus") and query.get("profiled_seconds"):
+            lines += _focus_rows(query["focus"], query["profiled_seconds"], "one profiled pass of the mix")
+        lines += ["By own time:", ""] + _function_rows(query["top_tottime"])
         lines += ["By cumulative time:", ""] + _function_rows(query["top_cumtime"])
     elif "error" in query:
         lines += ["Query profiling failed:", "", "```", query["error"], "```", ""]
