@@ -39,7 +39,7 @@ from archive.issues import ISSUE_SUFFIXES, issue_files, issue_id
 from indexer.locks import ReindexLock
 from indexer.results import FailedFile, ReindexSummary
 from indexer.segments import Indexed, Outcome, commit, index_files
-from indexer.store import IndexStore, read_manifest
+from indexer.store import IndexStore, has_current_schema, read_manifest
 
 Progress = Callable[[int, int, int], None]  # (files_done, files_total, characters_done)
 
@@ -130,11 +130,13 @@ def _reindex_locked(store: IndexStore, full: bool, progress: Progress | None) ->
 
 
 def _served(store: IndexStore) -> Index | None:
-    """The served index, or None if there is none or it cannot be opened (then we rebuild)."""
+    """The served index if we can update it; None (so we rebuild) if there is none,
+    it cannot be opened, or an older version of the archive built it."""
     try:
-        return store.open_current()
+        ix = store.open_current()
     except (OSError, EmptyIndexError):
         return None
+    return ix if ix is not None and has_current_schema(ix) else None
 
 
 def _scan(data_dir: Path, previous: dict[str, str]) -> _Scan:

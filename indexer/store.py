@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.index import EmptyIndexError, Index
 
 from indexer.results import FailedFile
@@ -74,7 +75,9 @@ class IndexStore:
         """The served index (None if there is none yet); readers open searchers on it.
 
         If a rebuild swaps CURRENT just as we open, the directory we read may
-        be gone by the time we open it: read the pointer again and retry.
+        be gone by the time we open it: read the pointer again and retry. A
+        directory deleted by hand counts as no index: the next reindex
+        rebuilds it from DATA/issues/.
         """
         for _ in range(_OPEN_ATTEMPTS):
             name = self._current_name()
@@ -83,8 +86,11 @@ class IndexStore:
             try:
                 return whoosh_index.open_dir(str(self.root / name))
             except (OSError, EmptyIndexError):
-                if self._current_name() == name:
-                    raise
+                if self._current_name() != name:
+                    continue  # swapped while we opened: try the new one
+                if not (self.root / name).is_dir():
+                    return None
+                raise
         raise EmptyIndexError(f"{self.pointer} kept changing while the index was being opened")
 
     def generation(self) -> str | None:
@@ -163,6 +169,21 @@ class IndexStore:
             return None
         # Only ever a directory name of our own making: never a path to follow elsewhere.
         return name if _INDEX_DIR_NAME.fullmatch(name) else None
+
+
+def has_current_schema(ix: Index) -> bool:
+    """Whether today's documents fit `ix`: same field names with the same field types.
+
+    An index built by an older version of the archive (a field added or
+    retyped since) cannot take today's documents; the reindex then rebuilds
+    from scratch instead of failing. Analyzer settings are not compared:
+    Whoosh analyzers have no reliable equality.
+    """
+    return _schema_shape(ix.schema) == _schema_shape(make_schema())
+
+
+def _schema_shape(schema: Schema) -> list[tuple[str, str]]:
+    return sorted((name, type(field).__name__) for name, field in schema.items())
 
 
 def read_manifest(ix: Index) -> dict[str, str]:

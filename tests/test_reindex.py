@@ -6,11 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from whoosh.fields import ID, Schema
+from whoosh.index import create_in
 
 from indexer.locks import ReindexLock
 from indexer.reindex import AddRefused, add_files, reindex
 from indexer.results import FailedFile, ReindexBusy
-from indexer.segments import commit, index_files, worker_count
+from indexer.segments import commit, index_files
 from indexer.store import IndexStore
 from tests.reindex_fixtures import (
     NEW_ISSUE,
@@ -191,21 +193,40 @@ def test_two_files_with_one_issue_id_index_one_and_report_the_other(archive: Pat
     assert_consistent(archive)
 
 
-def test_parallel_workers_build_the_same_index_as_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_parallel_workers_build_the_same_index_as_one_process(tmp_path: Path) -> None:
     serial = make_archive(tmp_path / "serial", samples=5)
     parallel = Path(shutil.copytree(serial, tmp_path / "parallel"))
-    monkeypatch.setenv("ARCHIVE_INDEX_WORKERS", "1")
-    reindex(serial)
-    monkeypatch.setenv("ARCHIVE_INDEX_WORKERS", "2")
-    assert worker_count(SAMPLES) == 2
-    progress: list[tuple[int, int, int]] = []
+    reindex(serial)  # in this process: one worker, below the size where forking pays
 
-    summary = reindex(parallel, progress=lambda *args: progress.append(args))
+    forked = run_archive(parallel, "reindex", env={"ARCHIVE_INDEX_WORKERS": "2"})
 
-    assert summary.added == 5 and progress[-1][:2] == (5, 5)
+    assert forked.returncode == 0, forked.stderr
+    assert "added 5" in forked.stdout
     assert assert_up_to_date(parallel).articles == assert_up_to_date(serial).articles
+
+
+def test_an_index_built_with_another_schema_is_rebuilt(archive: Path) -> None:
+    store = IndexStore(archive)
+    old = store.current_dir()
+    stale_dir = store.root / "index-20000101T000000-01d5c4"
+    stale_dir.mkdir()
+    stale = create_in(str(stale_dir), Schema(id=ID(stored=True, unique=True)))
+    store.publish(Path(stale.storage.folder))
+
+    summary = reindex(archive)
+
+    assert summary.added == 3
+    assert store.current_dir() not in (old, Path(stale.storage.folder))
+    assert_up_to_date(archive)
+
+
+def test_an_index_directory_deleted_by_hand_is_rebuilt(archive: Path) -> None:
+    store = IndexStore(archive)
+    shutil.rmtree(store.current_dir())  # type: ignore[arg-type]
+    assert store.open_current() is None
+
+    assert reindex(archive).added == 3
+    assert_up_to_date(archive)
 
 
 def test_a_second_reindex_while_one_runs_is_refused(archive: Path) -> None:
