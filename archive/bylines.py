@@ -25,8 +25,7 @@ _PARENTHESIZED = re.compile(r"^[【\[（(]\s*(.+?)\s*[】\]）)]$")
 _BRACKETED = re.compile(r"^[【\[（(]\s*([\u4e00-\u9fff·\s]{2,16}?)\s*[】\]）)]$")
 _DATELINE = re.compile(
     r"^(?:本报(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?[讯电]"
-    r"|(?:新华社|中新社)(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?电"
-    r"|据新华社[\u4e00-\u9fff]{1,8}?电)"
+    r"|据?(?:新华社|中新社)(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?电)"
 )
 _PAREN_CREDIT = re.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
 # Roles with names run together: a credit, names unknown.

@@ -25,7 +25,7 @@ SENTENCE_END_TOLERANCE = 2
 NARROW_BLOCK = 0.75
 # What only ever starts a paragraph: a dateline, a numbered point, a credit marker.
 _PARAGRAPH_OPENER = re.compile(
-    r"^(?:本报\S{0,10}?[讯电]|(?:新华社|中新社)\S{0,12}?电|[□■▲●◆]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])"
+    r"^(?:本报\S{0,10}?[讯电]|据?(?:新华社|中新社)\S{0,12}?电|[□■▲●◆]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])"
 )
 # Marks that only body text has: a line without any is title-like.
 _SENTENCE_MARKS = "，。、；：！？,;:!?"
