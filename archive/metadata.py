@@ -8,9 +8,11 @@ Date rule (`IssueDate`): `date` is a full `YYYY-MM-DD` or None; `year` is
 always filled when anything is known. From the text the archive takes the
 latest plausible year mentioned (a year with 年, a full date, or a campaign
 name like `云剑—2022`); `date` is the latest full date only when it falls in
-that same year, otherwise None (the day is unknown, only the year is). Known
-wrong: a page that quotes a future plan (`到2035年`) gets that year; the
-plausible range (1949 .. this year) cuts off only the far ones.
+that same year, otherwise None (the day is unknown, only the year is).
+Targets (`到2025年`, `力争2025年`) are not the page's time and are skipped,
+unless they end a range (`2019年到2021年`). Known wrong: a future year
+mentioned otherwise (`2025年将建成`) is taken when it is not later than this
+year; the plausible range (1949 .. this year) cuts off only the far ones.
 """
 from __future__ import annotations
 
@@ -36,6 +38,10 @@ _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)")
 _PAGE_AFTER_DATE = re.compile(r"(?:-|_[pP]?)(\d{1,3})(?!\d)")
 
 FIRST_PLAUSIBLE_YEAR = 1949
+# How far back a target's or a range's words are looked for.
+PLAN_LOOKBEHIND = 14
+_TARGET_BEFORE = re.compile(r"(?:到|至|力争|争取)\s*$")
+_RANGE_BEFORE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*(?:到|至)\s*$")
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,12 @@ def date_from_filename(name: str) -> tuple[IssueDate | None, int | None]:
     return None, None
 
 
+def _is_plan_year(text: str, start: int) -> bool:
+    """plan-year rule: `到2025年` is a target, not the page's time, unless it ends a range (`2019年到2021年`)."""
+    before = text[max(0, start - PLAN_LOOKBEHIND) : start]
+    return _TARGET_BEFORE.search(before) is not None and _RANGE_BEFORE.search(before) is None
+
+
 def date_from_text(text: str) -> IssueDate | None:
     """The latest plausible year the text mentions, with the latest full date of that year."""
     text = text.translate(_FULLWIDTH_DIGITS)
@@ -136,7 +148,7 @@ def date_from_text(text: str) -> IssueDate | None:
         if date:
             full_dates.append(date)
     years = {d.year for d in full_dates}
-    years.update(int(m.group(1)) for m in _YEAR_WITH_NIAN.finditer(text))
+    years.update(int(m.group(1)) for m in _YEAR_WITH_NIAN.finditer(text) if not _is_plan_year(text, m.start()))
     years.update(int(m.group(1)) for m in _CAMPAIGN_YEAR.finditer(text))
     years.update(int(m.group(1).translate(_CHINESE_DIGITS)) for m in _CHINESE_YEAR.finditer(text))
     years = {y for y in years if _plausible_year(y)}

@@ -149,6 +149,8 @@ def test_date_and_page_from_the_file_name(name: str, date: str | None, page: int
         ("１９９８年１月１日", "1998-01-01", 1998),
         ("一九九八年新年讲话", None, 1998),
         ("到2999年建成，1800年以前", None, None),  # implausible years are ignored
+        ("2019年以来，力争到2025年建成", None, 2019),  # a target is not the page's time
+        ("2020年12月至2021年2月", None, 2021),  # the end of a range is
         ("没有日期的正文", None, None),
     ],
 )
