@@ -185,8 +185,8 @@ def _head_group(items: list[Item], start: int, blocks_mode: bool = False) -> int
     """End index of the run of headings / title lines starting at `start`.
 
     A markdown heading after a plain line starts a head of its own; so does,
-    where blank lines separate articles, a plain title line in a new block
-    (the article before had no body).
+    where blank lines separate articles, a plain title line in a block after
+    another plain title's block (the article before had no body).
     """
     end = start + 1
     while end < len(items) and items[end].role in (Role.HEADING, Role.TITLE):
@@ -194,7 +194,7 @@ def _head_group(items: list[Item], start: int, blocks_mode: bool = False) -> int
         new_block = item.paragraph.block != previous.paragraph.block
         if item.role is Role.HEADING and previous.role is Role.TITLE:
             break
-        if blocks_mode and new_block and item.role is Role.TITLE:
+        if blocks_mode and new_block and item.role is Role.TITLE and previous.role is Role.TITLE:
             break
         end += 1
     return end
