@@ -29,7 +29,8 @@ article starts; each says what it gets wrong:
   on a title-like line is an article, and title-like lines inside a block
   are body text (a poem's lines, a table row).
 - `dateline_opens_rule`: a body paragraph opening with a dateline
-  (`本报讯`, `新华社…电`) after the current article's body starts a new one.
+  (`本报讯`, `新华社…电`) after the current article's body starts a new one
+  (an editor's preface `编者按：…` before it is not body yet).
 - `continuation_rule`: a body that follows a closed article without a title
   of its own continues an earlier article that has a title but no body yet
   (a story jumped to another column).
@@ -58,6 +59,8 @@ MAX_HEAD_LINES = 3
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|第[一二三四五六七八九十]+[部章节])")
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
+# An editor's preface printed between the title and the dateline.
+_PREFACE = re.compile(r"^(?:编者按|编者的话|编前|编后|核心提示|内容提要|提要|导读|题记)")
 _COLUMN_LABEL = re.compile(r"^[^\s·]{2,6}[·•・][^\s·]{2,6}$")
 
 
@@ -143,6 +146,10 @@ class _Draft:
     def has_long_body(self) -> bool:
         """Whether the body holds more than a photo caption."""
         return any(len(p) >= LONG_PARAGRAPH for p in self.paragraphs)
+
+    def has_news_text(self) -> bool:
+        """Whether the body holds more than a caption or an editor's preface (`编者按：…`), which come before a dateline."""
+        return any(len(p) >= LONG_PARAGRAPH and not _PREFACE.match(p) for p in self.paragraphs)
 
     def add_section(self, texts: list[str]) -> None:
         """Section headings inside the article; `全力侦查破案——` runs on into the line after it."""
@@ -440,7 +447,7 @@ class _Page:
     def body(self, item: Item) -> None:
         draft = self.current
         new_block = self.blocks_mode and draft is not None and draft.paragraphs and item.paragraph.block != draft.last_block
-        dateline_opens = draft is not None and draft.has_long_body() and split_opening(item.paragraph.raw).dateline is not None
+        dateline_opens = draft is not None and draft.has_news_text() and split_opening(item.paragraph.raw).dateline is not None
         if draft is None or draft.closed or new_block or dateline_opens:
             waiting = [d for d in self.drafts if d.title is not None and not d.paragraphs and d.kind == "article" and d is not draft]
             if draft is not None and draft.closed and waiting and not self.blocks_mode:
