@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from indexer.locks import ReindexLock
 from indexer.store import IndexStore
-from tests.webui_archive import ADMIN_TOKEN, HOSTILE_ISSUE_ID
+from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID
 from webui import create_app
 
-pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
+pytest_plugins = ["tests.webui_plugin"]  # the shared test archive, server and clients
 
 ARTICLE_FIELDS = {"id", "title", "subtitle", "byline", "issue", "paragraphs", "url"}
 

@@ -11,9 +11,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.webui_archive import HOSTILE_ISSUE_ID
+from tests.webui_fixtures import HOSTILE_ISSUE_ID
 
-pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
+pytest_plugins = ["tests.webui_plugin"]  # the shared test archive, server and clients
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

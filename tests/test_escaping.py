@@ -11,9 +11,9 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.webui_archive import HOSTILE_ISSUE_ID
+from tests.webui_fixtures import HOSTILE_ISSUE_ID
 
-pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
+pytest_plugins = ["tests.webui_plugin"]  # the shared test archive, server and clients
 
 REAL_TAGS = re.compile(r"<(?!/?mark>)[a-zA-Z/!]")  # any tag in a snippet other than <mark> and </mark>
 

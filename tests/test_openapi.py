@@ -12,9 +12,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from tests.webui_archive import ADMIN_TOKEN, HOSTILE_ISSUE_ID
+from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID
 
-pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
+pytest_plugins = ["tests.webui_plugin"]  # the shared test archive, server and clients
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.webui_archive import HOSTILE_ISSUE_ID
+from tests.webui_fixtures import HOSTILE_ISSUE_ID
 
-pytest_plugins = ["tests.webui_fixtures"]  # the shared test archive, server and clients
+pytest_plugins = ["tests.webui_plugin"]  # the shared test archive, server and clients
 
 
 def page(http, path: str, status: int = 200, headers: dict | None = None, **params) -> BeautifulSoup:

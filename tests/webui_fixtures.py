@@ -1,33 +1,60 @@
-"""Fixtures for the web UI and API tests: the test archive, the real server, clients.
+"""Helpers for tests that need the web UI: the test archive, the real server, an HTTP session.
 
-Test modules load this file as a plugin (`pytest_plugins =
-["tests.webui_fixtures"]`), so the archive is indexed once and the real
-`archive serve` (waitress, in a child process) started once per session,
-however many modules use them.
+The test archive is the sample issues plus one hostile issue. It sits in a
+subfolder, so its id contains `/`, and its text holds `<script>`, an
+`<img onerror>`, a literal `<mark>` and `&amp;`, which every page and API
+answer must show as text. `start_server` runs the real `archive serve`
+(waitress) in a child process. The pytest fixtures built on these live in
+tests/webui_plugin.py (loaded with `pytest_plugins`), so importing this
+module never registers fixtures twice.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
-import pytest
 import requests
 from flask import Flask
-from flask.testing import FlaskClient
 
-from tests.webui_archive import ADMIN_TOKEN, build_archive
+from indexer.reindex import reindex
 from webui import create_app
 
+REPO = Path(__file__).resolve().parents[1]
+ADMIN_TOKEN = "test-admin-token"
+HOSTILE_ISSUE_ID = "2021/05/hostile-2021-05-06"
+HOSTILE_ISSUE = """\
+date: 2021-05-06
+page: 3
+paper: 测试晚报
 
-@pytest.fixture(scope="session")
-def webui_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The indexed test archive, built once per session."""
-    return build_archive(tmp_path_factory.mktemp("webui-archive"))
+# 警惕<script>alert(1)</script>网页攻击
+
+□ 记者 <b>王某某</b>
+
+有人在留言里写下 <script>alert(1)</script> 试图攻击网站，另一段文字里出现了字面的 <mark>假高亮</mark> 标签和 &amp; 符号。民警提醒：遇到可疑链接不要点击。
+
+# 社区反诈宣传进校园
+
+民警在社区开展反诈宣传，提醒群众不要相信“高额回报”，遇到<img src=x onerror=alert(2)>这样的代码也只是文字。
+"""
+
+
+def build_archive(root: Path) -> Path:
+    """Copy the sample issues and the hostile one into root/issues/ and index them for real."""
+    issues = root / "issues"
+    issues.mkdir(parents=True)
+    for sample in sorted((REPO / "data" / "issues").glob("*.txt")):
+        shutil.copy(sample, issues / sample.name)
+    hostile = issues / (HOSTILE_ISSUE_ID + ".txt")
+    hostile.parent.mkdir(parents=True)
+    hostile.write_text(HOSTILE_ISSUE, encoding="utf-8")
+    reindex(root)
+    return root
 
 
 def free_port() -> int:
@@ -42,7 +69,8 @@ def start_server(data_dir: Path, *serve_args: str) -> tuple[subprocess.Popen, st
     The server's output goes to DIR/server.log, where a failing test's traceback can be read.
     """
     port = free_port()
-    command = [str(Path(sys.executable).parent / "archive"), "--data", str(data_dir), "serve", "--port", str(port), *serve_args]
+    command = [str(Path(sys.executable).parent / "archive"), "--data", str(data_dir),
+               "serve", "--port", str(port), *serve_args]
     log = data_dir / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, env={**os.environ, "ARCHIVE_ADMIN_TOKEN": ADMIN_TOKEN},
@@ -70,20 +98,6 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def server_url(webui_archive: Path) -> Iterator[str]:
-    """Base URL of the real server over the test archive, started once per session."""
-    process, base_url = start_server(webui_archive)
-    yield base_url
-    stop_server(process)
-
-
-@pytest.fixture
-def http(server_url: str) -> Iterator["Http"]:
-    with Http(server_url) as session:
-        yield session
-
-
 class Http(requests.Session):
     """A requests session bound to the test server: `http.get("/api/search", params=...)`."""
 
@@ -99,25 +113,3 @@ class Http(requests.Session):
 def make_app(data_dir: Path, **config: object) -> Flask:
     """An app over the test archive with extra config (other tokens, rate limits) for in-process tests."""
     return create_app({"DATA_DIR": data_dir, "ADMIN_TOKEN": ADMIN_TOKEN, "TESTING": True, **config})
-
-
-@pytest.fixture
-def client_with(webui_archive: Path) -> Iterator:
-    """`client_with(ADMIN_TOKEN=None)` → a Flask test client of an app with that config."""
-    apps: list[Flask] = []
-
-    def build(**config: object) -> FlaskClient:
-        apps.append(make_app(webui_archive, **config))
-        return apps[-1].test_client()
-
-    yield build
-    for app in apps:
-        app.extensions["archive"].close()
-
-
-@pytest.fixture(scope="session")
-def in_process(webui_archive: Path) -> Iterator[FlaskClient]:
-    """The same app in this process: fast enough to throw hundreds of generated requests at."""
-    app = make_app(webui_archive)
-    yield app.test_client()
-    app.extensions["archive"].close()
