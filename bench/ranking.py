@@ -1,6 +1,6 @@
 """Do headline keywords put their article first? Measured on ../shared/corpus/pd1998-early.
 
-    .venv/bin/python -m bench.ranking [--limit N] [--show-misses 20]
+    .venv/bin/python -m bench.ranking [--limit N] [--show-misses 20] [--keep DIR]
 
 Every article of articles.jsonl (the gold split: title + paragraphs, so the
 figure measures ranking, not article splitting) is indexed through our own
@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ranking", description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, help="only the first N pages (a quick look)")
     parser.add_argument("--show-misses", type=int, default=15, help="print this many misses")
+    parser.add_argument("--keep", type=Path, help="build the index in DIR once and reuse it (query-time tuning)")
     args = parser.parse_args(argv)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -87,10 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         pages = dict(sorted(pages.items())[: args.limit])
     with tempfile.TemporaryDirectory() as tmp:
-        started = time.monotonic()
-        build(Path(tmp), pages)
-        print(f"indexed {sum(map(len, pages.values()))} articles in {time.monotonic() - started:.1f} s")
-        archive = ArchiveIndex(Path(tmp))
+        data_dir = args.keep or Path(tmp)
+        if IndexStore(data_dir).open_current() is None:
+            started = time.monotonic()
+            build(data_dir, pages)
+            print(f"indexed {sum(map(len, pages.values()))} articles in {time.monotonic() - started:.1f} s")
+        archive = ArchiveIndex(data_dir)
         asked = first = skipped = 0
         misses = []
         took: list[int] = []

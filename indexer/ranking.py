@@ -16,6 +16,7 @@ from whoosh.scoring import BM25F
 
 from indexer.analysis import query_grams
 from indexer.normalize import compact
+from indexer.phrase import GramPhrase
 from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.segmenter import words
@@ -40,7 +41,7 @@ def grams_query(field: str, text: str, boost: float = 1.0) -> wq.Query:
     grams = query_grams(text)
     if len(grams) == 1:
         return wq.Term(field, grams[0], boost=boost)
-    return wq.Phrase(field, grams, boost=boost)
+    return GramPhrase(field, grams, boost=boost)
 
 
 def text_query(node: Text) -> wq.Query:

@@ -65,11 +65,14 @@ class ArchiveIndex:
     @contextmanager
     def _using(self) -> Iterator[Snapshot | None]:
         snap = self._current()
+        if snap is None:
+            yield None
+            return
         try:
-            yield snap
+            with snap.reading:
+                yield snap
         finally:
-            if snap is not None:
-                snap.release()
+            snap.release()
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Ranked, paginated, faceted results; raises QueryError for a bad query (see search.run)."""

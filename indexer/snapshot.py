@@ -4,6 +4,11 @@
 snapshot counts the calls using it, so retiring it closes the searcher only
 when the last of them is done (closing under a running search would break
 it; the server is multi-threaded).
+
+One call at a time reads through a snapshot (`reading`): Whoosh reads its
+files with seek() + read() on shared file objects (`StructFile.get`), which
+two threads would interleave. Search work is pure Python holding the GIL,
+so serialising it costs next to nothing in throughput.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ class Snapshot:
         self._users = 0
         self._retired = False
         self._lock = threading.Lock()
+        self.reading = threading.Lock()
 
     def acquire(self) -> Snapshot:
         with self._lock:
@@ -47,7 +53,7 @@ class Snapshot:
         if close:
             self.searcher.close()
 
-    # Cached per snapshot; two threads may both build one the first time, harmlessly.
+    # Cached per snapshot, built on first use (under `reading`).
     @cached_property
     def facets(self) -> FacetTable:
         return FacetTable(self.searcher.reader())

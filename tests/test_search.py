@@ -6,6 +6,7 @@ text below: what is found, in which order, with which facets and marks.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 import shutil
 from pathlib import Path
 
@@ -306,3 +307,11 @@ def test_an_archive_never_indexed_answers_empty(tmp_path: Path) -> None:
     assert index.issues().total == 0 and index.article(RAID) is None and index.stats().articles == 0
     with pytest.raises(QueryError):
         search(index, "(")
+
+
+def test_concurrent_searches_agree_with_serial_ones(archive: ArchiveIndex) -> None:
+    queries = ["诈骗", "民警", "貉 OR 连南", '"电信网络诈骗"', "杀猪盘", "title:民警", ""] * 6
+    serial = [ids(search(archive, q)) for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(lambda q: ids(search(archive, q)), queries))
+    assert parallel == serial
