@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.bylines import Byline, merge_bylines, parse_name_line, split_opening, split_trailing_credit
+from archive.bylines import Byline, merge_bylines, names_a_role, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
 from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese
@@ -239,8 +239,9 @@ def _starts_article(draft: _Draft | None, group: list[Item], items: list[Item], 
     if blocks_mode and first.role is Role.TITLE:
         return True  # article_blocks_rule (a title inside the current block was taken as a section before)
     if not draft.paragraphs:
-        # A head after the credit of a photo with no text is the next article's; third_heading_rule.
-        return bool(draft.bylines) or (draft.subtitle is not None and first.role is Role.HEADING)
+        # Under a reporter's credit a head is the first section heading; after an artist's or
+        # photographer's credit (a picture with no text) it is the next article's. third_heading_rule.
+        return not draft.credit_line or (draft.subtitle is not None and first.role is Role.HEADING)
     if first.role is Role.HEADING and draft.title_level is not None and first.paragraph.level <= draft.title_level:
         return True  # heading_level_rule
     return not _is_section_heading(draft, group)
@@ -376,7 +377,7 @@ class _Page:
             draft.add_section([g.title_text for g in group])
             return end
         if not _starts_article(draft, group, self.items, end, self.blocks_mode):
-            if draft.title is not None and not draft.paragraphs and draft.subtitle is None:
+            if draft.title is not None and not draft.paragraphs and draft.subtitle is None and not draft.bylines:
                 draft.subtitle = " ".join(g.title_text for g in group)
             else:
                 draft.add_section([g.title_text for g in group])
@@ -430,7 +431,7 @@ class _Page:
         if draft is None or draft.closed or (boxed and body_follows and draft.has_long_body()):
             draft = self.new()
         draft.bylines.append(item.byline)
-        draft.credit_line = draft.credit_line or (not draft.paragraphs and bool(item.byline.authors) and "【" not in item.byline.text)
+        draft.credit_line = draft.credit_line or (not draft.paragraphs and names_a_role(item.byline))
         if draft.has_long_body() if boxed else bool(draft.paragraphs):
             draft.closed = True  # closed_article_rule
 

@@ -130,6 +130,11 @@ def parse_name_line(text: str) -> Byline | None:
     return Byline(display, tuple(names))
 
 
+def names_a_role(byline: Byline) -> bool:
+    """Whether a credit says who wrote (`本报记者 尹彤`), not only a name (`（关山月）`) or an agency."""
+    return bool(byline.authors) and _ROLE.search(byline.text) is not None
+
+
 def merge_bylines(bylines: list[Byline]) -> Byline | None:
     """Several credit lines of one article as one (`□ 本报记者 尹彤` + `本报通讯员 侯宪锋`)."""
     if not bylines:
