@@ -14,6 +14,8 @@ from archive.layout import Paragraph
 from archive.ocr_repair import ends_mid_sentence, ends_sentence, starts_with_cut_word
 
 MAX_TITLE = 40
+# A title may end in `！` or `？` (`如此美容美发店！`) when short; a longer line ending so is a sentence.
+MAX_EXCLAIMING_TITLE = 16
 # Titles with a comma are rare (1% of People's Daily titles) and short; a long line with one is a cut sentence.
 MAX_TITLE_WITH_COMMA = 16
 # A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
@@ -66,7 +68,7 @@ def looks_like_title(text: str) -> bool:
     if _BRACKETED_NOTE.fullmatch(text):  # `（河南西峡县陈飞方仙云）`: a credit or a note, not a title
         return False
     if ends_sentence(text):
-        return length <= 16 and text.rstrip("”’」』") [-1] in "！？!?"
+        return length <= MAX_EXCLAIMING_TITLE and re.search(r"[！？!?][”’」』]*$", text) is not None
     return True
 
 
@@ -98,7 +100,8 @@ def _cut_mid_sentence(item: Item, following: Item) -> bool:
     if split_opening(following.paragraph.raw).dateline:
         return False
     if item.role is Role.BODY:
-        return item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH or ends_mid_sentence(item.text) or starts_with_cut_word(following.text)
+        long_or_full = item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH
+        return long_or_full or ends_mid_sentence(item.text) or starts_with_cut_word(following.text)
     # A title-like line is a cut sentence only with a comma in it (a title as wide as the column has none).
     cut_line = item.paragraph.ends_full_line and any(mark in item.text for mark in "，、；：,;:")
     return item.role is Role.TITLE and (cut_line or starts_with_cut_word(following.text))
