@@ -32,6 +32,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the naive baseline")
     parser.add_argument("--out", type=Path, default=Path("docs"), help="where benchmarks.md/.json and latency.png go")
     parser.add_argument("--work", type=Path, help="scratch dir for data dirs and indexes (default: a new temp dir)")
+    parser.add_argument("--build-timeout", type=float, default=3600, help="kill our build after this many seconds")
     parser.add_argument("--report-only", action="store_true", help="only re-render the report from OUT/benchmarks.json")
     return parser.parse_args(argv)
 
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="archive-bench-"))
     try:
         for scale in args.scale:
-            settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile)
+            settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile, args.build_timeout)
             run = run_scale(settings, work / f"scale{scale}", _log)
             run["command"] = command
             run["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

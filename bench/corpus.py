@@ -17,9 +17,10 @@ from typing import Iterator
 # so copies are distinct issues (own ids, own dates) rather than duplicates.
 COPY_YEAR_SHIFT = 30
 _DATE_IN_NAME = re.compile(r"^(\d{4})(\d{4}-\d{2})\.txt$")
-# The new issue whose time-to-searchable is measured: a date no copy uses and
-# a string that occurs nowhere in the corpus (checked by `probe_is_unique`).
-PROBE_NAME = "20990101-01.txt"
+# The new issue whose time-to-searchable is measured: a recent past date no copy
+# uses (a future date reads as undated) and a string that occurs nowhere in the
+# corpus (checked by `probe_is_unique`).
+PROBE_NAME = "20261120-01.txt"
 PROBE_STRING = "鲸歌灯塔守夜人"
 PROBE_TEXT = f"基准测试临时增刊\n本期刊登一则测试消息：{PROBE_STRING}在凌晨点亮了灯。\n"
 

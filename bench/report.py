@@ -330,9 +330,13 @@ def problems(runs: dict[str, dict[str, Any]]) -> list[str]:
     lines = []
     for scale, run in runs.items():
         ours = run.get("ours", {})
-        if _dig(ours, "build", "returncode") not in (0, None):
-            lines += [f"- {scale}×: `archive reindex --full` exited {ours['build']['returncode']}:", "", "```",
-                      ours["build"]["stderr"], "```"]
+        build = ours.get("build", {})
+        if build.get("returncode") not in (0, None) and build["seconds"] >= build.get("timeout", float("inf")):
+            lines.append(f"- {scale}×: our build had not finished after {build['seconds']:.0f} s (the run's time "
+                         f"budget) and was stopped: fewer than {run['characters'] / build['seconds']:,.0f} chars/s.")
+        elif build.get("returncode") not in (0, None):
+            lines += [f"- {scale}×: `archive reindex --full` exited {build['returncode']}:", "", "```",
+                      build["stderr"], "```"]
         if "server_error" in ours:
             lines += [f"- {scale}×: `archive serve` failed:", "", "```", ours["server_error"], "```"]
         if "error" in run.get("baseline", {}):

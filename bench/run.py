@@ -44,12 +44,14 @@ class Settings:
     throughput_seconds: float = 20
     load_seconds: float = 60
     startups: int = 3
+    build_timeout: float = 3600  # a build still running then is killed and reported as unfinished
 
     @classmethod
-    def make(cls, scale: int, quick: bool, baseline: bool, load: bool, profile: bool) -> Settings:
+    def make(cls, scale: int, quick: bool, baseline: bool, load: bool, profile: bool, build_timeout: float) -> Settings:
         if quick:
-            return cls(scale, True, baseline, load, profile, passes=1, throughput_seconds=4, load_seconds=5, startups=2)
-        return cls(scale, False, baseline, load, profile)
+            return cls(scale, True, baseline, load, profile, passes=1, throughput_seconds=4, load_seconds=5, startups=2,
+                       build_timeout=build_timeout)
+        return cls(scale, False, baseline, load, profile, build_timeout=build_timeout)
 
 
 def _command(run: CommandRun) -> dict[str, Any]:
@@ -62,10 +64,11 @@ def _command(run: CommandRun) -> dict[str, Any]:
     }
 
 
-def build_ours(data_dir: Path, log: Log) -> dict[str, Any]:
+def build_ours(data_dir: Path, timeout: float, log: Log) -> dict[str, Any]:
     """`archive reindex --full` on a fresh data dir, then its stats."""
     log("ours: archive reindex --full")
-    build = _command(run_timed(data_dir, "reindex", "--full"))
+    build = _command(run_timed(data_dir, "reindex", "--full", timeout=timeout))
+    build["timeout"] = timeout
     stats = run_timed(data_dir, "stats", "--json")
     figures: dict[str, Any] = {"build": build, "index_bytes": dir_bytes(data_dir / ".archive")}
     if stats.returncode == 0:
@@ -226,7 +229,7 @@ def run_scale(settings: Settings, work: Path, log: Log) -> dict[str, Any]:
         "characters": corpus.characters,
         "queries": len(queries),
         "probe_unique": probe_is_unique(settings.quick),
-        "ours": build_ours(data_dir, log),
+        "ours": build_ours(data_dir, settings.build_timeout, log),
     }
     if settings.baseline:
         result["baseline"] = run_baseline(data_dir, work, queries_path, log)
