@@ -15,7 +15,7 @@ from archive.issues import Issue
 from indexer.normalize import compact
 from indexer.analysis import SECTION_SEP
 from indexer.schema import SECTIONS, TEXT_GRAMS, WORDS
-from indexer.segmenter import place_words, words
+from indexer.segmenter import place_names, words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
 
@@ -37,8 +37,8 @@ def sectioned(sections: dict[str, str | None]) -> str:
 
 def article_places(body_words: list[str]) -> list[str]:
     """Place names the article mentions, most mentioned first."""
-    known = place_words()
-    counts = Counter(w for w in body_words if w in known)
+    names = place_names()
+    counts = Counter(names[w] for w in body_words if w in names)
     return [place for place, _ in counts.most_common(MAX_PLACES)]
 
 

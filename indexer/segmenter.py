@@ -23,10 +23,14 @@ from pathlib import Path
 
 DICT_DIR = Path(__file__).resolve().parents[1] / "data" / "dict"
 PLACE_TAG = "ns"
-# jieba tags many rare phrases `ns` (长耳朵, 老店新开, 台班): a place must be
-# common in jieba's corpus or look like an administrative name (大理州, 树林镇).
-PLACE_MIN_FREQ = 20
-PLACE_SUFFIXES = tuple("省市县区州镇乡村旗盟")
+# jieba tags many ordinary words `ns` (治安, 锦旗, 上门, 日志, 满意度), however
+# frequent. A place must look like one: an administrative name (济宁市, 大理州,
+# 扎赉特旗), or a name whose administrative form is also a place (济宁 because
+# of 济宁市, 浙江 because of 浙江省). Countries and regions without such a form
+# (美国, 香港, 东南亚) come from our dictionary (data/dict/places.txt).
+# In order of preference when a short name stands for one (济宁 -> 济宁市).
+ADMIN_SUFFIXES = tuple("省市州盟县区旗镇乡村")
+
 
 _lock = threading.Lock()
 
@@ -73,29 +77,45 @@ def segmenter():
     return tokenizer
 
 
-def _is_clean_place(word: str, freq: str) -> bool:
-    if len(word) < 2:
-        return False
-    common = freq.isdigit() and int(freq) >= PLACE_MIN_FREQ
-    return common or (len(word) >= 3 and word.endswith(PLACE_SUFFIXES))
-
-
-@lru_cache(maxsize=1)
-def place_words() -> frozenset[str]:
-    """Place names (`ns`) of jieba's dictionary that pass `_is_clean_place`, and all of ours."""
-    places: set[str] = set()
+def _jieba_places() -> dict[str, str]:
+    """jieba's `ns` words (word -> its frequency field)."""
+    places: dict[str, str] = {}
     with segmenter().get_dict_file() as lines:
         for raw in lines:
             parts = raw.decode("utf-8").split()
-            if len(parts) == 3 and parts[2] == PLACE_TAG and _is_clean_place(parts[0], parts[1]):
-                places.add(parts[0])
+            if len(parts) == 3 and parts[2] == PLACE_TAG:
+                places[parts[0]] = parts[1]
+    return places
+
+
+def _looks_like_place(word: str, tagged: dict[str, str]) -> bool:
+    if len(word) < 2 or word.startswith("各"):
+        return False
+    if len(word) >= 3 and word.endswith(ADMIN_SUFFIXES):
+        return True
+    return any(word + suffix in tagged for suffix in ADMIN_SUFFIXES)
+
+
+def _full_name(word: str, tagged: dict[str, str]) -> str:
+    """The administrative form a short name stands for (济宁 -> 济宁市), or the word itself."""
+    if word.endswith(ADMIN_SUFFIXES) and len(word) >= 3:
+        return word
+    return next((word + suffix for suffix in ADMIN_SUFFIXES if word + suffix in tagged), word)
+
+
+@lru_cache(maxsize=1)
+def place_names() -> dict[str, str]:
+    """Word -> place name shown in the `place` facet: jieba's that pass `_looks_like_place`
+    under their full name, and all of ours as written."""
+    tagged = _jieba_places()
+    places = {word: _full_name(word, tagged) for word in tagged if _looks_like_place(word, tagged)}
     for path in dictionary_files():
         with open(path, encoding="utf-8") as lines:
             for line in lines:
                 parts = line.split()
                 if len(parts) >= 2 and parts[-1] == PLACE_TAG:
-                    places.add(parts[0])
-    return frozenset(places)
+                    places[parts[0]] = parts[0]
+    return places
 
 
 def words(compact_text: str) -> list[str]:
