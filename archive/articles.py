@@ -37,7 +37,8 @@ article starts; each says what it gets wrong:
 - `verse_rule`: more than three title-like lines in a row are a poem or a
   list: body text, not heads.
 - `caption_rule`: a paragraph ending in a photo credit (`… 王子强 摄`) is a
-  caption: a short article of its own (kind "caption").
+  caption: a short article of its own (kind "caption"), or the text of the
+  title right above it (`冬泳迎新年（图片）`).
 """
 from __future__ import annotations
 
@@ -235,6 +236,8 @@ def _is_section_heading(draft: _Draft, group: list[Item]) -> bool:
 def _starts_article(draft: _Draft | None, group: list[Item], items: list[Item], end: int, blocks_mode: bool) -> bool:
     if draft is None or draft.closed or _byline_follows(items, end):
         return True
+    if end < len(items) and items[end].role is Role.CAPTION:
+        return True  # caption_rule: a title over a photo caption (`冬泳迎新年（图片）`)
     first = group[0]
     if blocks_mode and first.role is Role.TITLE:
         return True  # article_blocks_rule (a title inside the current block was taken as a section before)
