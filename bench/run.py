@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -48,10 +48,8 @@ class Settings:
 
     @classmethod
     def make(cls, scale: int, quick: bool, baseline: bool, load: bool, profile: bool, build_timeout: float) -> Settings:
-        if quick:
-            return cls(scale, True, baseline, load, profile, passes=1, throughput_seconds=4, load_seconds=5, startups=2,
-                       build_timeout=build_timeout)
-        return cls(scale, False, baseline, load, profile, build_timeout=build_timeout)
+        settings = cls(scale, quick, baseline, load, profile, build_timeout=build_timeout)
+        return replace(settings, passes=1, throughput_seconds=4, load_seconds=5, startups=2) if quick else settings
 
 
 def _command(run: CommandRun) -> dict[str, Any]:
