@@ -278,6 +278,55 @@ def _focus_rows(focus: dict[str, float], total: float, what: str) -> list[str]:
     )
 
 
+# What each key function stands for, so the summary reads without the code at hand.
+MEANING = {
+    "_flush_segment": "Whoosh writing the new segment: sorting every posting, then pickling and zlib-compressing "
+    "one posting block per distinct term; the n-gram fields make many terms and about two postings per character",
+    "add_document": "Whoosh running the analyzers, the n-gram tokenizer above all, over each field and buffering the postings",
+    "issue_documents": "building the documents, mostly jieba word segmentation and place names",
+    "words": "jieba word segmentation",
+    "split_articles": "splitting pages into articles: OCR repair, titles, bylines",
+    "read_issue": "reading and decoding files",
+    "_ordered_page": "Whoosh matching, scoring and ordering the hits",
+    "snippet": "cutting and marking snippets",
+    "make_hit": "turning a hit into a result: stored JSON, snippet",
+    "_coverage": "scoring how much of the query each hit covers",
+    "validate": "parsing the query",
+    "request_filters": "building date and facet filters",
+    "facets": "counting facets",
+}
+
+
+def _largest(focus: dict[str, float], total: float, count: int = 2) -> str:
+    ranked = sorted(focus.items(), key=lambda item: item[1], reverse=True)[:count]
+    return "; ".join(f"`{name}` {100 * sec / total:.0f}%, {MEANING.get(name, name)}" for name, sec in ranked)
+
+
+def summary(run: dict[str, Any]) -> list[str]:
+    """The few sentences a reader needs before the tables: what dominates build and query time."""
+    h = headline(run)
+    prof = run.get("profile") or {}
+    full, query = prof.get("full_reindex", {}), prof.get("query", {})
+    lines = []
+    if h.build_ratio:
+        lines.append(f"- Build: ours indexes {_num(h.ours_cps)} chars/s, the naive baseline {_num(h.base_cps)} chars/s "
+                     f"({h.build_ratio:.2f}×; the target is 3×).")
+    if full.get("focus") and full.get("seconds"):
+        lines.append(f"- Of a one-process build, the largest parts are {_largest(full['focus'], full['seconds'])}.")
+    if query.get("focus") and query.get("profiled_seconds"):
+        lines.append(f"- Of search time (in-process, whole mix), the largest parts are "
+                     f"{_largest(query['focus'], query['profiled_seconds'])}.")
+    if query.get("latencies") and h.ours_http:
+        inproc = latency_summary(ms for _, ms in query["latencies"])["p50"]
+        lines.append(f"- At the median a search costs {_ms(inproc)} inside the index and {_ms(h.ours_http['p50'])} "
+                     f"over HTTP: HTTP, Flask and JSON add {_ms(h.ours_http['p50'] - inproc)}.")
+    add = _dig(run, "ours", "freshness", "add", "seconds")
+    if h.fresh is not None and add is not None:
+        lines.append(f"- A new issue: `archive add` itself takes {add:.2f} s (a new process: imports, jieba's "
+                     f"dictionary, the commit); the server finds the issue {max(h.fresh - add, 0):.2f} s after it ends.")
+    return lines + [""] if lines else []
+
+
 def profile_section(run: dict[str, Any]) -> list[str]:
     prof = run.get("profile")
     if not prof:
@@ -406,7 +455,7 @@ def render(results: dict[str, Any]) -> str:
     lines += ["## Where the time goes", ""]
     for scale, run in runs.items():
         if run.get("profile"):
-            lines += [f"At {scale}×.", ""] + profile_section(run)
+            lines += [f"At {scale}×.", ""] + summary(run) + profile_section(run)
     if not any(run.get("profile") for run in runs.values()):
         lines += profile_section(runs[first])
     lines += ["## Problems seen", ""] + problems(runs)
