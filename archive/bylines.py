@@ -27,6 +27,7 @@ _DATELINE = re.compile(
     r"^(?:本报(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?[讯电]"
     r"|据?(?:新华社|中新社)(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?电)"
 )
+_REPORTED = re.compile(rf"^\s*((?:{ROLE}\s*[\u4e00-\u9fff]{{2,3}}[、，,\s]*)+)报道[：:]?")
 _PAREN_CREDIT = re.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
 # Roles with names run together: a credit, names unknown.
 _GLUED_CREDIT = re.compile(rf"(?:{ROLE}[\u4e00-\u9fff·]{{0,12}}\s*)+(?:摄影?)?")
@@ -161,6 +162,10 @@ def _leading_credit(text: str) -> tuple[Byline | None, str]:
         names = _credit_names(paren.group(1))
         if names and _ROLE.search(paren.group(1)):
             return Byline(paren.group(1).strip(), tuple(names)), text[paren.end():]
+    reported = _REPORTED.match(text)
+    if reported:  # `记者白剑峰报道：…`: names run up to `报道`
+        names = re.findall(rf"{ROLE}\s*([\u4e00-\u9fff]{{2,3}})", reported.group(1))
+        return Byline(reported.group(1).strip(), tuple(names)), text[reported.end():]
     if not _ROLE.match(text.lstrip()):
         return None, text
     # Take words while they are roles or names followed by a space; the first other word starts the body.
@@ -179,7 +184,8 @@ def _leading_credit(text: str) -> tuple[Byline | None, str]:
         end = len(credit)
     if not names:
         return None, text
-    return Byline(re.sub(r"\s+", " ", credit.strip()), tuple(names)), text[end:]
+    rest = re.sub(r"^\s*报道[：:]?", "", text[end:])
+    return Byline(re.sub(r"\s+", " ", credit.strip()), tuple(names)), rest
 
 
 def split_opening(paragraph: str) -> Opening:

@@ -11,8 +11,8 @@ paragraphs or only between articles. The style is drawn per page from a
 generator seeded with the page name, so every run renders the same pages.
 Recall counts a titled article as found when one article split from its page
 has exactly that title (spaces ignored). Articles printed without a title
-(their first line is body text) are counted apart: found when an article
-starts with their first line (less a dateline).
+(their first line is body text) are counted apart: found when an article's
+first paragraph holds the middle of their first line.
 """
 from __future__ import annotations
 
@@ -127,6 +127,12 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _middle(line: str) -> str:
+    """A piece from the middle of a first line: the dateline and credit come off the start of the body."""
+    key = _key(line)
+    return key[len(key) // 2 : len(key) // 2 + 16]
+
+
 @dataclass(frozen=True)
 class PageResult:
     page: str
@@ -156,8 +162,7 @@ def measure_page(page: str, articles: list[GoldArticle]) -> PageResult:
         else:
             missed.append(article.title)
     untitled = [a for a in articles if a.title is None]
-    # The dateline and credit come off the body, so look for the text a little way in.
-    untitled_found = sum(1 for a in untitled if any(_key(a.lines[0])[12:32] in s[:60] for s in starts))
+    untitled_found = sum(1 for a in untitled if any(_middle(a.lines[0]) in s for s in starts))
     return PageResult(page, style, len(titled), found, len(untitled), untitled_found, len(split), tuple(missed))
 
 
