@@ -9,7 +9,10 @@ article starts; each says what it gets wrong:
   heading. Wrong when a page uses `###` for a new article's title right
   after a `#` title (see `third_heading_rule`).
 - `third_heading_rule`: an article's head takes a title and a subtitle; a
-  third heading before any body starts an article of its own.
+  third heading before any body starts an article of its own. A head right
+  under a reporter's credit line (`□ 本报记者 …`) is the first section
+  heading; under an artist's or photographer's credit (a picture without
+  text) it is the next article.
 - `byline_follows_rule`: a title-like line followed by a byline or a
   dateline (`本报讯`) starts an article, whatever else holds.
 - `closed_article_rule`: a credit after the body (`【胡正学】`, `… 通讯员 蒋帅`)
@@ -21,9 +24,12 @@ article starts; each says what it gets wrong:
   line of its own before the body, and body text already). Otherwise it starts a
   new article. Wrong for short titles of uncredited stories following a
   credited feature, and for long section headings.
-- `titles_after_rule`: when the page ends on a title (nothing after it), the
+- `titles_after_rule`: when the page ends on a title (nothing after it) and
+  titles follow closing credits more often than credits follow titles, the
   page prints titles after their articles: a title right after a closing
-  credit names the article it follows.
+  credit names the article it follows. Only there is a short first line
+  read as a kicker (`邹城市公安局`). Wrong for such a page whose last item
+  is a caption or an untitled brief (read as titles-before).
 - `article_blocks_rule`: when blank lines separate articles rather than
   paragraphs (most blocks hold several paragraphs), each block that starts
   on a title-like line is an article, and title-like lines inside a block
