@@ -15,6 +15,8 @@ Crash safety: until the parent writes the TOC, every file the workers wrote
 is unreferenced, so a kill at any point leaves the previous index exactly as
 it was; the next commit's `clean_files` deletes the leftovers (and the
 parent writer's `_finish` clears the shared MAIN.tmp scratch directory).
+The commit fsyncs the segments before the TOC that names them, so a power
+cut cannot leave a TOC pointing at data that never reached the disk.
 
 Workers are forked (no re-import, the parent's warmed analyzers and jieba
 dictionary are shared copy-on-write), but only from a single-threaded
@@ -44,12 +46,15 @@ from archive.issues import IssueReadError, read_issue
 from indexer.documents import issue_documents
 from indexer.locks import drop_inherited_locks
 from indexer.results import FailedFile
+from indexer.store import flush_to_disk
 
 # Below this much text per worker, forking costs more than it saves.
 MIN_BYTES_PER_WORKER = 512 * 1024
 # How many processes index (default: one per core, if there is enough text).
 # Setting it lets an operator keep a core free, and the tests fork on small archives.
 WORKERS_ENV = "ARCHIVE_INDEX_WORKERS"
+# Workers yield the CPU to a server answering searches on the same machine.
+WORKER_NICENESS = 5
 # Whoosh's commit waits this long for its own write lock; only our own
 # reindex (already excluded by the reindex lock) ever takes it.
 WRITE_LOCK_TIMEOUT = 10.0
@@ -103,12 +108,15 @@ def commit(ix: Index, segments: list[Segment], delete_issue_ids: Iterable[str]) 
     try:
         for issue_id in delete_issue_ids:
             writer.delete_by_term("issue_id", issue_id)
-        final = writer._merge_segments(None, False, True) + segments
+        final = writer._merge_segments(mergetype=None, optimize=False, merge=True) + segments
         if writer._added:  # small old segments were merged into this writer's own segment
             final.append(writer._finalize_segment())
         else:
             writer._close_segment()
+        index_dir = Path(ix.storage.folder)
+        flush_to_disk(index_dir)  # the segments first, then the TOC that names them
         writer._commit_toc(final)
+        flush_to_disk(index_dir)
     except BaseException:
         with suppress(Exception):
             writer._close_segment()
@@ -216,6 +224,7 @@ def _worker(
 ) -> None:
     """Forked: index `paths` into one segment, reporting each file, then the segment."""
     drop_inherited_locks()
+    os.nice(WORKER_NICENESS)
     for reader in readers:
         reader.close()
 

@@ -136,15 +136,11 @@ class IndexStore:
         return whoosh_index.create_in(str(path), make_schema())
 
     def publish(self, index_dir: Path) -> None:
-        """Serve `index_dir` from now on: flush it to disk, then replace CURRENT atomically.
+        """Serve `index_dir` from now on by replacing CURRENT atomically.
 
-        The fsyncs make the swap survive a power cut, not just a killed
-        process: CURRENT must never name files that are still only in memory.
+        `index_dir` must be committed and flushed (segments.commit does both),
+        so CURRENT never names files that are still only in memory.
         """
-        for path in index_dir.iterdir():
-            if path.is_file():
-                _fsync_file(path)
-        _fsync_dir(index_dir)
         _write_atomically(self.pointer, index_dir.name + "\n")
 
     def remove_unserved(self, retire_after: float = RETIRE_AFTER_SECONDS) -> None:
@@ -201,6 +197,18 @@ def _write_atomically(path: Path, text: str) -> None:
         os.fsync(f.fileno())
     os.replace(tmp, path)
     _fsync_dir(path.parent)
+
+
+def flush_to_disk(index_dir: Path) -> None:
+    """fsync every file of `index_dir` and the directory itself.
+
+    Whoosh never fsyncs; without this a power cut could leave a table of
+    contents (or CURRENT) naming segment files whose data never reached the disk.
+    """
+    for path in index_dir.iterdir():
+        if path.is_file():
+            _fsync_file(path)
+    _fsync_dir(index_dir)
 
 
 def _fsync_file(path: Path) -> None:
