@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         archive = ArchiveIndex(data_dir)
         asked = first = skipped = 0
         misses = []
+        titles_by_query: dict[str, list[str]] = {}
         took: list[int] = []
         for page_id, records in sorted(pages.items()):
             for n, record in enumerate(records, start=1):
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                     skipped += 1
                     continue
                 asked += 1
+                titles_by_query.setdefault(query, []).append(record["title"])
                 results = archive.search(SearchRequest(query, per_page=10))
                 took.append(results.took_ms)
                 hits = results.results
@@ -114,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
                     rank = next((i + 1 for i, h in enumerate(hits) if h.id == target), None)
                     misses.append((query, record["title"], rank, hits[0].title if hits else None))
         archive.close()
+    ambiguous = [t for titles in titles_by_query.values() for t in titles[: len(titles) - max(map(titles.count, titles))]]
     print(f"ranked first: {first}/{asked} = {100 * first / asked:.1f} %  ({skipped} titles gave < 2 keywords)")
+    print(f"best possible: {100 * (asked - len(ambiguous)) / asked:.1f} % ({len(ambiguous)} articles share their "
+          "keyword query with a differently titled article that can be first instead)")
     took.sort()
     print(f"search took (in process, with facets and snippets): median {took[len(took) // 2]} ms, "
           f"p95 {took[int(len(took) * 0.95)]} ms")

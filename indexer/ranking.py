@@ -5,7 +5,10 @@ For every `Text` of the query:
   (title, subtitle, byline, body as BM25F-boosted sections, so a title match
   outweighs a body match), or in `title_grams` / `byline_grams` when scoped;
 * optional: its jieba words in `words` (boosted the same way), so whole
-  words score above incidental character sequences.
+  words score above incidental character sequences;
+* optional: its n-grams in `title_grams`, which has a length normalisation
+  of its own (the part of BM25F one shared field lacks): a title that is
+  mostly the query outranks a long article that mentions it in passing.
 For a query of several plain words, an optional bonus where they occur whole
 as one phrase (`电信 诈骗` ranks `电信诈骗` first).
 """
@@ -23,6 +26,7 @@ from indexer.segmenter import words
 
 WORD_WEIGHT = 0.5  # word terms relative to the n-gram match they refine
 PHRASE_BONUS = 2.0
+TITLE_BONUS = 3.0  # measured with bench.ranking: 97.7 % without, 98.3 % from 3 up
 
 ARTICLES = wq.Term("kind", "article")
 
@@ -47,6 +51,8 @@ def grams_query(field: str, text: str, boost: float = 1.0) -> wq.Query:
 def text_query(node: Text) -> wq.Query:
     match = grams_query(SCOPED_GRAMS.get(node.field, TEXT_GRAMS), node.text)
     ranking = [wq.Term(WORDS, word, boost=WORD_WEIGHT) for word in dict.fromkeys(words(node.text))]
+    if node.field is None and TITLE_BONUS:
+        ranking.append(grams_query(SCOPED_GRAMS["title"], node.text, TITLE_BONUS))
     if not ranking:
         return match
     return wq.AndMaybe(match, ranking[0] if len(ranking) == 1 else wq.Or(ranking))
