@@ -1,7 +1,7 @@
 """Normalization shared by indexing, querying and highlighting.
 
 Two steps, both deterministic and context-free so that a query and the text
-it occurs in always normalize the same way:
+it occurs in always normalize the same way, and a way back:
 
 1. `fold()` maps every character to exactly one character: NFKC width
    folding (`１９９８` -> `1998`, `Ａ` -> `a`), lower case, and traditional ->
@@ -17,6 +17,10 @@ it occurs in always normalize the same way:
    (punctuation, or spaces between Latin words) becomes one `BREAK`. It also
    returns, for every compact character, its offset in the original text, so
    matches found in compact text map back to the displayed text.
+3. `pattern()` is the way back: a regular expression that finds compact
+   text in the original, unfolded text (`诈骗` -> `[诈詐]\\s*[骗騙]`), so
+   highlighting runs one C-speed regex search per hit instead of folding
+   and compacting the whole article.
 """
 from __future__ import annotations
 
@@ -106,3 +110,32 @@ def compact(text: str) -> Compact:
         offsets.extend(range(start, end))
         previous_end = end
     return Compact("".join(parts), tuple(offsets))
+
+
+@lru_cache(maxsize=1)
+def _unfold_table() -> dict[str, str]:
+    """Folded character -> every character that folds to it, itself included."""
+    sources: dict[str, set[str]] = {}
+    for code, folded in _fold_table().items():
+        sources.setdefault(folded, {folded}).add(chr(code))
+    return {folded: "".join(sorted(chars)) for folded, chars in sources.items()}
+
+
+def pattern(compact_text: str) -> str:
+    """A regex matching, in original text, what compacts to `compact_text`.
+
+    Any whitespace may separate two characters (a superset of what compact()
+    ignores: fine for highlighting text already known to match); a BREAK is
+    any run of non-alphanumerics.
+    """
+    unfold = _unfold_table()
+    parts: list[str] = []
+    for char in compact_text:
+        if char == BREAK:
+            parts.append(r"[\W_]+")
+            continue
+        if parts and parts[-1] != r"[\W_]+":
+            parts.append(r"\s*")
+        variants = unfold.get(char, char)
+        parts.append(re.escape(variants) if len(variants) == 1 else "[" + re.escape(variants) + "]")
+    return "".join(parts)

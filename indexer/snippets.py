@@ -1,10 +1,11 @@
 """Snippets and highlighting: escaped HTML where each match is wrapped whole in <mark>.
 
-Matches are found by plain string search of the query's compact texts in the
-compact form of the displayed text (`normalize.compact`, which keeps an
-offset for every character), never by re-segmenting: cheap per hit, and a
-match is always the whole query text (`连南`, not `连`), across the line
-breaks, spaces, width and traditional forms that normalization ignores.
+Matches are found by a regular expression per query text, run over the
+displayed text itself (`normalize.pattern`: each character stands for every
+form that folds to it, whitespace may come between), never by re-segmenting
+or re-normalizing the article: cheap per hit, and a match is always the
+whole query text (`连南`, not `连`), across the line breaks, spaces, width
+and traditional forms that normalization ignores.
 Overlapping or touching matches are merged into one mark, so marks never nest.
 """
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from indexer.normalize import compact
+from indexer.normalize import pattern
 
 TARGET_CHARS = 100  # grow a passage by whole sentences up to about this many characters
 MAX_CHARS = 160  # never show a longer first passage
@@ -31,17 +33,17 @@ class Match:
     needles: frozenset[int]  # which query texts it covers
 
 
+@lru_cache(maxsize=512)
+def _finder(needle: str) -> re.Pattern[str]:
+    """Every occurrence of a compact needle, overlapping ones too (a lookahead around the pattern)."""
+    return re.compile(f"(?=({pattern(needle)}))")
+
+
 def find_matches(text: str, needles: list[str]) -> list[Match]:
     """Every occurrence in `text` of each compact needle, in order, overlaps merged."""
-    if not needles or not text:
-        return []
-    searchable = compact(text)
     found: list[tuple[int, int, int]] = []
     for index, needle in enumerate(needles):
-        at = searchable.text.find(needle)
-        while at >= 0:
-            found.append((*searchable.span(at, at + len(needle)), index))
-            at = searchable.text.find(needle, at + 1)
+        found.extend((m.start(1), m.end(1), index) for m in _finder(needle).finditer(text))
     found.sort()
     merged: list[Match] = []
     for start, end, index in found:
