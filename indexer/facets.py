@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 
 from whoosh import query as wq
 from whoosh.reading import IndexReader
@@ -23,21 +24,21 @@ class FacetTable:
     """Facet values of every document of one reader."""
 
     def __init__(self, reader: IndexReader) -> None:
-        self.values: dict[str, dict[int, tuple[str, ...]]] = {}
+        size = reader.doc_count_all()
+        self.values: dict[str, list[tuple[str, ...]]] = {}
         for name, field in FACET_FIELDS.items():
-            by_doc: dict[int, list[str]] = {}
+            by_doc: list[tuple[str, ...]] = [()] * size
             if field in reader.indexed_field_names():
                 for value in reader.field_terms(field):
                     for docnum in reader.postings(field, value).all_ids():
-                        by_doc.setdefault(docnum, []).append(value)
-            self.values[name] = {docnum: tuple(values) for docnum, values in by_doc.items()}
+                        by_doc[docnum] += (value,)
+            self.values[name] = by_doc
 
     def count(self, docnums: Iterable[int], selected: dict[str, tuple[str, ...]]) -> dict[str, list[FacetValue]]:
         docnums = list(docnums)
         facets: dict[str, list[FacetValue]] = {}
         for name in FACET_FIELDS:
-            by_doc = self.values[name]
-            counts = Counter(value for d in docnums for value in by_doc.get(d, ()))
+            counts = Counter(chain.from_iterable(map(self.values[name].__getitem__, docnums)))
             chosen = set(selected.get(name, ()))
             if name == "year":
                 ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
