@@ -1,7 +1,10 @@
 """Run one SearchRequest against a snapshot: match, filter, sort, page, facet, snippet.
 
-One scored pass over the matching articles gives the total, the facet
-counts (over the whole result set) and the order; only the page's hits are
+Two stages, so the expensive part runs for a few dozen documents: one pass
+with the base score (the n-gram match alone, BM25F over title, subtitle,
+byline and body) finds every match, for the total and the facet counts over
+the whole result set; the full score (plus words, title and whole-phrase
+bonuses) then re-orders the head of that list. Only the page's hits are
 read back and get snippets.
 """
 from __future__ import annotations
@@ -16,12 +19,17 @@ from whoosh import query as wq
 
 from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
+from indexer.phrase import Docnums
 from indexer.ranking import ARTICLES, build, date_range
 from indexer.results import SORTS, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
 from indexer.snippets import snippet
 
 MAX_PER_PAGE = 100
+# Matches beyond the page that the full score re-orders: the ranking clauses
+# (words, title, whole-phrase bonus) only reorder what the base score already
+# puts near the top, since title matches weigh in the base score too.
+RERANK_MARGIN = 40
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Ranked = list[tuple[float, int]]  # (score, docnum), best first
@@ -74,11 +82,25 @@ def _allowed(snap: Snapshot, node: Node | None, filters: list[wq.Query]) -> set[
     return None if requires_text(node) else snap.articles
 
 
-def _ranked(snap: Snapshot, node: Node | None, allowed: set[int] | None, scored: bool) -> Ranked:
+def _unscored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked:
+    """Every match, in index order (for date sorting)."""
+    matches = snap.searcher.docs_for_query(build(node, ranked=False))
+    return [(0.0, d) for d in matches if allowed is None or d in allowed]
+
+
+def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked:
+    """Every match, best first by the base score (the n-gram match alone: BM25F over the sections)."""
     if allowed is not None and not allowed:  # an empty filter set would mean "no filter" to Whoosh
         return []
-    results = snap.searcher.search(build(node), filter=allowed, limit=None, scored=scored)
-    return results.top_n if scored else [(0.0, docnum) for _, docnum in results.top_n]
+    return snap.searcher.search(build(node, ranked=False), filter=allowed, limit=None).top_n
+
+
+def _rescored(snap: Snapshot, node: Node | None, ranked: Ranked) -> Ranked:
+    """`ranked` re-ordered by the full score (words, title and phrase bonuses), computed for them only."""
+    if not ranked:
+        return []
+    query = wq.And([Docnums(docnum for _, docnum in ranked), build(node)])
+    return snap.searcher.search(query, limit=None).top_n
 
 
 def relax(node: Node | None) -> tuple[Node, ...]:
@@ -106,18 +128,18 @@ def _by_coverage(snap: Snapshot, wanted: tuple[Node, ...], ranked: Ranked) -> Ra
     matched = {docnum for _, docnum in ranked}
     coverage = dict.fromkeys(matched, 0.0)
     for word in wanted:
-        having = matched.intersection(snap.searcher.docs_for_query(build(word)))
+        having = matched.intersection(snap.searcher.docs_for_query(build(word, ranked=False)))
         rarity = math.log(1 + total / max(1, len(having)))
         for docnum in having:
             coverage[docnum] += rarity
     return sorted(ranked, key=lambda item: (-coverage[item[1]], -item[0], item[1]))
 
 
-def _by_date(snap: Snapshot, ranked: Ranked, newest_first: bool) -> Ranked:
+def _by_date(snap: Snapshot, matches: list[int], newest_first: bool) -> Ranked:
     """Newest (or oldest) first; undated last either way."""
     days = snap.days
-    return sorted(ranked, key=lambda item: (days[item[1]] == 0, -days[item[1]] if newest_first else days[item[1]],
-                                            item[1]))
+    ordered = sorted(matches, key=lambda d: (days[d] == 0, -days[d] if newest_first else days[d], d))
+    return [(0.0, docnum) for docnum in ordered]
 
 
 def make_hit(fields: dict[str, Any], score: float, node: Node | None) -> Hit:
@@ -147,25 +169,31 @@ def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
     started = time.monotonic()
     node = validate(request)
     sort = "date" if node is None and request.sort == "relevance" else request.sort
-    filters = request_filters(request)
-    allowed = _allowed(snap, node, filters)
-    ranked = _ranked(snap, node, allowed, scored=sort == "relevance")
+    first = (request.page - 1) * request.per_page
+    allowed = _allowed(snap, node, request_filters(request))
+    find = _scored if sort == "relevance" else _unscored
+    ranked = find(snap, node, allowed)
     wanted = relax(node) if not ranked else ()
     if wanted:
-        ranked = _ranked(snap, _relaxed(node, wanted), allowed, scored=True)
-        ranked = _by_coverage(snap, wanted, ranked)
+        node = _relaxed(node, wanted)
+        ranked = find(snap, node, allowed)
+    matches = [docnum for _, docnum in ranked]
     if sort != "relevance":
-        ranked = _by_date(snap, ranked, newest_first=sort == "date")
-    first = (request.page - 1) * request.per_page
+        ranked = _by_date(snap, matches, newest_first=sort == "date")
+    elif wanted:
+        ranked = _by_coverage(snap, wanted, _rescored(snap, node, ranked))
+    else:
+        head = first + request.per_page + RERANK_MARGIN
+        ranked = _rescored(snap, node, ranked[:head]) + ranked[head:]
     page = ranked[first : first + request.per_page]
     return SearchResults(
         query=request.q,
-        total=len(ranked),
+        total=len(matches),
         page=request.page,
         per_page=request.per_page,
         results=[make_hit(snap.stored(docnum), score, node) for score, docnum in page],
-        facets=snap.facets.count((docnum for _, docnum in ranked), request.filters),
+        facets=snap.facets.count(matches, request.filters),
         took_ms=round((time.monotonic() - started) * 1000),
         sort=sort,
-        relaxed=bool(wanted) and bool(ranked),
+        relaxed=bool(wanted) and bool(matches),
     )
