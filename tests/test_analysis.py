@@ -6,10 +6,11 @@ import pickle
 import pytest
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
-from whoosh.query import Term
+from whoosh.query import And, Term
 
 from indexer.analysis import SECTION_SEP, NgramTokenizer, WordsTokenizer, ngram_analyzer, query_grams
 from indexer.normalize import BREAK, compact, fold
+from indexer.phrase import Docnums
 from indexer.ranking import grams_query
 
 
@@ -145,3 +146,16 @@ def test_a_title_occurrence_weighs_its_section_boost() -> None:
 def test_words_tokenizer_splits_on_spaces_and_boosts_sections() -> None:
     tokens = [(t.text, t.boost) for t in WordsTokenizer((6.0, 1.0))(f"杀猪盘 案{SECTION_SEP}民警", positions=True)]
     assert tokens == [("杀猪盘", 6.0), ("案", 6.0), ("民警", 1.0)]
+
+
+def test_docnums_restricts_a_query_across_segments() -> None:
+    ix = RamStorage().create_index(Schema(body=TEXT(analyzer=ngram_analyzer(), phrase=True)))
+    for batch in (["诈骗一", "诈骗二"], ["诈骗三", "诈骗四"]):
+        writer = ix.writer()
+        for body in batch:
+            writer.add_document(body=body)
+        writer.commit(merge=False)  # two segments: docnums 2 and 3 live in the second
+    with ix.searcher() as searcher:
+        assert not searcher.is_atomic()
+        found = searcher.search(And([Docnums([0, 3]), Term("body", "诈骗")]), limit=None)
+        assert sorted(hit.docnum for hit in found) == [0, 3]
