@@ -13,7 +13,8 @@ import json
 import math
 import re
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Hashable
 
 from whoosh import query as wq
 
@@ -21,7 +22,7 @@ from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
 from indexer.phrase import Docnums
 from indexer.ranking import ARTICLES, build, date_range
-from indexer.results import SORTS, Hit, IssueRef, QueryError, SearchRequest, SearchResults
+from indexer.results import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
 from indexer.snippets import snippet
 
@@ -157,19 +158,22 @@ def make_hit(fields: dict[str, Any], score: float, node: Node | None) -> Hit:
     )
 
 
-def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
-    """Results for `request`.
+@dataclass(frozen=True)
+class _Matched:
+    """The page-independent part of a search, cached per snapshot."""
 
-    sort: "relevance" (best first), "date" (newest first), "-date" (oldest
-    first); undated articles come last either way. A blank query browses:
-    every article (within the filters), newest first unless "-date" is asked.
-    Facet counts are over the whole result set, not just the page. When no
-    article has all the words of an AND, see `relax`.
-    """
-    started = time.monotonic()
-    node = validate(request)
-    sort = "date" if node is None and request.sort == "relevance" else request.sort
-    first = (request.page - 1) * request.per_page
+    node: Node | None  # the query actually run: relaxed if no article had all its words
+    ranked: Ranked  # every match: base-score order (relevance), date order, or coverage order (relaxed)
+    facets: dict[str, list[FacetValue]]
+    relaxed: bool
+
+
+def _cache_key(node: Node | None, sort: str, request: SearchRequest) -> Hashable:
+    filters = tuple(sorted((name, tuple(values)) for name, values in request.filters.items()))
+    return node, sort, filters, request.date_from or None, request.date_to or None
+
+
+def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest) -> _Matched:
     allowed = _allowed(snap, node, request_filters(request))
     find = _scored if sort == "relevance" else _unscored
     ranked = find(snap, node, allowed)
@@ -182,18 +186,44 @@ def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
         ranked = _by_date(snap, matches, newest_first=sort == "date")
     elif wanted:
         ranked = _by_coverage(snap, wanted, _rescored(snap, node, ranked))
-    else:
+    return _Matched(node, ranked, snap.facets.count(matches, request.filters), bool(wanted) and bool(matches))
+
+
+def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
+    """Results for `request`.
+
+    sort: "relevance" (best first), "date" (newest first), "-date" (oldest
+    first); undated articles come last either way. A blank query browses:
+    every article (within the filters), newest first unless "-date" is asked.
+    Facet counts are over the whole result set, not just the page. When no
+    article has all the words of an AND, see `relax`.
+    """
+    started = time.monotonic()
+    node = validate(request)
+    sort = "date" if node is None and request.sort == "relevance" else request.sort
+    key = _cache_key(node, sort, request)
+    matched = snap.results.get(key)
+    if matched is None:
+        matched = _match(snap, node, sort, request)
+        snap.results.put(key, matched, size=len(matched.ranked) + 1)
+    first = (request.page - 1) * request.per_page
+    ranked = matched.ranked
+    if sort == "relevance" and not matched.relaxed:
         head = first + request.per_page + RERANK_MARGIN
-        ranked = _rescored(snap, node, ranked[:head]) + ranked[head:]
+        rescored = snap.results.get((key, head))
+        if rescored is None:
+            rescored = _rescored(snap, matched.node, ranked[:head])
+            snap.results.put((key, head), rescored, size=len(rescored) + 1)
+        ranked = rescored + ranked[head:]
     page = ranked[first : first + request.per_page]
     return SearchResults(
         query=request.q,
-        total=len(matches),
+        total=len(matched.ranked),
         page=request.page,
         per_page=request.per_page,
-        results=[make_hit(snap.stored(docnum), score, node) for score, docnum in page],
-        facets=snap.facets.count(matches, request.filters),
+        results=[make_hit(snap.stored(docnum), score, matched.node) for score, docnum in page],
+        facets=matched.facets,
         took_ms=round((time.monotonic() - started) * 1000),
         sort=sort,
-        relaxed=bool(wanted) and bool(matches),
+        relaxed=matched.relaxed,
     )

@@ -20,8 +20,14 @@ from typing import Any
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from indexer.cache import SizedLru
 from indexer.facets import FacetTable
 from indexer.ranking import weighting
+
+
+# Matches kept by the search cache of one snapshot, all queries together
+# (about 100 bytes each: a few tens of MB at most).
+RESULT_CACHE_MATCHES = 300_000
 
 
 class Snapshot:
@@ -33,6 +39,7 @@ class Snapshot:
         self._retired = False
         self._lock = threading.Lock()
         self.reading = threading.Lock()
+        self.results: SizedLru[Any] = SizedLru(RESULT_CACHE_MATCHES)
 
     def acquire(self) -> Snapshot:
         with self._lock:
