@@ -151,6 +151,24 @@ def words_analyzer(section_boosts: tuple[float, ...] = ()) -> Analyzer:
     return WordsTokenizer(section_boosts)
 
 
+def covering(grams: list[str]) -> list[int]:
+    """Offsets of the fewest grams of `query_grams` that still cover every character.
+
+    Gram i covers characters i and, for a bigram, i + 1; any characters in
+    a row are pinned down once each is covered. `电信网络诈骗` needs 电信, 网络
+    and 诈骗 (0, 2, 4), not all five bigrams: fewer posting lists to read.
+    """
+    chosen: list[int] = []
+    at = 0
+    while at < len(grams):
+        chosen.append(at)
+        at += len(grams[at])
+    end = len(grams) - 1 + len(grams[-1]) if grams else 0
+    if chosen and chosen[-1] + len(grams[chosen[-1]]) < end:
+        chosen.append(len(grams) - 1)
+    return chosen
+
+
 def query_grams(compact_text: str) -> list[str]:
     """The consecutive-position tokens that match `compact_text` in a row (see module docstring)."""
     text = compact_text.strip(BREAK)

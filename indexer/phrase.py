@@ -1,6 +1,6 @@
 """Two queries Whoosh lacks: a fast phrase over n-grams, and a fixed set of documents.
 
-GramPhrase: a phrase query for n-grams at consecutive positions, checked with set arithmetic.
+GramPhrase: a phrase query for n-grams at given positions, checked with set arithmetic.
 
 Whoosh's `Phrase` runs through `SpanNear2`, which builds, sorts and
 compares Span objects for every candidate document; for our phrases (the
@@ -15,20 +15,44 @@ from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
 from whoosh.query.spans import Span, SpanNear2
 
 
-class _ConsecutiveMatcher(SpanNear2.SpanNear2Matcher):
+class _OffsetsMatcher(SpanNear2.SpanNear2Matcher):
+    """Documents where word i of the phrase is at position p + offsets[i] for some p."""
+
+    def __init__(self, ms, offsets: tuple[int, ...]) -> None:
+        self.offsets = offsets
+        super().__init__(ms)
+
+    def copy(self):
+        return self.__class__([m.copy() for m in self.ms], self.offsets)
+
     def _get_spans(self) -> list[Span]:
         starts: set[int] | None = None
-        for offset, matcher in enumerate(self.ms):
+        for offset, matcher in zip(self.offsets, self.ms):
             shifted = {pos - offset for pos in matcher.value_as("positions")}
             starts = shifted if starts is None else starts & shifted
             if not starts:
                 return []
-        last = len(self.ms) - 1
+        last = self.offsets[-1]
         return [Span(start, start + last) for start in sorted(starts)]
 
 
 class GramPhrase(wq.Phrase):
-    """`Phrase(field, words)` where word i must be at position p + i (slop is ignored)."""
+    """`Phrase(field, words)` where word i must be at position p + offsets[i] (default: p + i; slop is ignored).
+
+    Offsets let a phrase skip grams that others already cover: 高质|量发|发展
+    at 0, 2, 3 pins down 高质量发展 as well as all four bigrams would.
+    """
+
+    def __init__(self, fieldname: str, words: list[str], offsets: tuple[int, ...] | None = None,
+                 boost: float = 1.0) -> None:
+        super().__init__(fieldname, words, boost=boost)
+        self.offsets = tuple(offsets) if offsets is not None else tuple(range(len(words)))
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.offsets == getattr(other, "offsets", None)
+
+    def __hash__(self) -> int:
+        return hash((super().__hash__(), self.offsets))
 
     def matcher(self, searcher, context=None):
         reader = searcher.reader()
@@ -38,7 +62,7 @@ class GramPhrase(wq.Phrase):
             if (self.fieldname, field.to_bytes(word)) not in reader:
                 return NullMatcher()
             matchers.append(wq.Term(self.fieldname, word).matcher(searcher, context))
-        matcher = _ConsecutiveMatcher(matchers)
+        matcher = _OffsetsMatcher(matchers, self.offsets)
         return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from indexer.analysis import query_grams
+from indexer.analysis import covering, query_grams
 from indexer.normalize import compact
 from indexer.phrase import GramPhrase
 from indexer.query import And, DateRange, Node, Not, Or, Text
@@ -45,7 +45,8 @@ def grams_query(field: str, text: str, boost: float = 1.0) -> wq.Query:
     grams = query_grams(text)
     if len(grams) == 1:
         return wq.Term(field, grams[0], boost=boost)
-    return GramPhrase(field, grams, boost=boost)
+    offsets = covering(grams)
+    return GramPhrase(field, [grams[i] for i in offsets], offsets, boost=boost)
 
 
 def text_query(node: Text, ranked: bool) -> wq.Query:

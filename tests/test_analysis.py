@@ -8,7 +8,14 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Term
 
-from indexer.analysis import SECTION_SEP, NgramTokenizer, WordsTokenizer, ngram_analyzer, query_grams
+from indexer.analysis import (
+    SECTION_SEP,
+    NgramTokenizer,
+    WordsTokenizer,
+    covering,
+    ngram_analyzer,
+    query_grams,
+)
 from indexer.normalize import BREAK, compact, fold
 from indexer.phrase import Docnums
 from indexer.ranking import grams_query
@@ -159,3 +166,18 @@ def test_docnums_restricts_a_query_across_segments() -> None:
         assert not searcher.is_atomic()
         found = searcher.search(And([Docnums([0, 3]), Term("body", "诈骗")]), limit=None)
         assert sorted(hit.docnum for hit in found) == [0, 3]
+
+
+@pytest.mark.parametrize(
+    ("text", "offsets"),
+    [
+        ("连南", [0]),
+        ("习近平", [0, 1]),
+        ("乡村振兴", [0, 2]),
+        ("高质量发展", [0, 2, 3]),
+        ("电信网络诈骗", [0, 2, 4]),
+        (f"5{BREAK}6万", [0, 1, 2]),
+    ],
+)
+def test_covering_grams_pin_down_every_character(text: str, offsets: list[int]) -> None:
+    assert covering(query_grams(text)) == offsets
