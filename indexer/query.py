@@ -203,13 +203,19 @@ class _Parser:
         return _combine(And, items)
 
     def unary(self, field: str | None) -> Node | None:
+        """NOT/- chains are counted in a loop, so `----民` neither recurses nor nests (two cancel out)."""
+        negations = 0
         token = self.take()
-        if token.kind in ("NOT", "-"):
+        while token.kind in ("NOT", "-"):
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", "AND", ")"):
                 raise QueryError(f"{token.value} 后面缺少要排除的检索词")
-            inner = self.unary(field)
-            return Not(inner) if inner is not None else None
+            negations += 1
+            token = self.take()
+        inner = self.atom(token, field)
+        return Not(inner) if negations % 2 and inner is not None else inner
+
+    def atom(self, token: _Token, field: str | None) -> Node | None:
         if token.kind == "(":
             inner = self.or_expr(token.field or field)
             close = self.peek()
@@ -232,17 +238,39 @@ class _Parser:
 
 
 def _combine(kind: type[And] | type[Or], items: list[Node | None]) -> Node | None:
-    kept = tuple(item for item in items if item is not None)
+    """`kind` of the items, None ones dropped, same-kind ones spliced in: a OR (b OR c) -> a OR b OR c."""
+    kept = tuple(part for item in items if item is not None
+                 for part in (item.items if isinstance(item, kind) else (item,)))
     if not kept:
         return None
     return kept[0] if len(kept) == 1 else kind(kept)
+
+
+def _without_redundant_parens(tokens: list[_Token]) -> list[_Token]:
+    """Drop parentheses that only wrap another pair (`((民))` -> `(民)`), so nesting costs no recursion.
+
+    Unbalanced ones are kept for the parser to report.
+    """
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, token in enumerate(tokens):
+        if token.kind == "(":
+            stack.append(i)
+        elif token.kind == ")" and stack:
+            pairs[stack.pop()] = i
+    dropped: set[int] = set()
+    for i, j in pairs.items():
+        if pairs.get(i + 1) == j - 1:
+            inner_is_plain = tokens[i + 1].field is None  # else keep the inner one: it scopes a field
+            dropped |= {i + 1, j - 1} if inner_is_plain else {i, j} if tokens[i].field is None else set()
+    return [token for i, token in enumerate(tokens) if i not in dropped]
 
 
 def parse(q: str) -> Node | None:
     """The query tree, or None for a blank query; raises QueryError for a malformed one."""
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(f"查询太长（{len(q)} 个字符，最多 {MAX_QUERY_CHARS} 个）")
-    tokens = _lex(q)
+    tokens = _without_redundant_parens(_lex(q))
     if not tokens:
         return None
     node = _Parser(tokens).parse()

@@ -89,3 +89,23 @@ def test_malformed_query_says_what_is_wrong(q: str, says: str) -> None:
 )
 def test_positive_texts_are_what_highlighting_marks(q: str, field: str, texts: list[str]) -> None:
     assert positive_texts(parse(q), field) == texts
+
+
+@pytest.mark.parametrize(
+    ("q", "tree"),
+    [
+        ("(" * 249 + "民" + ")" * 249, Text("民")),  # redundant parentheses cost nothing
+        ("-" * 499 + "民", Not(Text("民"))),  # negations are counted, not nested
+        ("-" * 498 + "民", Text("民")),
+        ("NOT NOT 民", Text("民")),
+        ("title:((醉驾))", Text("醉驾", "title")),  # the scope survives
+        ("((title:(醉驾)))", Text("醉驾", "title")),
+    ],
+)
+def test_deep_nesting_stays_flat(q: str, tree: object) -> None:
+    assert parse(q) == tree
+
+
+def test_same_operators_are_flattened() -> None:
+    assert parse("a OR (b OR (c OR d))") == Or((Text("a"), Text("b"), Text("c"), Text("d")))
+    assert parse("a (b (c d))") == And((Text("a"), Text("b"), Text("c"), Text("d")))
