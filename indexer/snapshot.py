@@ -84,6 +84,10 @@ class Snapshot:
         records.sort(key=lambda r: r["date"] or "", reverse=True)
         return records
 
+    def warm(self) -> None:
+        """Build the cached tables now instead of during the first search."""
+        _ = (self.facets, self.days, self.articles)
+
     def stored(self, docnum: int) -> dict[str, Any]:
         return self.searcher.stored_fields(docnum)
 

@@ -315,3 +315,9 @@ def test_concurrent_searches_agree_with_serial_ones(archive: ArchiveIndex) -> No
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(lambda q: ids(search(archive, q)), queries))
     assert parallel == serial
+
+
+def test_warm_up_leaves_results_unchanged(archive: ArchiveIndex) -> None:
+    before = ids(search(archive, "诈骗"))
+    archive.warm_up()
+    assert ids(search(archive, "诈骗")) == before
