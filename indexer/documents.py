@@ -15,7 +15,8 @@ from archive.issues import Issue
 from indexer.normalize import compact
 from indexer.analysis import SECTION_SEP
 from indexer.schema import SECTIONS, TEXT_GRAMS, WORDS
-from indexer.segmenter import place_names, words
+from indexer.places import place_names
+from indexer.segmenter import words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
 

@@ -5,7 +5,8 @@ import pytest
 
 from indexer.normalize import compact
 from indexer.documents import article_places
-from indexer.segmenter import dictionary_files, place_names, words
+from indexer.places import place_names
+from indexer.segmenter import dictionary_files, words
 
 
 def dictionary_words() -> list[str]:
@@ -62,6 +63,10 @@ def test_words_in_real_sentences(sentence: str, kept: str) -> None:
         ("满意度", None),
         ("长耳朵", None),
         ("各乡镇", None),
+        ("东北", None),  # not "东北区"
+        ("新建", None),  # not "新建县"
+        ("西北地区", None),  # a generic compound
+        ("大城市", None),
     ],
 )
 def test_place_names_are_kept_clean(word: str, name: str | None) -> None:
