@@ -76,6 +76,7 @@ class Docnums(wq.Query):
 
     def __init__(self, docnums) -> None:
         self.docnums = tuple(sorted(docnums))
+        self.fieldname = None  # not a field's query (Whoosh's normalize() asks)
         self.boost = 1.0
 
     def __eq__(self, other: object) -> bool:

@@ -96,6 +96,16 @@ def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Rank
     return snap.searcher.search(build(node, ranked=False), filter=allowed, limit=None).top_n
 
 
+def reranks(node: Node | None) -> bool:
+    """Whether the full score can order matches differently from the base score.
+
+    Not for one word of one or two characters: its jieba word is its own
+    n-gram, its title weight is in the base score already, and re-scoring
+    walks the whole posting list again (the commonest characters cost most).
+    """
+    return not (node is None or isinstance(node, Text) and len(node.text) <= 2)
+
+
 def _rescored(snap: Snapshot, node: Node | None, ranked: Ranked) -> Ranked:
     """`ranked` re-ordered by the full score (words, title and phrase bonuses), computed for them only."""
     if not ranked:
@@ -208,7 +218,7 @@ def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
         snap.results.put(key, matched, size=len(matched.ranked) + 1)
     first = (request.page - 1) * request.per_page
     ranked = matched.ranked
-    if sort == "relevance" and not matched.relaxed:
+    if sort == "relevance" and not matched.relaxed and reranks(matched.node):
         head = first + request.per_page + RERANK_MARGIN
         rescored = snap.results.get((key, head))
         if rescored is None:
