@@ -204,13 +204,15 @@ def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
 
     sort: "relevance" (best first), "date" (newest first), "-date" (oldest
     first); undated articles come last either way. A blank query browses:
-    every article (within the filters), newest first unless "-date" is asked.
+    every article (within the filters), newest first unless "-date" is asked;
+    so does a query with nothing to rank by (`date:2021`, `-广告`).
     Facet counts are over the whole result set, not just the page. When no
     article has all the words of an AND, see `relax`.
     """
     started = time.monotonic()
     node = validate(request)
-    sort = "date" if node is None and request.sort == "relevance" else request.sort
+    ranks = any(positive_texts(node, field) for field in ("title", "byline"))
+    sort = "date" if request.sort == "relevance" and not ranks else request.sort
     key = _cache_key(node, sort, request)
     matched = snap.results.get(key)
     if matched is None:

@@ -321,3 +321,13 @@ def test_warm_up_leaves_results_unchanged(archive: ArchiveIndex) -> None:
     before = ids(search(archive, "诈骗"))
     archive.warm_up()
     assert ids(search(archive, "诈骗")) == before
+
+
+@pytest.mark.parametrize("q", ["date:2021", "-貉", "NOT 貉 date:2021"])
+def test_a_query_with_nothing_to_rank_by_lists_newest_first(archive: ArchiveIndex, q: str) -> None:
+    results = search(archive, q)
+    assert results.sort == "date"
+    days = [hit.issue.date for hit in results.results]
+    dated = [day for day in days if day]
+    assert days == dated + [None] * (len(days) - len(dated))  # undated last
+    assert dated == sorted(dated, reverse=True) and results.total > 0
