@@ -1,8 +1,11 @@
 """Turn an issue and its articles into index documents.
 
 jieba runs here, once per article at index time (and in whatever worker
-process the reindex uses): the words go into `*_words` fields as
-space-separated text, and the place names among them into `places`.
+process the reindex uses): the words go into the `words` field as
+space-separated sections, and the place names among them into `places`.
+Title, subtitle, byline and body become the sections of `text_grams`
+(see `analysis` for why one field); `title_grams` and `byline_grams` serve
+`title:` and `byline:`; everything shown to readers is one stored JSON.
 """
 from __future__ import annotations
 

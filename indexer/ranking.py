@@ -24,7 +24,10 @@ from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.segmenter import words
 
-WORD_WEIGHT = 0.5  # word terms relative to the n-gram match they refine
+# Word terms relative to the n-gram match they refine. On pd1998 headline
+# keywords 0 ranks as well (98.3 %): the words matter for body-only matches,
+# where a whole word should beat the same characters across two words.
+WORD_WEIGHT = 0.5
 PHRASE_BONUS = 2.0
 TITLE_BONUS = 3.0  # measured with bench.ranking: 97.7 % without, 98.3 % from 3 up
 
