@@ -15,7 +15,7 @@ one stored `data` JSON, so a search reads a single stored record per hit.
 """
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import ngram_analyzer, words_analyzer
 
@@ -36,7 +36,7 @@ def make_schema() -> Schema:
         kind=ID(stored=True),
         issue_id=ID(stored=True),
         sha256=STORED(),
-        number=NUMERIC(stored=True, sortable=True),
+        number=STORED(),  # article order in its issue: read back, never searched
         # YYYYMMDD, absent when undated. A string, not NUMERIC: NumericRange over
         # wide spans misses documents in Whoosh-Reloaded 2.7.5 (measured), while
         # a TermRange over fixed-width strings is exact.
