@@ -78,12 +78,21 @@ def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_hostile_archive(tmp_path_factory.mktemp("hostile-archive"))
 
 
+@contextmanager
+def app_client(data_dir: Path, **config: object) -> Iterator[FlaskClient]:
+    """A test client of the real app over `data_dir`; the app's index files are closed afterwards."""
+    app = create_app({"DATA_DIR": data_dir, "TESTING": True, **config})
+    try:
+        yield app.test_client()
+    finally:
+        app.extensions["archive"].close()
+
+
 @pytest.fixture(scope="session")
 def hostile_client(hostile_archive: Path) -> Iterator[FlaskClient]:
     """The real app over the hostile archive, in this process (thousands of requests are cheap here)."""
-    app = create_app({"DATA_DIR": hostile_archive, "TESTING": True})
-    yield app.test_client()
-    app.extensions["archive"].close()
+    with app_client(hostile_archive) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

@@ -80,7 +80,6 @@ IDS = st.one_of(
 ID_ROUTES = st.sampled_from(["/api/articles/", "/api/issues/", "/articles/", "/issues/"])
 
 
-
 def generated(examples: int) -> settings:
     """Hypothesis settings: the same `examples` on every run; with two requests each, over 10,000 in all."""
     return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
