@@ -21,7 +21,8 @@ from whoosh import query as wq
 from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
 from indexer.phrase import Docnums
-from indexer.ranking import ARTICLES, build, date_range
+from indexer.bulk import term_ranking
+from indexer.ranking import ARTICLES, BM25_B, BM25_K1, build, date_range, single_term
 from indexer.results import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
 from indexer.snippets import snippet
@@ -93,6 +94,11 @@ def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Rank
     """Every match, best first by the base score (the n-gram match alone: BM25F over the sections)."""
     if allowed is not None and not allowed:  # an empty filter set would mean "no filter" to Whoosh
         return []
+    term = single_term(node)
+    if term is not None:
+        field, text = term
+        ranked = term_ranking(snap.searcher, field, text, snap.field_lengths(field), BM25_B, BM25_K1)
+        return ranked if allowed is None else [item for item in ranked if item[1] in allowed]
     return snap.searcher.search(build(node, ranked=False), filter=allowed, limit=None).top_n
 
 

@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from indexer.cache import SizedLru
 from indexer.facets import FacetTable
 from indexer.ranking import weighting
+from indexer.schema import TEXT_GRAMS
 
 
 # Matches kept by the search cache of one snapshot, all queries together
@@ -40,6 +41,7 @@ class Snapshot:
         self._lock = threading.Lock()
         self.reading = threading.Lock()
         self.results: SizedLru[Any] = SizedLru(RESULT_CACHE_MATCHES)
+        self._field_lengths: dict[str, list[int]] = {}
 
     def acquire(self) -> Snapshot:
         with self._lock:
@@ -84,9 +86,18 @@ class Snapshot:
         records.sort(key=lambda r: r["date"] or "", reverse=True)
         return records
 
+    def field_lengths(self, field: str) -> list[int]:
+        """Length of `field` in every docnum (for bulk BM25), cached per field."""
+        lengths = self._field_lengths.get(field)
+        if lengths is None:
+            reader = self.searcher.reader()
+            lengths = [reader.doc_field_length(d, field, 0) for d in range(reader.doc_count_all())]
+            self._field_lengths[field] = lengths
+        return lengths
+
     def warm(self) -> None:
         """Build the cached tables now instead of during the first search."""
-        _ = (self.facets, self.days, self.articles)
+        _ = (self.facets, self.days, self.articles, self.field_lengths(TEXT_GRAMS))
 
     def stored(self, docnum: int) -> dict[str, Any]:
         return self.searcher.stored_fields(docnum)

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 import indexer.service
+from indexer.bulk import term_ranking
+from indexer.query import parse
+from indexer.ranking import BM25_B, BM25_K1, build, single_term
 from indexer.reindex import reindex
 from indexer.results import QueryError, SearchRequest, SearchResults
 from indexer.service import ArchiveIndex
@@ -331,3 +334,14 @@ def test_a_query_with_nothing_to_rank_by_lists_newest_first(archive: ArchiveInde
     dated = [day for day in days if day]
     assert days == dated + [None] * (len(days) - len(dated))  # undated last
     assert dated == sorted(dated, reverse=True) and results.total > 0
+
+
+@pytest.mark.parametrize("q", ["诈", "民警", "title:民警", "貉"])
+def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: ArchiveIndex, q: str) -> None:
+    with archive._using() as snap:
+        node = parse(q)
+        field, text = single_term(node)
+        bulk = term_ranking(snap.searcher, field, text, snap.field_lengths(field), BM25_B, BM25_K1)
+        whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
+    assert [d for _, d in bulk] == [d for _, d in whoosh]
+    assert [round(s, 6) for s, _ in bulk] == [round(s, 6) for s, _ in whoosh]
