@@ -38,7 +38,7 @@ from whoosh.index import EmptyIndexError, Index
 from archive.issues import ISSUE_SUFFIXES, issue_files, issue_id
 from indexer.locks import ReindexLock
 from indexer.results import FailedFile, ReindexSummary
-from indexer.segments import Indexed, Outcome, commit, index_files
+from indexer.segments import Indexed, Outcome, commit, index_files, merge_small_segments
 from indexer.store import IndexStore, has_current_schema, read_manifest
 
 Progress = Callable[[int, int, int], None]  # (files_done, files_total, characters_done)
@@ -111,6 +111,8 @@ def _reindex_locked(store: IndexStore, full: bool, progress: Progress | None) ->
         _pause_if_asked("committing")
         commit(ix, segments, deletions)
         _pause_if_asked("committed")
+        if not fresh:
+            merge_small_segments(ix)  # after the commit: the new documents are served already
     if fresh:
         store.publish(Path(ix.storage.folder))
         _pause_if_asked("published")

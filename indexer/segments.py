@@ -9,7 +9,7 @@ and the parent then commits all segments, together with the deletions of
 replaced and removed issues, in ONE new table of contents. That mirrors
 `whoosh.multiproc.MpWriter._commit` with `multisegment=True` and uses the
 same SegmentWriter internals (`_lk=False`, `_finalize_segment`,
-`_merge_segments`, `_commit_toc`, `_finish`) of the pinned Whoosh-Reloaded.
+`_close_segment`, `_commit_toc`, `_finish`) of the pinned Whoosh-Reloaded.
 
 Crash safety: until the parent writes the TOC, every file the workers wrote
 is unreferenced, so a kill at any point leaves the previous index exactly as
@@ -31,15 +31,15 @@ import multiprocessing
 import os
 import threading
 import traceback
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from whoosh.codec.base import Segment
 from whoosh.index import Index
-from whoosh.writing import SegmentWriter
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from archive.articles import split_articles
 from archive.issues import IssueReadError, read_issue
@@ -55,6 +55,8 @@ MIN_BYTES_PER_WORKER = 512 * 1024
 WORKERS_ENV = "ARCHIVE_INDEX_WORKERS"
 # Workers yield the CPU to a server answering searches on the same machine.
 WORKER_NICENESS = 5
+# Up to this many segments, searching stays fast enough not to merge (see merge_small_segments).
+MERGE_ABOVE_SEGMENTS = 8
 # Whoosh's commit waits this long for its own write lock; only our own
 # reindex (already excluded by the reindex lock) ever takes it.
 WRITE_LOCK_TIMEOUT = 10.0
@@ -102,27 +104,58 @@ def commit(ix: Index, segments: list[Segment], delete_issue_ids: Iterable[str]) 
 
     The deletions only touch the segments the index had before (the new
     ones are not in the writer's view), so deleting the old version of an
-    issue never deletes its new version.
+    issue never deletes its new version. Nothing is merged here: merging can
+    take seconds, and the new documents should be served at once
+    (`merge_small_segments` follows in a commit of its own).
     """
-    writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT)
-    try:
+    with _writer(ix) as writer:
         for issue_id in delete_issue_ids:
             writer.delete_by_term("issue_id", issue_id)
-        final = writer._merge_segments(mergetype=None, optimize=False, merge=True) + segments
-        if writer._added:  # small old segments were merged into this writer's own segment
-            final.append(writer._finalize_segment())
+        writer._close_segment()
+        _write_toc(writer, writer.segments + segments)
+
+
+def merge_small_segments(ix: Index) -> None:
+    """Merge small segments as Whoosh's default commit would, once there are many of them.
+
+    Every incremental reindex adds a segment; merging keeps their number,
+    and so search time, in check. But a merge rewrites every term of what
+    it merges (seconds, even for a small archive), and while it runs the
+    next change waits, so it happens only every few reindexes
+    (`MERGE_ABOVE_SEGMENTS`); below that no writer is even opened, so no
+    TOC is written and readers are not made to reopen for nothing.
+    """
+    if len(ix._segments()) <= MERGE_ABOVE_SEGMENTS:
+        return
+    with _writer(ix) as writer:
+        kept = MERGE_SMALL(writer, writer.segments)
+        if writer._added:
+            kept.append(writer._finalize_segment())
         else:
             writer._close_segment()
-        index_dir = Path(ix.storage.folder)
-        flush_to_disk(index_dir)  # the segments first, then the TOC that names them
-        writer._commit_toc(final)
-        flush_to_disk(index_dir)
+        _write_toc(writer, kept)
+
+
+@contextmanager
+def _writer(ix: Index) -> Iterator[SegmentWriter]:
+    """Whoosh's writer, whose lock is released however the block ends (a failed
+    commit would otherwise keep it until the process exits, PITFALLS.md)."""
+    writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT)
+    try:
+        yield writer
     except BaseException:
         with suppress(Exception):
             writer._close_segment()
         raise
     finally:
-        writer._finish()  # releases Whoosh's write lock even when the commit failed
+        writer._finish()
+
+
+def _write_toc(writer: SegmentWriter, segments: list[Segment]) -> None:
+    index_dir = Path(writer.storage.folder)
+    flush_to_disk(index_dir)  # the segments first, then the TOC that names them
+    writer._commit_toc(segments)
+    flush_to_disk(index_dir)
 
 
 def worker_count(paths: list[Path]) -> int:

@@ -12,7 +12,7 @@ from whoosh.index import create_in
 from indexer.locks import ReindexLock
 from indexer.reindex import AddRefused, add_files, reindex
 from indexer.results import FailedFile, ReindexBusy
-from indexer.segments import commit, index_files
+from indexer.segments import MERGE_ABOVE_SEGMENTS, commit, index_files
 from indexer.store import IndexStore
 from tests.reindex_fixtures import (
     NEW_ISSUE,
@@ -291,4 +291,15 @@ def test_add_through_the_command_line(archive: Path, tmp_path: Path) -> None:
     assert refused.returncode == 1 and "--replace" in refused.stderr
     assert replaced.returncode == 0, replaced.stderr
     assert "updated 1" in replaced.stdout
+    assert_up_to_date(archive)
+
+
+def test_many_small_updates_are_merged_so_segments_stay_few(archive: Path) -> None:
+    store = IndexStore(archive)
+    for n in range(MERGE_ABOVE_SEGMENTS + 2):
+        (archive / "issues" / f"update-{n}.txt").write_text(NEW_ISSUE.replace("琥珀色", f"第{n}座"), encoding="utf-8")
+        reindex(archive)
+        ix = store.open_current()
+        assert ix is not None and len(ix._segments()) <= MERGE_ABOVE_SEGMENTS + 1
+
     assert_up_to_date(archive)

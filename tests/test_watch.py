@@ -57,6 +57,7 @@ def test_new_changed_and_removed_files_are_picked_up(
     (archive / "issues" / SAMPLES[1].name).unlink()
     wait_for(lambda: SAMPLES[1].stem not in manifest(archive), what="the removal")
 
+    wait_for(lambda: len(changes) == 3, what="the third summary")  # reported just after the commit
     assert [(c.added, c.updated, c.removed) for c in changes] == [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
 
 
