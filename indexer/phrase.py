@@ -11,19 +11,26 @@ Scoring is unchanged: the sum of the grams' BM25F scores, as for `Phrase`.
 from __future__ import annotations
 
 from whoosh import query as wq
-from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
-from whoosh.query.spans import Span, SpanNear2
+from whoosh.matching import IntersectionMatcher, ListMatcher, NullMatcher, WrappingMatcher
+from whoosh.query.spans import Span, SpanNear2, SpanWrappingMatcher
+from whoosh.util import make_binary_tree
 
 
 class _OffsetsMatcher(SpanNear2.SpanNear2Matcher):
-    """Documents where word i of the phrase is at position p + offsets[i] for some p."""
+    """Documents where word i of the phrase is at position p + offsets[i] for some p.
 
-    def __init__(self, ms, offsets: tuple[int, ...]) -> None:
+    `within` (a matcher of the only documents wanted) joins the intersection,
+    so looking for the next match never checks positions anywhere else.
+    """
+
+    def __init__(self, ms, offsets: tuple[int, ...], within=None) -> None:
+        self.ms = ms
         self.offsets = offsets
-        super().__init__(ms)
+        self.within = within
+        SpanWrappingMatcher.__init__(self, make_binary_tree(IntersectionMatcher, ms + [within] if within else ms))
 
     def copy(self):
-        return self.__class__([m.copy() for m in self.ms], self.offsets)
+        return self.__class__([m.copy() for m in self.ms], self.offsets, self.within and self.within.copy())
 
     def _get_spans(self) -> list[Span]:
         starts: set[int] | None = None
@@ -44,15 +51,17 @@ class GramPhrase(wq.Phrase):
     """
 
     def __init__(self, fieldname: str, words: list[str], offsets: tuple[int, ...] | None = None,
-                 boost: float = 1.0) -> None:
+                 boost: float = 1.0, within: Docnums | None = None) -> None:
         super().__init__(fieldname, words, boost=boost)
         self.offsets = tuple(offsets) if offsets is not None else tuple(range(len(words)))
+        self.within = within
 
     def __eq__(self, other: object) -> bool:
-        return super().__eq__(other) and self.offsets == getattr(other, "offsets", None)
+        return (super().__eq__(other) and self.offsets == getattr(other, "offsets", None)
+                and self.within == getattr(other, "within", None))
 
     def __hash__(self) -> int:
-        return hash((super().__hash__(), self.offsets))
+        return hash((super().__hash__(), self.offsets, self.within))
 
     def matcher(self, searcher, context=None):
         reader = searcher.reader()
@@ -62,7 +71,10 @@ class GramPhrase(wq.Phrase):
             if (self.fieldname, field.to_bytes(word)) not in reader:
                 return NullMatcher()
             matchers.append(wq.Term(self.fieldname, word).matcher(searcher, context))
-        matcher = _OffsetsMatcher(matchers, self.offsets)
+        within = self.within.matcher(searcher, context) if self.within is not None else None
+        if within is not None and not within.is_active():
+            return NullMatcher()
+        matcher = _OffsetsMatcher(matchers, self.offsets, within)
         return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
 
 

@@ -19,7 +19,7 @@ from whoosh.scoring import BM25F
 
 from indexer.analysis import covering, query_grams
 from indexer.normalize import compact
-from indexer.phrase import GramPhrase
+from indexer.phrase import Docnums, GramPhrase
 from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.segmenter import words
@@ -55,59 +55,61 @@ def single_term(node: Node | None) -> tuple[str, str] | None:
     return (SCOPED_GRAMS.get(node.field, TEXT_GRAMS), grams[0]) if len(grams) == 1 else None
 
 
-def grams_query(field: str, text: str, boost: float = 1.0) -> wq.Query:
-    """Matches `text` (compact) where its characters occur in a row in `field`."""
+def grams_query(field: str, text: str, boost: float = 1.0, within: Docnums | None = None) -> wq.Query:
+    """Matches `text` (compact) where its characters occur in a row in `field` (only `within`, if given)."""
     grams = query_grams(text)
     if len(grams) == 1:
         return wq.Term(field, grams[0], boost=boost)
     offsets = covering(grams)
-    return GramPhrase(field, [grams[i] for i in offsets], offsets, boost=boost)
+    return GramPhrase(field, [grams[i] for i in offsets], offsets, boost=boost, within=within)
 
 
-def text_query(node: Text, ranked: bool) -> wq.Query:
+def text_query(node: Text, ranked: bool, within: Docnums | None) -> wq.Query:
     match = grams_query(SCOPED_GRAMS.get(node.field, TEXT_GRAMS), node.text)
     if not ranked:
         return match
     ranking = [wq.Term(WORDS, word, boost=WORD_WEIGHT) for word in dict.fromkeys(words(node.text))]
     if node.field is None and TITLE_BONUS:
-        ranking.append(grams_query(SCOPED_GRAMS["title"], node.text, TITLE_BONUS))
+        ranking.append(grams_query(SCOPED_GRAMS["title"], node.text, TITLE_BONUS, within))
     if not ranking:
         return match
     return wq.AndMaybe(match, ranking[0] if len(ranking) == 1 else wq.Or(ranking))
 
 
-def to_whoosh(node: Node, ranked: bool = True) -> wq.Query:
+def to_whoosh(node: Node, ranked: bool = True, within: Docnums | None = None) -> wq.Query:
     if isinstance(node, Text):
-        return text_query(node, ranked)
+        return text_query(node, ranked, within)
     if isinstance(node, DateRange):
         return date_range(node.start, node.end)
     if isinstance(node, And):
-        return wq.And([to_whoosh(item, ranked) for item in node.items])
+        return wq.And([to_whoosh(item, ranked, within) for item in node.items])
     if isinstance(node, Or):
-        return wq.Or([to_whoosh(item, ranked) for item in node.items])
+        return wq.Or([to_whoosh(item, ranked, within) for item in node.items])
     if isinstance(node, Not):
         return wq.Not(to_whoosh(node.item, False))
     raise TypeError(f"not a query node: {node!r}")
 
 
-def phrase_bonus(node: Node) -> wq.Query | None:
+def phrase_bonus(node: Node, within: Docnums | None = None) -> wq.Query | None:
     """Optional clause for plain multi-word queries: the words whole, in order, as one phrase."""
     if not isinstance(node, And) or not all(isinstance(i, Text) and i.field is None for i in node.items):
         return None
     whole = compact(" ".join(item.text for item in node.items)).text  # 电信 诈骗 -> 电信诈骗, new york stays two
-    return grams_query(TEXT_GRAMS, whole, PHRASE_BONUS)
+    return grams_query(TEXT_GRAMS, whole, PHRASE_BONUS, within)
 
 
-def build(node: Node | None, ranked: bool = True) -> wq.Query:
+def build(node: Node | None, ranked: bool = True, within: Docnums | None = None) -> wq.Query:
     """The Whoosh query for a parsed query; None (blank query) matches everything.
 
     `ranked=False` leaves out the optional ranking clauses: the same matches,
-    found several times faster, for counting and facets.
+    found several times faster, for counting and facets. `within` limits the
+    optional phrase clauses to those documents (re-scoring a head of results:
+    a bonus phrase must not be looked for through the whole index).
     Callers filter on `ARTICLES` where the query itself does not imply it: a
     date range or a NOT alone would also match the issue records.
     """
     if node is None:
         return wq.Every()
-    main = to_whoosh(node, ranked)
-    bonus = phrase_bonus(node) if ranked else None
+    main = to_whoosh(node, ranked, within)
+    bonus = phrase_bonus(node, within) if ranked else None
     return wq.AndMaybe(main, bonus) if bonus is not None else main

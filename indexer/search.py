@@ -94,12 +94,55 @@ def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Rank
     """Every match, best first by the base score (the n-gram match alone: BM25F over the sections)."""
     if allowed is not None and not allowed:  # an empty filter set would mean "no filter" to Whoosh
         return []
-    term = single_term(node)
-    if term is not None:
+    scores = _base_scores(snap, node)
+    if scores is None:
+        return snap.searcher.search(build(node, ranked=False), filter=allowed, limit=None).top_n
+    ranked = [(score, docnum) for docnum, score in scores.items() if allowed is None or docnum in allowed]
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    return ranked
+
+
+def _base_scores(snap: Snapshot, node: Node | None) -> dict[int, float] | None:
+    """docnum -> base score of every match, combined the way Whoosh combines them (And and Or add
+    up, NOT and dates score nothing), but one-term parts scored in bulk (`bulk.term_ranking`).
+
+    None where a part cannot stand alone (a NOT or a date range outside an AND): Whoosh then runs it.
+    """
+    if isinstance(node, Text):
+        term = single_term(node)
+        if term is None:
+            return {d: s for s, d in snap.searcher.search(build(node, ranked=False), limit=None).top_n}
         field, text = term
-        ranked = term_ranking(snap.searcher, field, text, snap.field_lengths(field), BM25_B, BM25_K1)
-        return ranked if allowed is None else [item for item in ranked if item[1] in allowed]
-    return snap.searcher.search(build(node, ranked=False), filter=allowed, limit=None).top_n
+        ranking = term_ranking(snap.searcher, field, text, snap.field_lengths(field), BM25_B, BM25_K1)
+        return {docnum: score for score, docnum in ranking}
+    if isinstance(node, Or):
+        parts = [_base_scores(snap, item) for item in node.items]
+        if any(part is None for part in parts):
+            return None
+        merged: dict[int, float] = {}
+        for part in parts:
+            for docnum, score in part.items():
+                merged[docnum] = merged.get(docnum, 0.0) + score
+        return merged
+    if isinstance(node, And):
+        positives = [item for item in node.items if not isinstance(item, (Not, DateRange))]
+        if not positives:
+            return None
+        parts = [_base_scores(snap, item) for item in positives]
+        if any(part is None for part in parts):
+            return None
+        parts.sort(key=len)
+        scores = parts[0]
+        for part in parts[1:]:
+            scores = {docnum: score + part[docnum] for docnum, score in scores.items() if docnum in part}
+        for item in node.items:
+            if isinstance(item, (Not, DateRange)) and scores:
+                query = build(item.item if isinstance(item, Not) else item, ranked=False)
+                having = set(snap.searcher.docs_for_query(query))
+                keep = (lambda d: d not in having) if isinstance(item, Not) else having.__contains__
+                scores = {docnum: score for docnum, score in scores.items() if keep(docnum)}
+        return scores
+    return None
 
 
 def reranks(node: Node | None) -> bool:
@@ -116,7 +159,8 @@ def _rescored(snap: Snapshot, node: Node | None, ranked: Ranked) -> Ranked:
     """`ranked` re-ordered by the full score (words, title and phrase bonuses), computed for them only."""
     if not ranked:
         return []
-    query = wq.And([Docnums(docnum for _, docnum in ranked), build(node)])
+    head = Docnums(docnum for _, docnum in ranked)
+    query = wq.And([head, build(node, within=head)])
     return snap.searcher.search(query, limit=None).top_n
 
 
