@@ -106,12 +106,13 @@ def _base_scores(snap: Snapshot, node: Node | None) -> dict[int, float] | None:
     """docnum -> base score of every match, combined the way Whoosh combines them (And and Or add
     up, NOT and dates score nothing), but one-term parts scored in bulk (`bulk.term_ranking`).
 
-    None where a part cannot stand alone (a NOT or a date range outside an AND): Whoosh then runs it.
+    None where Whoosh does better or a part cannot stand alone (a phrase; a NOT or a date range
+    outside an AND): Whoosh then runs the whole query.
     """
     if isinstance(node, Text):
         term = single_term(node)
-        if term is None:
-            return {d: s for s, d in snap.searcher.search(build(node, ranked=False), limit=None).top_n}
+        if term is None:  # a phrase: Whoosh's intersection skips where a bulk read could not
+            return None
         field, text = term
         ranking = term_ranking(snap.searcher, field, text, snap.field_lengths(field), BM25_B, BM25_K1)
         return {docnum: score for score, docnum in ranking}
