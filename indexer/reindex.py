@@ -6,6 +6,8 @@ changed files into new segments and commit them together with the deletion
 of the old versions and of removed issues: ONE Whoosh commit, so the served
 index and its manifest move together from the old state to the new one.
 Unchanged files are not touched, so their article ids stay as they were.
+Once the new documents are served, a second commit may merge small
+segments (same documents, fewer files; see segments.merge_small_segments).
 
 Full (`full=True`, and whenever there is no usable index yet): index every
 file into a fresh directory and swap it in by replacing CURRENT.

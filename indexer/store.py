@@ -147,8 +147,11 @@ class IndexStore:
         """Delete index directories CURRENT does not name, once the last swap is old enough.
 
         That covers retired indexes and the half-built ones of a killed
-        rebuild. Call it under the reindex lock, so no rebuild is under way.
+        rebuild, and the temporary files of a killed `_write_atomically`.
+        Call it under the reindex lock, so no rebuild is under way.
         """
+        for tmp in self.root.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
         current = self._current_name()
         if current is not None and time.time() - self.pointer.stat().st_mtime < retire_after:
             return

@@ -122,18 +122,21 @@ def test_full_rebuild_swaps_in_a_fresh_directory(archive: Path) -> None:
     assert old_dir is not None and old_dir.exists(), "kept a while for readers still opening it"
 
 
-def test_retired_and_half_built_directories_are_removed_once_the_swap_is_old(archive: Path) -> None:
+def test_retired_and_half_built_directories_and_stray_temporaries_are_removed_once_the_swap_is_old(archive: Path) -> None:
     store = IndexStore(archive)
     old_dir = store.current_dir()
     reindex(archive, full=True)
     half_built = store.root / "index-20000101T000000-abcdef"
     half_built.mkdir()
+    killed_write = store.root / ".CURRENT.0badf00d.tmp"
+    killed_write.write_text("index-20000101T000000-abcdef\n")
     long_ago = store.pointer.stat().st_mtime - 3600
     os.utime(store.pointer, (long_ago, long_ago))
 
     reindex(archive)
 
     assert old_dir is not None and not old_dir.exists() and not half_built.exists()
+    assert not killed_write.exists()
     assert sorted(p.name for p in store.root.glob("index-*")) == [store.current_dir().name]  # type: ignore[union-attr]
 
 
