@@ -28,7 +28,6 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from archive.issues import ISSUE_SUFFIXES, issue_files, issue_id
 from indexer.locks import ReindexLock
 from indexer.results import FailedFile, ReindexSummary
 from indexer.segments import Indexed, Outcome, commit, index_files, merge_small_segments
-from indexer.store import IndexStore, has_current_schema, read_manifest
+from indexer.store import IndexStore, has_current_schema, read_manifest, write_atomically
 
 Progress = Callable[[int, int, int], None]  # (files_done, files_total, characters_done)
 
@@ -92,7 +91,7 @@ def add_files(
         copies = _plan_copies(issues_dir, [Path(f) for f in files], replace)
         issues_dir.mkdir(parents=True, exist_ok=True)
         for source, target in copies:
-            _copy_into_place(source, target)
+            write_atomically(target, source.read_bytes())  # a reindex never sees half a file
         return _reindex_locked(store, False, progress)
 
 
@@ -227,15 +226,6 @@ def _plan_copies(issues_dir: Path, files: list[Path], replace: bool) -> list[tup
 
 def _same_bytes(a: Path, b: Path) -> bool:
     return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
-
-
-def _copy_into_place(source: Path, target: Path) -> None:
-    """Copy under a hidden temporary name, then rename: a reindex never sees half a file."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, tmp)
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, target)
 
 
 def _pause_if_asked(point: str) -> None:

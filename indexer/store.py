@@ -126,7 +126,7 @@ class IndexStore:
 
     def record_failures(self, failed: list[FailedFile]) -> None:
         records = [{"path": f.path, "reason": f.reason} for f in failed]
-        _write_atomically(self.failures_path, json.dumps(records, ensure_ascii=False, indent=1))
+        write_atomically(self.failures_path, json.dumps(records, ensure_ascii=False, indent=1).encode())
 
     def create_fresh(self) -> Index:
         """A new, empty index in a directory of its own, not yet served."""
@@ -141,13 +141,13 @@ class IndexStore:
         `index_dir` must be committed and flushed (segments.commit does both),
         so CURRENT never names files that are still only in memory.
         """
-        _write_atomically(self.pointer, index_dir.name + "\n")
+        write_atomically(self.pointer, f"{index_dir.name}\n".encode())
 
     def remove_unserved(self, retire_after: float = RETIRE_AFTER_SECONDS) -> None:
         """Delete index directories CURRENT does not name, once the last swap is old enough.
 
         That covers retired indexes and the half-built ones of a killed
-        rebuild, and the temporary files of a killed `_write_atomically`.
+        rebuild, and the temporary files of a killed `write_atomically`.
         Call it under the reindex lock, so no rebuild is under way.
         """
         for tmp in self.root.glob(".*.tmp"):
@@ -191,11 +191,15 @@ def read_manifest(ix: Index) -> dict[str, str]:
         return {fields["issue_id"]: fields["sha256"] for fields in searcher.documents(kind="issue")}
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that readers and crashes see the old or the new content."""
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that readers and crashes see the old or the new content.
+
+    The temporary file is hidden (a leading dot), so neither issue_files()
+    nor a reader ever takes it for the real thing.
+    """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
+    with open(tmp, "wb") as f:
+        f.write(data)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
