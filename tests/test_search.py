@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-import shutil
 from pathlib import Path
 
 import pytest
 
 import indexer.service
+from indexer import search as search_module
 from indexer.bulk import term_ranking
 from indexer.query import parse
 from indexer.ranking import BM25_B, BM25_K1, build, single_term
@@ -345,3 +345,15 @@ def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: ArchiveIndex, q: s
         whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
     assert [d for _, d in bulk] == [d for _, d in whoosh]
     assert [round(s, 6) for s, _ in bulk] == [round(s, 6) for s, _ in whoosh]
+
+
+@pytest.mark.parametrize(
+    "q", ["民警 貉", "诈骗 电信", "貉 OR 连南", "诈骗 NOT 电信", "诈骗 -电信 date:1998", "(貉 OR 连南) 民警", "诈骗 \"电信网络\""]
+)
+def test_base_scores_combine_like_whoosh(archive: ArchiveIndex, q: str) -> None:
+    with archive._using() as snap:
+        node = parse(q)
+        ours = search_module._scored(snap, node, None)
+        whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
+    assert [d for _, d in ours] == [d for _, d in whoosh]  # Whoosh adds 1.0 per NOT to every match: same order
+    assert ours
