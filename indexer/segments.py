@@ -165,7 +165,14 @@ def worker_count(paths: list[Path]) -> int:
     if os.environ.get(WORKERS_ENV):
         return max(1, min(int(os.environ[WORKERS_ENV]), len(paths)))
     total = sum(_size(p) for p in paths)
-    return max(1, min(len(os.sched_getaffinity(0)), len(paths), total // MIN_BYTES_PER_WORKER))
+    return max(1, min(_usable_cores(), len(paths), total // MIN_BYTES_PER_WORKER))
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS tells; else all of them)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _index_into_segment(
