@@ -209,9 +209,12 @@ def search(
         raise BadInput(f"bad query: {exc}") from exc
     bold = sys.stdout.isatty()
     click.echo(f"{results.total} results ({results.took_ms} ms)")
+    if results.relaxed:
+        click.echo("no article has all the words: these have some of them")
     first = (results.page - 1) * results.per_page
     for rank, hit in enumerate(results.results, start=first + 1):
-        where = " ".join(str(p) for p in (hit.issue.date, f"第{hit.issue.page}版" if hit.issue.page else None) if p)
+        when = hit.issue.date or (f"{hit.issue.year}年" if hit.issue.year else None)
+        where = " ".join(str(p) for p in (when, f"第{hit.issue.page}版" if hit.issue.page else None) if p)
         click.echo(f"\n{rank}. {hit.title}  [{where or hit.issue.id}]  {hit.id}")
         if hit.byline:
             click.echo(f"   {hit.byline}")
@@ -240,7 +243,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
-@click.option("--watch", is_flag=True, help="Pick up files dropped into DATA/issues/ (checked every second).")
+@click.option("--watch", is_flag=True, help="Pick up files dropped into, changed in or removed from DATA/issues/.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int, watch: bool) -> None:
     """Serve the web UI and JSON API with waitress (indexes first if there is no index yet)."""
@@ -256,7 +259,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, watch: bool) -
     if watch:
         from indexer.watch import start_watching
 
-        start_watching(data_dir)
+        start_watching(data_dir, on_change=lambda summary: click.echo(f"watch: {_summary_line(summary)}", err=True))
     app = create_app({"DATA_DIR": data_dir, "ADMIN_TOKEN": os.environ.get("ARCHIVE_ADMIN_TOKEN")})
     click.echo(f"serving {data_dir} at http://{host}:{port}/", err=True)
     serve_app(app, host=host, port=port, threads=threads)

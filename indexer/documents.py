@@ -49,7 +49,7 @@ def article_places(body_words: list[str]) -> list[str]:
 def issue_ref(issue: Issue) -> dict[str, Any]:
     """The issue fields every hit shows (the keyword arguments of results.IssueRef)."""
     return {"id": issue.id, "date": issue.date, "page": issue.page, "paper": issue.paper,
-            "date_source": issue.date_source}
+            "date_source": issue.date_source, "year": issue.year}
 
 
 def issue_record(issue: Issue, article_count: int) -> dict[str, Any]:

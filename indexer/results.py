@@ -26,6 +26,7 @@ class IssueRef:
     page: int | None
     paper: str | None
     date_source: str | None = None
+    year: int | None = None  # known even when the day is not (a year found in the text)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class IssueSummary:
     page: int | None
     paper: str | None
     articles: int
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class IssueView:
     paper: str | None
     articles: list[ArticleLink]
     text: str  # the original OCR text, as received (decoded)
+    year: int | None = None
 
 
 @dataclass(frozen=True)

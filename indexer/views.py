@@ -64,7 +64,7 @@ def article_view(snap: Snapshot, article_id: str, q: str | None) -> ArticleView 
 
 def _summary(record: dict[str, Any]) -> IssueSummary:
     return IssueSummary(record["id"], record["date"], record["date_source"], record["page"], record["paper"],
-                        record["articles"])
+                        record["articles"], record.get("year"))
 
 
 def issue_page(snap: Snapshot, page: int, per_page: int) -> IssuePage:
@@ -95,6 +95,7 @@ def issue_view(snap: Snapshot, issues_dir: Path, issue_id: str) -> IssueView | N
         paper=record["paper"],
         articles=[_link(fields) for fields in _articles_of(snap, issue_id)],
         text=original_text(issues_dir, record["source"]),
+        year=record.get("year"),
     )
 
 

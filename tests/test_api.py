@@ -101,6 +101,23 @@ def test_a_search_that_finds_nothing_suggests_looser_queries(http):
     assert "民警 貉子不存在" in [s["query"] for s in body["suggestions"]]
 
 
+def test_a_strict_and_is_not_relaxed(http):
+    body = search(http, q="杀猪盘 犯罪团伙")
+    assert body["relaxed"] is False
+    assert body["total"] >= 1
+
+
+def test_when_no_article_has_every_word_the_results_say_they_are_relaxed(http):
+    body = search(http, q="民警 AND 貉")  # the 貉 brief says 派出所 and 警方, never 民警
+    assert body["relaxed"] is True
+    assert body["results"][0]["snippet"].count("<mark>貉</mark>") >= 1
+
+
+def test_an_issue_dated_only_by_a_year_in_its_text_still_carries_the_year(http):
+    hit = search(http, q="杀猪盘")["results"][0]
+    assert hit["issue"]["date"] is None and hit["issue"]["year"] == 2022
+
+
 # --- articles and issues ------------------------------------------------------------
 
 
@@ -196,7 +213,7 @@ def test_a_file_dropped_into_issues_is_searchable_after_post_reindex(tmp_path):
         time.sleep(0.1)
     hit = client.get("/api/search", query_string={"q": "独角兽"}).json["results"][0]
     assert hit["issue"] == {"id": "2021-07-01_02", "date": "2021-07-01", "date_source": "filename", "page": 2,
-                            "paper": None, "url": "/issues/2021-07-01_02"}
+                            "paper": None, "year": 2021, "url": "/issues/2021-07-01_02"}
     app.extensions["archive"].close()
 
 

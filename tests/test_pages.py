@@ -213,3 +213,13 @@ def test_pages_load_nothing_from_other_hosts_and_send_security_headers(http, pat
 def test_the_stylesheet_is_served_locally(http):
     response = http.get("/static/archive.css")
     assert response.status_code == 200 and "@media" in response.text
+
+
+def test_a_relaxed_search_says_no_article_has_every_word(http):
+    results = page(http, "/search", q="民警 AND 貉")
+    assert "没有同时包含所有检索词的文章" in text(results.select_one(".relaxed"))
+
+
+def test_a_result_dated_only_by_year_shows_the_year(http):
+    results = page(http, "/search", q="杀猪盘")
+    assert "2022年" in text(results.select_one(".results"))

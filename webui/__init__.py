@@ -13,7 +13,7 @@ from flask import Flask
 
 from indexer.service import open_archive
 from webui import api, errors, pages, security
-from webui.formatting import groupby_month, zh_date
+from webui.formatting import groupby_month, issue_date, zh_date
 from webui.urls import search_url, toggle_value, with_args, without
 
 FACET_LABELS = {"year": "年份", "paper": "报纸", "issue": "版面", "byline": "作者", "place": "地点"}
@@ -44,6 +44,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         with_args=with_args, toggle_value=toggle_value, without=without, search_url=search_url,
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
     )
-    app.jinja_env.filters.update(zh_date=zh_date, groupby_month=groupby_month)
+    app.jinja_env.filters.update(zh_date=zh_date, issue_date=issue_date, groupby_month=groupby_month)
     return app
 

@@ -174,6 +174,7 @@ def search_context(args: MultiDict, path: str) -> dict[str, Any]:
                    for value in values]
             for name, values in results.facets.items()
         },
+        "relaxed": results.relaxed,
         "took_ms": results.took_ms,
         "last_page": last_page,
         "next_url": urls.with_args(path, args, page=request.page + 1) if request.page < last_page else None,

@@ -17,6 +17,13 @@ def zh_date(iso: str | None) -> str:
     return f"{year}年{int(month)}月{int(day)}日"
 
 
+def issue_date(issue: dict[str, Any]) -> str:
+    """The issue's date in Chinese, or its year alone when only the year is known."""
+    if issue.get("date") or not issue.get("year"):
+        return zh_date(issue.get("date"))
+    return f"{issue['year']}年"
+
+
 def month_label(iso: str | None) -> str:
     match = ISO_DATE.fullmatch(iso or "")
     return f"{match[1]}年{int(match[2])}月" if match else "日期不详"

@@ -46,6 +46,7 @@ ISSUE_FIELDS: dict[str, Schema] = {
     "date_source": nullable({"type": "string", "enum": ["header", "filename", "text"]}),
     "page": nullable(INTEGER),
     "paper": nullable(STRING),
+    "year": {**nullable(INTEGER), "description": "Known even when the day is not (a year found in the text)."},
 }
 
 SCHEMAS: dict[str, Schema] = {
@@ -71,6 +72,7 @@ SCHEMAS: dict[str, Schema] = {
         filters={"type": "object", "additionalProperties": array(STRING)},
         results=array(ref("Hit")),
         facets={"type": "object", "additionalProperties": array(ref("FacetValue"))},
+        relaxed={"type": "boolean", "description": "No article had all the words: these have some of them."},
         took_ms=INTEGER, last_page=INTEGER, next_url=nullable(URL), previous_url=nullable(URL),
         suggestions=array(ref("Suggestion"))),
     "ArticleLink": record("An article named by its title.", id=STRING, title=STRING, url=URL),
