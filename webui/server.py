@@ -22,5 +22,8 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 
 
 
 def warm_up(app: Flask) -> None:
-    """Answer one search before listening, so the first reader does not wait for the dictionary and index to load."""
-    app.extensions["archive"].search(SearchRequest(q="报纸"))
+    """Load the dictionary and index tables and answer one search before listening,
+    so the first reader does not wait for them."""
+    archive = app.extensions["archive"]
+    archive.warm_up()
+    archive.search(SearchRequest(q="报纸 新闻"))
