@@ -62,11 +62,11 @@ def _fill(token: Token, text: str, boost: float, pos: int, startchar: int, endch
     return token
 
 
-class NgramTokenizer(Tokenizer):
-    """Unigram + bigram tokens at ordinal positions over compact text (see module docstring).
+class SectionedTokenizer(Tokenizer):
+    """A tokenizer over a value made of sections (split on SECTION_SEP), each with its own boost.
 
-    `section_boosts[i]` is the boost of every token of the i-th section of
-    the value (sections split on SECTION_SEP; missing boosts are 1).
+    Equality and hashing compare the boosts, as Whoosh compares analyzers
+    when it checks a schema.
     """
 
     def __init__(self, section_boosts: tuple[float, ...] = ()) -> None:
@@ -77,6 +77,14 @@ class NgramTokenizer(Tokenizer):
 
     def __hash__(self) -> int:
         return hash((type(self), self.section_boosts))
+
+
+class NgramTokenizer(SectionedTokenizer):
+    """Unigram + bigram tokens at ordinal positions over compact text (see module docstring).
+
+    `section_boosts[i]` is the boost of every token of the i-th section of
+    the value (sections split on SECTION_SEP; missing boosts are 1).
+    """
 
     def __call__(
         self,
@@ -115,17 +123,8 @@ class NgramTokenizer(Tokenizer):
             char_base += len(section) + len(SECTION_SEP)
 
 
-class WordsTokenizer(Tokenizer):
+class WordsTokenizer(SectionedTokenizer):
     """Space-separated words (jieba's, joined by `documents`), boosted per section like NgramTokenizer."""
-
-    def __init__(self, section_boosts: tuple[float, ...] = ()) -> None:
-        self.section_boosts = tuple(section_boosts)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.section_boosts == self.section_boosts
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.section_boosts))
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
