@@ -42,6 +42,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "commit": commit or DASH,
+        "exported": bool(os.environ.get("BENCH_COMMIT")),
     }
 
 
@@ -420,7 +421,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         "## Machine and command",
         "",
-        f"- {m['nproc']} cores, {m['cpu']}, {m['ram_gb']} GB RAM; Python {m['python']}; {m['platform']}; commit {m['commit']}",
+        f"- {m['nproc']} cores, {m['cpu']}, {m['ram_gb']} GB RAM; Python {m['python']}; {m['platform']}; commit {m['commit']}"
+        + (" (run from a clean `git archive` export of it, with `PYTHONPATH` pointing there)" if m.get("exported") else ""),
     ]
     lines += [f"- {scale}×: `{run['command']}` at {run['finished']}" for scale, run in runs.items()]
     lines += [
