@@ -47,7 +47,6 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _save(results: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    results["machine"] = report.machine()
     (out / "benchmarks.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "benchmarks.md").write_text(report.render(results), encoding="utf-8")
     report.chart(results, out / "latency.png")
@@ -67,6 +66,7 @@ def main(argv: list[str] | None = None) -> None:
             run = run_scale(settings, work / f"scale{scale}", _log)
             run["command"] = command
             run["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            run["machine"] = results["machine"] = report.machine()
             results["runs"][str(scale)] = run
             _save(results, args.out)
             print(report.console_summary(run))

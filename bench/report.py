@@ -424,7 +424,10 @@ def render(results: dict[str, Any]) -> str:
         f"- {m['nproc']} cores, {m['cpu']}, {m['ram_gb']} GB RAM; Python {m['python']}; {m['platform']}; commit {m['commit']}"
         + (" (run from a clean `git archive` export of it, with `PYTHONPATH` pointing there)" if m.get("exported") else ""),
     ]
-    lines += [f"- {scale}×: `{run['command']}` at {run['finished']}" for scale, run in runs.items()]
+    lines += [
+        f"- {scale}×: `{run['command']}` at {run['finished']}, commit {_dig(run, 'machine', 'commit') or DASH}"
+        for scale, run in runs.items()
+    ]
     lines += [
         "- Corpus: `../shared/corpus` (pd1998-early pages + xwlb days) written as issue files into a temporary data "
         "dir; at 5× the corpus is repeated in subfolders `copyN/` with dates shifted 30·(N−1) years back.",
