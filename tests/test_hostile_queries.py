@@ -24,8 +24,16 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from indexer.reindex import reindex
 from indexer.results import FACETS, SORTS
-from tests.hardening_fixtures import HOSTILE_WORD, Latencies, hostile_archive, hostile_client, hostile_server  # noqa: F401
+from tests.hardening_fixtures import (  # noqa: F401 (fixtures)
+    HOSTILE_WORD,
+    Latencies,
+    app_client,
+    hostile_archive,
+    hostile_client,
+    hostile_server,
+)
 
 # Everything a client can cause (a redirect merges `//` in a path); anything else, 5xx above all, is a bug.
 CLIENT_STATUSES = {200, 301, 302, 308, 400, 404, 413}
@@ -223,3 +231,20 @@ def test_the_longest_allowed_query_is_answered(hostile_client):
 def test_a_query_nested_as_deep_as_the_length_limit_allows_is_answered(hostile_client):
     assert hostile_client.get("/api/search", query_string={"q": "(" * 249 + "民" + ")" * 249}).status_code == 200
     assert hostile_client.get("/api/search", query_string={"q": "-" * 499 + "民"}).status_code == 200
+
+
+def test_a_phrase_that_repeats_a_gram_matches_exactly_where_the_repetition_occurs(tmp_path):
+    """Repeated grams are read once (a hostile 中国中国… phrase was slow); they must still all be checked."""
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    (issues / "five.txt").write_text("# 五声\n\n台下笑声哈哈哈哈哈，随后安静。\n", encoding="utf-8")
+    (issues / "two.txt").write_text("# 两声\n\n他只是哈哈一笑。\n", encoding="utf-8")
+    reindex(tmp_path)
+    with app_client(tmp_path) as client:
+        def found(q: str) -> set[str]:
+            return {hit["issue"]["id"] for hit in client.get("/api/search", query_string={"q": f'"{q}"'}).json["results"]}
+
+        assert found("哈哈") == {"five", "two"}
+        assert found("哈哈哈哈哈") == {"five"}
+        assert found("哈哈哈哈哈哈") == set()
+        assert found("笑声哈哈哈哈哈，随后") == {"five"}
