@@ -74,9 +74,22 @@ class Snapshot:
 
     @cached_property
     def days(self) -> list[int]:
-        """YYYYMMDD (0 undated) of every docnum, for date sorting."""
-        column = self.searcher.reader().column_reader("day")
-        return [int(column[d] or 0) for d in range(self.searcher.doc_count_all())]
+        """YYYYMMDD (0 undated) of every docnum, for date sorting.
+
+        Read segment by segment: Whoosh's multi-segment column reader skips
+        a segment without the column (one holding only undated pages) and
+        then maps later docnums into the wrong segment (IndexError).
+        """
+        days: list[int] = []
+        for leaf, _ in self.searcher.leaf_searchers():
+            reader = leaf.reader()
+            count = reader.doc_count_all()
+            if reader.has_column("day"):
+                column = reader.column_reader("day")
+                days.extend(int(column[d] or 0) for d in range(count))
+            else:
+                days.extend([0] * count)
+        return days
 
     @cached_property
     def issue_records(self) -> list[dict[str, Any]]:
