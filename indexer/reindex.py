@@ -149,6 +149,9 @@ def _scan(data_dir: Path, previous: dict[str, str]) -> _Scan:
     seen: dict[str, Path] = {}
     for path in issue_files(issues_dir):
         shown = path.relative_to(data_dir).as_posix()
+        if not _is_utf8(shown):
+            scan.failed.append(FailedFile(_printable_name(shown), "file name is not UTF-8; rename the file"))
+            continue
         key = issue_id(path, issues_dir)
         if key in seen:
             other = seen[key].relative_to(data_dir).as_posix()
@@ -169,6 +172,24 @@ def _scan(data_dir: Path, previous: dict[str, str]) -> _Scan:
             scan.unchanged[key] = path
     scan.removed = sorted(set(previous) - set(seen))
     return scan
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python keeps them as surrogates), e.g. GBK from a Windows zip."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable_name(name: str) -> str:
+    """The name as the user would recognise it: read as GB18030 if that works, else with \\x escapes."""
+    raw = name.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
 
 
 class _Tally:
