@@ -104,12 +104,26 @@ def decode_issue_bytes(raw: bytes) -> tuple[str, str]:
         raise ValueError("binary file (contains NUL bytes), not text")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode(encoding)
+            text = _decode_cut_off(raw, encoding)
         except UnicodeDecodeError:
             continue
         name = "utf-8" if encoding == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf") else encoding
         return text, name
     raise ValueError("not UTF-8 or GB18030/GBK text; save it as UTF-8 and add it again")
+
+
+def _decode_cut_off(raw: bytes, encoding: str) -> str:
+    """Decode strictly, except for a last character cut in half (an interrupted copy or download).
+
+    The page before the cut is intact and worth keeping; only an error
+    right at the end of the file is forgiven, anything else still raises.
+    """
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end != len(raw) or exc.reason not in ("unexpected end of data", "incomplete multibyte sequence"):
+            raise
+        return raw[: exc.start].decode(encoding)
 
 
 def _control_share(text: str) -> float:
