@@ -17,6 +17,10 @@ ISSUE_SUFFIXES = (".txt", ".md")
 
 # Control characters other than tab, newline, carriage return and form feed.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Refused unread: the largest real page seen is ~90 KB, and a file of tens of
+# MB would hold a reindex (and its memory) for minutes.
+MAX_ISSUE_BYTES = 4 * 2**20
+
 # Share of control characters above which decoded "text" is really binary.
 CONTROL_CHAR_LIMIT = 0.05
 
@@ -143,6 +147,10 @@ def read_issue(path: Path, issues_dir: Path) -> Issue:
     """Decode and describe one issue file; raises IssueReadError with a reason."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_ISSUE_BYTES:
+            raise IssueReadError(path, f"file too large ({size / 2**20:.0f} MB; an issue page is at most "
+                                       f"{MAX_ISSUE_BYTES // 2**20} MB): is it really one newspaper page?")
         raw = path.read_bytes()
     except OSError as exc:
         raise IssueReadError(path, f"cannot read file ({exc.strerror or exc})") from exc
