@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from functools import cached_property
 from typing import Any
 
@@ -36,6 +37,10 @@ class Snapshot:
         self.ix = ix
         self.generation = generation
         self.searcher: Searcher = ix.searcher(weighting=weighting())
+        # Closes the searcher's files exactly once: when the snapshot is retired, or when an owner
+        # that never retires it (a one-shot CLI command) drops it. The index is read without mmap
+        # (indexer.store), so an unclosed snapshot would otherwise leave open files behind.
+        self._close = weakref.finalize(self, self.searcher.close)
         self._users = 0
         self._retired = False
         self._lock = threading.Lock()
@@ -53,14 +58,14 @@ class Snapshot:
             self._users -= 1
             close = self._retired and self._users == 0
         if close:
-            self.searcher.close()
+            self._close()
 
     def retire(self) -> None:
         with self._lock:
             self._retired = True
             close = self._users == 0
         if close:
-            self.searcher.close()
+            self._close()
 
     # Cached per snapshot, built on first use (under `reading`).
     @cached_property

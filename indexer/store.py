@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import Schema
 from whoosh.index import EmptyIndexError, Index
 
@@ -84,7 +85,7 @@ class IndexStore:
             if name is None:
                 return None
             try:
-                return whoosh_index.open_dir(str(self.root / name))
+                return _open_without_mmap(self.root / name)
             except (OSError, EmptyIndexError):
                 if self._current_name() != name:
                     continue  # swapped while we opened: try the new one
@@ -183,6 +184,18 @@ def has_current_schema(ix: Index) -> bool:
 
 def _schema_shape(schema: Schema) -> list[tuple[str, str]]:
     return sorted((name, type(field).__name__) for name, field in schema.items())
+
+
+def _open_without_mmap(path: Path) -> Index:
+    """Open an index reading its files with read(), not mmap.
+
+    Whoosh maps compound segment files into memory by default; if such a
+    file is truncated under a running server (a full disk, a crash, a
+    careless hand), touching the lost pages kills the whole process with
+    SIGBUS. Plain reads raise an exception instead, which is answered as a
+    503 and cured by `archive reindex --full`.
+    """
+    return FileStorage(str(path), supports_mmap=False).open_index()
 
 
 def read_manifest(ix: Index) -> dict[str, str]:
