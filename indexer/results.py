@@ -15,6 +15,10 @@ class QueryError(ValueError):
     """A query the user must fix; the message says what was wrong (HTTP 400, CLI exit 2)."""
 
 
+class IndexUnavailable(RuntimeError):
+    """The index files are missing or damaged; the message says how to rebuild them (HTTP 503)."""
+
+
 class ReindexBusy(RuntimeError):
     """Another reindex holds the lock (HTTP 409, CLI exit 1)."""
 

@@ -21,8 +21,10 @@ from indexer import search, views
 from indexer.results import (
     ArticleView,
     IndexStats,
+    IndexUnavailable,
     IssuePage,
     IssueView,
+    QueryError,
     ReindexSummary,
     SearchRequest,
     SearchResults,
@@ -36,6 +38,11 @@ RECHECK_SECONDS = 0.5
 
 def _empty_results(request: SearchRequest) -> SearchResults:
     return SearchResults(request.q, 0, request.page, request.per_page, [], {}, 0, request.sort)
+
+
+def _unavailable(cause: Exception) -> IndexUnavailable:
+    return IndexUnavailable(f"the index cannot be read ({type(cause).__name__}: {cause}); "
+                            "rebuild it with `archive reindex --full`")
 
 
 class ArchiveIndex:
@@ -57,11 +64,30 @@ class ArchiveIndex:
                 generation = self.store.generation()
                 old = self._snapshot
                 if old is None or old.generation != generation:
-                    ix = self.store.open_current() if generation is not None else None
-                    self._snapshot = Snapshot(ix, generation) if ix is not None else None
-                    if old is not None:
-                        old.retire()
+                    try:
+                        fresh = self._open(generation)
+                    except IndexUnavailable:
+                        if old is None:
+                            raise
+                        fresh = None
+                    # Nothing to open (the directory was deleted) or it cannot be read: keep
+                    # serving the old snapshot, whose open files stay readable, until a
+                    # reindex publishes a good one.
+                    if fresh is not None:
+                        self._snapshot = fresh
+                        if old is not None:
+                            old.retire()
             return self._snapshot.acquire() if self._snapshot is not None else None
+
+    def _open(self, generation: str | None) -> Snapshot | None:
+        """A snapshot of the served index; None if there is none; IndexUnavailable if it cannot be read."""
+        if generation is None:
+            return None
+        try:
+            ix = self.store.open_current()
+            return Snapshot(ix, generation) if ix is not None else None
+        except Exception as exc:  # noqa: BLE001 - damaged files raise anything: struct, zlib, pickle,
+            raise _unavailable(exc) from exc  # Key, Type, EOF, Unicode errors, even a bare Exception
 
     @contextmanager
     def _using(self) -> Iterator[Snapshot | None]:
@@ -72,6 +98,10 @@ class ArchiveIndex:
         try:
             with snap.reading:
                 yield snap
+        except (QueryError, RecursionError):  # the query's fault, not the files'
+            raise
+        except Exception as exc:  # noqa: BLE001 - see _open
+            raise _unavailable(exc) from exc
         finally:
             snap.release()
 

@@ -12,6 +12,8 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.results import IndexUnavailable
+
 log = logging.getLogger(__name__)
 
 # Werkzeug's own errors (unknown route, wrong method, body too large) get a stable code.
@@ -83,6 +85,13 @@ def init_app(app: Flask) -> None:
         headers = dict(error.get_headers()) if status == 405 else {}
         headers.pop("Content-Type", None)
         return error_response(status, HTTP_CODES.get(status, "error"), message, headers)
+
+    @app.errorhandler(IndexUnavailable)
+    def index_unavailable(error: IndexUnavailable) -> Response:
+        # Missing or damaged index files: not the client's fault and not a bug to hide; log it for the operator.
+        log.error("index unavailable on %s: %s", request.full_path, error, exc_info=error)
+        return error_response(503, "index_unavailable", "索引暂时无法读取（文件缺失或损坏）。管理员可运行 "
+                              "archive reindex --full 重建索引；请稍后再试。", {"Retry-After": "60"})
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
