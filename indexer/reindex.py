@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from whoosh.index import EmptyIndexError, Index
+from whoosh.index import Index
 
 from archive.issues import ISSUE_SUFFIXES, issue_files, issue_id
 from indexer.locks import ReindexLock
@@ -98,8 +98,8 @@ def add_files(
 def _reindex_locked(store: IndexStore, full: bool, progress: Progress | None) -> ReindexSummary:
     started = time.monotonic()
     store.remove_unserved()
-    served = _served(store)
-    scan = _scan(store.data_dir, {} if served is None else read_manifest(served))
+    served, previous = _served(store)
+    scan = _scan(store.data_dir, previous)
     fresh = full or served is None
     ix = store.create_fresh() if fresh else served
     to_index = [*scan.new.values(), *scan.changed.values(), *(scan.unchanged.values() if fresh else ())]
@@ -132,14 +132,17 @@ def _reindex_locked(store: IndexStore, full: bool, progress: Progress | None) ->
     )
 
 
-def _served(store: IndexStore) -> Index | None:
-    """The served index if we can update it; None (so we rebuild) if there is none,
-    it cannot be opened, or an older version of the archive built it."""
+def _served(store: IndexStore) -> tuple[Index | None, dict[str, str]]:
+    """The served index and its manifest if we can update it; (None, {}), so we rebuild, if
+    there is none, an older version of the archive built it, or its files cannot be read
+    (deleted, truncated or overwritten: Whoosh then raises anything, even a bare Exception)."""
     try:
         ix = store.open_current()
-    except (OSError, EmptyIndexError):
-        return None
-    return ix if ix is not None and has_current_schema(ix) else None
+        if ix is None or not has_current_schema(ix):
+            return None, {}
+        return ix, read_manifest(ix)
+    except Exception:  # noqa: BLE001 - see the docstring; the rebuild reads only DATA/issues/
+        return None, {}
 
 
 def _scan(data_dir: Path, previous: dict[str, str]) -> _Scan:
