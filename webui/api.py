@@ -54,4 +54,7 @@ def reindex() -> Response:
         summary = context.archive().reindex(full=full)
     except ReindexBusy:
         raise ClientError(409, "reindex_running", "已有一次重建索引正在进行，请等它结束后再试。")
+    except OSError as error:  # a full disk, a read-only or vanished DATA/.archive: the old index still serves
+        raise ClientError(503, "reindex_failed", f"重建索引失败（{error.strerror or error}），原有索引仍在使用。"
+                          "请腾出磁盘空间或检查数据目录后再试。")
     return jsonify({**asdict(summary), "seconds": round(summary.seconds, 3), "chars_per_second": round(summary.chars_per_second)})
