@@ -15,8 +15,9 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 
     """Block serving `app` until interrupted, then release the index."""
     warm_up(app)
     try:
+        # waitress would otherwise buffer up to 1 GB of a request body (to disk) before the app can refuse it.
         waitress_serve(app, host=host, port=port, threads=threads, ident="archive",
-                       clear_untrusted_proxy_headers=True)
+                       clear_untrusted_proxy_headers=True, max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
     finally:
         app.extensions["archive"].close()
 
