@@ -15,6 +15,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/search")
+@rate_limited("SEARCH_RATE_LIMIT")
 def search() -> Response:
     return jsonify(context.search_context(request.args, request.path))
 

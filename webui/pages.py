@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from webui import context, urls
 from webui.errors import ClientError
+from webui.security import rate_limited
 from webui.suggestions import plain_words
 
 bp = Blueprint("pages", __name__)
@@ -32,6 +33,7 @@ def home() -> Response:
 
 
 @bp.get("/search")
+@rate_limited("SEARCH_RATE_LIMIT")  # shares its count with /api/search: the same work behind both
 def search() -> Response:
     json_url = urls.with_args("/api/search", request.args)
     try:
