@@ -5,6 +5,7 @@ Seam: this module decodes bytes and finds metadata; it never rewrites a file.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -143,9 +144,21 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _links_out_of(path: Path, issues_dir: Path) -> bool:
+    """True for a file in issues_dir that a symbolic link leads out of it.
+
+    The archive publishes every issue's text: a link dropped into a watched
+    folder must not publish the server's own files.
+    """
+    inside = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(issues_dir))
+    return inside and not path.resolve().is_relative_to(issues_dir.resolve())
+
+
 def read_issue(path: Path, issues_dir: Path) -> Issue:
     """Decode and describe one issue file; raises IssueReadError with a reason."""
     path = Path(path)
+    if _links_out_of(path, Path(issues_dir)):
+        raise IssueReadError(path, "symbolic link to a file outside the issues folder; copy the file in instead")
     try:
         size = path.stat().st_size
         if size > MAX_ISSUE_BYTES:
