@@ -17,13 +17,15 @@ from whoosh.util import make_binary_tree
 
 
 class _OffsetsMatcher(SpanNear2.SpanNear2Matcher):
-    """Documents where word i of the phrase is at position p + offsets[i] for some p.
+    """Documents where, for some p, each word's matcher ms[i] has a position p + o for every o in offsets[i].
 
+    One matcher per distinct word: a phrase that repeats a gram (中国中国…,
+    a hostile favourite) reads its posting list once, not once per repeat.
     `within` (a matcher of the only documents wanted) joins the intersection,
     so looking for the next match never checks positions anywhere else.
     """
 
-    def __init__(self, ms, offsets: tuple[int, ...], within=None) -> None:
+    def __init__(self, ms, offsets: tuple[tuple[int, ...], ...], within=None) -> None:
         self.ms = ms
         self.offsets = offsets
         self.within = within
@@ -34,12 +36,14 @@ class _OffsetsMatcher(SpanNear2.SpanNear2Matcher):
 
     def _get_spans(self) -> list[Span]:
         starts: set[int] | None = None
-        for offset, matcher in zip(self.offsets, self.ms):
-            shifted = {pos - offset for pos in matcher.value_as("positions")}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                return []
-        last = self.offsets[-1]
+        for offsets, matcher in zip(self.offsets, self.ms):
+            positions = matcher.value_as("positions")
+            for offset in offsets:
+                shifted = {pos - offset for pos in positions}
+                starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    return []
+        last = max(max(offsets) for offsets in self.offsets)
         return [Span(start, start + last) for start in sorted(starts)]
 
 
@@ -66,15 +70,18 @@ class GramPhrase(wq.Phrase):
     def matcher(self, searcher, context=None):
         reader = searcher.reader()
         field = searcher.schema[self.fieldname]
+        offsets: dict[str, list[int]] = {}
+        for word, offset in zip(self.words, self.offsets):
+            offsets.setdefault(word, []).append(offset)
         matchers = []
-        for word in self.words:
+        for word in offsets:
             if (self.fieldname, field.to_bytes(word)) not in reader:
                 return NullMatcher()
             matchers.append(wq.Term(self.fieldname, word).matcher(searcher, context))
         within = self.within.matcher(searcher, context) if self.within is not None else None
         if within is not None and not within.is_active():
             return NullMatcher()
-        matcher = _OffsetsMatcher(matchers, self.offsets, within)
+        matcher = _OffsetsMatcher(matchers, tuple(tuple(o) for o in offsets.values()), within)
         return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
 
 
