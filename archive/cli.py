@@ -43,7 +43,19 @@ def _archive(ctx: click.Context) -> ArchiveIndex:
     return open_archive(ctx.obj["data"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ArchiveGroup(click.Group):
+    """Turns an unreadable index into CONTRACT's one-line failure for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from indexer.results import IndexUnavailable
+
+        try:
+            return super().invoke(ctx)
+        except IndexUnavailable as exc:
+            raise Failure(str(exc)) from exc
+
+
+@click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data",
     "data_dir",
@@ -116,6 +128,11 @@ def _run_indexing(work: Callable[[Callable[[int, int, int], None]], ReindexSumma
         summary = work(report)
     except ReindexBusy as exc:
         raise Failure(f"a reindex is already running ({exc}); try again when it has finished") from exc
+    except OSError as exc:
+        raise Failure(
+            f"{label} failed: {exc.strerror or exc}; the previous index still serves. "
+            "Fix the cause (e.g. free disk space) and run `archive reindex` again"
+        ) from exc
     finally:
         close()
     _report_summary(summary)

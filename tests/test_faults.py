@@ -84,8 +84,6 @@ def test_a_reindex_on_a_full_disk_fails_with_status_1(full_disk, kind):
     assert full_disk[kind].returncode == 1, full_disk[kind].stdout
 
 
-@pytest.mark.xfail(strict=True, reason="archive/cli.py (_run_indexing) catches only ReindexBusy: an OSError "
-                   "prints a traceback instead of CONTRACT's one-line message")
 @pytest.mark.parametrize("kind", ["incremental", "full"])
 def test_a_reindex_on_a_full_disk_says_so_in_one_line(full_disk, kind):
     stderr = full_disk[kind].stderr
@@ -216,8 +214,6 @@ def test_a_full_reindex_rebuilds_a_damaged_index(tmp_path, damage):
     assert issue_hashes(data) == hashes
 
 
-@pytest.mark.xfail(strict=True, reason="archive/cli.py does not catch IndexUnavailable: `search` and `stats` print "
-                   "a traceback instead of CONTRACT's one-line message")
 @pytest.mark.parametrize("command", [("search", "民警"), ("stats",)])
 def test_the_command_line_on_a_damaged_index_says_what_to_do_in_one_line(tmp_path, command):
     data = make_archive(tmp_path / "data", samples=1)
