@@ -46,6 +46,14 @@ def make_archive(root: Path, samples: int = 3) -> Path:
     return root
 
 
+def make_indexed_archive(root: Path, samples: int = 3) -> Path:
+    """make_archive, then one reindex: the starting state most tests change from."""
+    from indexer.reindex import reindex
+
+    reindex(make_archive(root, samples=samples))
+    return root
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

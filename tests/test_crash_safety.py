@@ -26,7 +26,7 @@ from tests.reindex_fixtures import (
     assert_consistent,
     assert_up_to_date,
     indexed_state,
-    make_archive,
+    make_indexed_archive,
     process_alive,
     run_archive,
     wait_for,
@@ -35,9 +35,7 @@ from tests.reindex_fixtures import (
 
 @pytest.fixture(scope="module")
 def state_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_archive(tmp_path_factory.mktemp("state-a") / "data")
-    reindex(root)
-    return root
+    return make_indexed_archive(tmp_path_factory.mktemp("state-a") / "data")
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from indexer.reindex import reindex
-from tests.reindex_fixtures import NEW_ISSUE, PausedReindex, make_archive, run_archive, wait_for
+from tests.reindex_fixtures import NEW_ISSUE, PausedReindex, make_indexed_archive, run_archive, wait_for
 from tests.webui_fixtures import ADMIN_TOKEN, Http, start_server, stop_server
 
 PROBE = "琥珀色的灯塔"  # only in NEW_ISSUE
@@ -35,9 +34,7 @@ def serve(archive: Path, *args: str) -> Iterator[Http]:
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    root = make_archive(tmp_path / "data", samples=2)
-    reindex(root)
-    return root
+    return make_indexed_archive(tmp_path / "data", samples=2)
 
 
 @pytest.fixture

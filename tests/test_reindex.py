@@ -21,6 +21,7 @@ from tests.reindex_fixtures import (
     assert_up_to_date,
     indexed_state,
     make_archive,
+    make_indexed_archive,
     run_archive,
 )
 
@@ -28,9 +29,7 @@ from tests.reindex_fixtures import (
 @pytest.fixture(scope="module")
 def indexed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three sample pages, indexed once for the whole module; tests work on copies."""
-    root = make_archive(tmp_path_factory.mktemp("template") / "data")
-    reindex(root)
-    return root
+    return make_indexed_archive(tmp_path_factory.mktemp("template") / "data")
 
 
 @pytest.fixture

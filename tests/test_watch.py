@@ -9,20 +9,17 @@ from typing import Iterator
 import pytest
 
 from indexer.locks import ReindexLock
-from indexer.reindex import reindex
 from indexer.results import ReindexSummary
 from indexer.store import IndexStore
 from indexer.watch import Watcher, start_watching
-from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, indexed_state, make_archive, sha256_of, wait_for
+from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, indexed_state, make_indexed_archive, sha256_of, wait_for
 
 POLL = 0.2
 
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    root = make_archive(tmp_path / "data", samples=2)
-    reindex(root)
-    return root
+    return make_indexed_archive(tmp_path / "data", samples=2)
 
 
 @pytest.fixture
