@@ -90,10 +90,18 @@ def test_a_bad_query_exits_2_with_one_line_on_stderr(data_dir: Path, query: str)
         assert result.stdout == ""
 
 
-def test_a_malformed_date_is_bad_usage(data_dir: Path) -> None:
-    result = run(data_dir, "search", "民警", "--from", "2021-4-8")
+@pytest.mark.parametrize("dates", [["--from", "2021-4-8"], ["--from", "2021-13-45"], ["--to", "2021-02-30"]])
+def test_a_malformed_date_is_bad_usage(data_dir: Path, dates: list[str]) -> None:
+    for extra in ([], ["--json"]):
+        result = run(data_dir, "search", "民警", *dates, *extra)
+        assert result.exit_code == 2, (dates, extra, result.output)
+        assert "YYYY-MM-DD" in result.stderr
+
+
+def test_a_date_range_that_ends_before_it_starts_is_bad_usage(data_dir: Path) -> None:
+    result = run(data_dir, "search", "民警", "--from", "2022-01-01", "--to", "2021-01-01")
     assert result.exit_code == 2
-    assert "YYYY-MM-DD" in result.stderr
+    assert "2022-01-01" in result.stderr
 
 
 def test_add_copies_and_indexes_then_refuses_a_different_file_of_the_same_name(
