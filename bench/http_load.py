@@ -67,10 +67,10 @@ class Sample:
 
 
 def latency_pass(port: int, queries: list[BenchQuery], passes: int = 2) -> list[Sample]:
-    """One client, one query at a time: a warm-up pass (kept apart), then `passes` timed ones.
+    """One client, one query at a time: a first pass (every query new to the server), then `passes` repeats.
 
-    Returns the warm-up samples first (marked by their position: the first
-    len(queries)) so cold-cache cost stays visible instead of thrown away.
+    Returns the first pass's samples first (the first len(queries)): the
+    targets are judged on them, since a repeat may be a result-cache hit.
     """
     client = Client(port)
     samples: list[Sample] = []

@@ -63,7 +63,8 @@ class Headline:
 
     ours_cps: float | None
     base_cps: float | None
-    ours_http: dict[str, float] | None
+    ours_http: dict[str, float] | None  # first time each query is asked: what the targets are judged on
+    ours_repeat: dict[str, float] | None  # the same queries asked again
     base_inproc: dict[str, float] | None
     rps: float | None
     rps_errors: int | None
@@ -81,17 +82,25 @@ class Headline:
         return self.ours_cps / self.base_cps if self.ours_cps and self.base_cps else None
 
 
+def first_latencies(run: dict[str, Any]) -> list[list[Any]]:
+    """(kind, ms) of our first pass over the mix (runs saved before the split: their timed passes)."""
+    http = _dig(run, "ours", "http") or {}
+    return http.get("first_latencies") or http.get("latencies") or []
+
+
 def headline(run: dict[str, Any]) -> Headline:
     ours, base = run.get("ours", {}), run.get("baseline", {})
     chars = run["characters"]
     build_ok = _dig(ours, "build", "returncode") == 0
     startups = ours.get("startup_seconds") or []
-    latencies = _dig(ours, "http", "latencies")
+    latencies = first_latencies(run)
+    repeats = _dig(ours, "http", "latencies") if _dig(ours, "http", "first_latencies") else None
     base_lat = base.get("latencies")
     return Headline(
         ours_cps=chars / ours["build"]["seconds"] if build_ok else None,
         base_cps=chars / base["build_seconds"] if "build_seconds" in base else None,
         ours_http=latency_summary(ms for _, ms in latencies) if latencies else None,
+        ours_repeat=latency_summary(ms for _, ms in repeats) if repeats else None,
         base_inproc=latency_summary(ms for _, ms in base_lat) if base_lat else None,
         rps=_dig(ours, "throughput", "requests_per_second"),
         rps_errors=_dig(ours, "throughput", "errors"),
@@ -147,8 +156,8 @@ def targets_table(h: Headline) -> list[str]:
     rps_ok = None if h.rps is None else (h.rps >= 150 and h.rps_errors == 0)
     rows = [
         ["full build ≥ 3× baseline chars/s", _ratio(h.ours_cps, h.base_cps), _verdict(_check(h.build_ratio, 3, True))],
-        ["search p50 ≤ 15 ms (HTTP, snippets)", _ms(p50), _verdict(_check(p50, 15))],
-        ["search p95 ≤ 50 ms (HTTP, snippets)", _ms(p95), _verdict(_check(p95, 50))],
+        ["search p50 ≤ 15 ms (HTTP, snippets, first time asked)", _ms(p50), _verdict(_check(p50, 15))],
+        ["search p95 ≤ 50 ms (HTTP, snippets, first time asked)", _ms(p95), _verdict(_check(p95, 50))],
         [
             "≥ 150 requests/s, 8 clients, 0 errors",
             f"{_num(h.rps, '{:.0f}')} req/s, {_num(h.rps_errors)} errors",
@@ -199,7 +208,6 @@ def ours_table(runs: dict[str, dict[str, Any]]) -> list[str]:
 
     def fields(s: str) -> list[tuple[str, float | None, Any]]:
         h = heads[s]
-        cold = _dig(runs[s], "ours", "http", "cold", "p50")
         return [
             ("corpus characters", runs[s]["characters"], _num),
             ("issue files", runs[s]["files"], _num),
@@ -208,10 +216,11 @@ def ours_table(runs: dict[str, dict[str, Any]]) -> list[str]:
             ("build peak RSS", _dig(runs[s], "ours", "build", "peak_rss"), _mb),
             ("index size", h.ours_bytes, _mb),
             ("start-up (median of spawns)", h.startup, lambda v: _num(v, "{:.2f}", " s")),
-            ("first-pass (cold) p50, HTTP", cold, _ms),
-            ("p50 / HTTP", (h.ours_http or {}).get("p50"), _ms),
-            ("p95 / HTTP", (h.ours_http or {}).get("p95"), _ms),
-            ("p99 / HTTP", (h.ours_http or {}).get("p99"), _ms),
+            ("p50 / HTTP, first time asked", (h.ours_http or {}).get("p50"), _ms),
+            ("p95 / HTTP, first time asked", (h.ours_http or {}).get("p95"), _ms),
+            ("p99 / HTTP, first time asked", (h.ours_http or {}).get("p99"), _ms),
+            ("p50 / HTTP, asked again", (h.ours_repeat or {}).get("p50"), _ms),
+            ("p95 / HTTP, asked again", (h.ours_repeat or {}).get("p95"), _ms),
             ("requests/s, 8 clients", h.rps, lambda v: _num(v, "{:.0f}")),
             ("errors, 8 clients", h.rps_errors, _num),
             ("p95 under 8 clients", _dig(runs[s], "ours", "throughput", "latency", "p95"), _ms),
@@ -234,7 +243,7 @@ def ours_table(runs: dict[str, dict[str, Any]]) -> list[str]:
 
 def by_kind(run: dict[str, Any]) -> list[str]:
     """Latency per query kind: where the slow queries are."""
-    ours = _dig(run, "ours", "http", "latencies") or []
+    ours = first_latencies(run)
     base = _dig(run, "baseline", "latencies") or []
     rows = []
     for kind in MIX:
@@ -439,7 +448,9 @@ def render(results: dict[str, Any]) -> str:
         "blank-line articles (title + body), queried in-process (no HTTP: this favours the baseline).",
         f"- Query mix: {sum(MIX.values())} queries drawn with a fixed seed from the corpus: "
         + ", ".join(f"{n} {k}" for k, n in MIX.items())
-        + ". Latency = one client, one warm-up pass then two timed passes; top 10 with snippets (`per_page=10`).",
+        + ". Latency = one client, one query at a time, top 10 with snippets (`per_page=10`): the targets are judged on"
+        " the first pass, where every query is new to the server (no result cache helps); two more passes show the"
+        " same queries asked again. The baseline has no result cache: its figures are two passes after a warm-up.",
         "",
     ]
     for scale, run in runs.items():
@@ -481,7 +492,7 @@ def chart(results: dict[str, Any], path: Path) -> None:
     fig, (cdf, kinds) = plt.subplots(1, 2, figsize=(13, 5))
     for scale, run in runs.items():
         for label, lat, style in (
-            ("ours (HTTP)", _dig(run, "ours", "http", "latencies"), "-"),
+            ("ours (HTTP, first time asked)", first_latencies(run), "-"),
             ("baseline (in-process)", _dig(run, "baseline", "latencies"), "--"),
         ):
             if lat:
@@ -497,7 +508,7 @@ def chart(results: dict[str, Any], path: Path) -> None:
     cdf.set_title("Search latency, top 10 with snippets")
     width = 0.8 / max(len(runs), 1)
     for i, (scale, run) in enumerate(runs.items()):
-        lat = _dig(run, "ours", "http", "latencies") or []
+        lat = first_latencies(run)
         p50 = [latency_summary(ms for k, ms in lat if k == kind)["p50"] for kind in MIX]
         p95 = [latency_summary(ms for k, ms in lat if k == kind)["p95"] for kind in MIX]
         xs = [x + i * width for x in range(len(MIX))]
