@@ -13,6 +13,7 @@ data: an escaping slip.
 from __future__ import annotations
 
 import http.client
+import socket
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -126,6 +127,36 @@ def test_a_big_request_body_is_refused_with_413_not_buffered(hostile_server):
     """No endpoint takes a body; the server must not spool megabytes of one to disk first."""
     response = requests.post(hostile_server + "/api/search", data=b"x" * (2 * 1024 * 1024), timeout=30)
     assert response.status_code == 413
+    for name, value in REQUIRED_HEADERS.items():
+        assert value in response.headers.get(name, ""), f"{name} missing on waitress's own 413"
+
+
+def raw_exchange(base_url: str, request: bytes) -> tuple[int, dict[str, str]]:
+    """Send `request` byte for byte on a fresh connection: (status, headers) of the answer."""
+    address = urlsplit(base_url)
+    with socket.create_connection((address.hostname, address.port), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer and (chunk := sock.recv(65536)):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+    return int(head[0].split()[1]), headers
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), [
+    (b"GARBAGE\r\n\r\n", 400),  # no method, path and version
+    (b"GET /api/health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400),  # a header without a colon
+    (b"GET /api/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),  # bad chunk
+    (b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413),
+    (b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 300_000 + b"\r\n\r\n", 431),
+], ids=["bad-request-line", "bad-header", "bad-chunk", "body-too-large", "headers-too-large"])
+def test_the_http_servers_own_error_responses_carry_the_security_headers(hostile_server, request_bytes, status):
+    """waitress answers these before the app sees them; they must not be the one unprotected response."""
+    answered, headers = raw_exchange(hostile_server, request_bytes)
+    assert answered == status
+    for name, value in REQUIRED_HEADERS.items():
+        assert value in headers.get(name, ""), f"{name} missing on waitress's own {status}"
 
 
 def test_the_csp_forbids_inline_script_and_other_hosts(hostile_client):
