@@ -7,7 +7,7 @@ changing one argument of the current request.
 from __future__ import annotations
 
 from typing import Iterable, Mapping
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from werkzeug.datastructures import MultiDict
 
@@ -29,12 +29,29 @@ def with_args(path: str, args: Args, **changes: str | int | None) -> str:
 
 def toggle_value(path: str, args: Args, name: str, value: str) -> str:
     """Add `name=value` to a repeatable argument, or remove it if present; back to page 1 either way."""
-    pairs = [(k, v) for k, v in _pairs(args) if k != "page"]
-    if (name, value) in pairs:
+    return Toggler(path, args)(name, value)
+
+
+class Toggler:
+    """`toggle_value` for many values of one request: the unchanged arguments are encoded once.
+
+    A search answers up to a hundred facet values, each with its toggle link;
+    encoding the whole query string again for each of them was a tenth of
+    the cost of a cached search.
+    """
+
+    def __init__(self, path: str, args: Args) -> None:
+        self.path = path
+        self.pairs = [(k, v) for k, v in _pairs(args) if k != "page"]
+        self.selected = set(self.pairs)
+        self.prefix = path + "?" + (urlencode(self.pairs) + "&" if self.pairs else "")
+
+    def __call__(self, name: str, value: str) -> str:
+        if (name, value) not in self.selected:
+            return f"{self.prefix}{quote_plus(name)}={quote_plus(value)}"  # what urlencode writes for one pair
+        pairs = list(self.pairs)
         pairs.remove((name, value))
-    else:
-        pairs.append((name, value))
-    return path + ("?" + urlencode(pairs) if pairs else "")
+        return self.path + ("?" + urlencode(pairs) if pairs else "")
 
 
 def without(path: str, args: Args, names: Iterable[str]) -> str:
