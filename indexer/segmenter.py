@@ -15,6 +15,7 @@ so the field dictionary is written in that form too.
 from __future__ import annotations
 
 import logging
+import marshal
 import os
 import tempfile
 import threading
@@ -52,6 +53,29 @@ def _jieba_module():
     return jieba
 
 
+def _load_cached_dictionary(tokenizer) -> bool:
+    """Load jieba's dictionary cache the way `initialize()` would, but 4x faster; False if there is none.
+
+    jieba reads its cache with `marshal.load(file)`, which pulls the 9 MB
+    through many small reads: 1.0-1.4 s here, the biggest part of a server's
+    start-up and of every `archive add`. `marshal.loads` of the file's bytes
+    builds the same (FREQ, total) in 0.3 s. The cache is jieba's own file for
+    its default dictionary (`jieba.cache` in `tmp_dir`; jieba does not check
+    its age either), written by `initialize()` atomically; anything unreadable
+    is left to `initialize()`, which rebuilds it.
+    """
+    if tokenizer.dictionary != _jieba_module().DEFAULT_DICT or tokenizer.cache_file:
+        return False
+    try:
+        freq, total = marshal.loads((Path(tokenizer.tmp_dir) / "jieba.cache").read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return False
+    if not isinstance(freq, dict) or not isinstance(total, int):
+        return False
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    return True
+
+
 @lru_cache(maxsize=1)
 def segmenter():
     """The initialised jieba Tokenizer (about 1 s and 95 MB the first time)."""
@@ -59,9 +83,10 @@ def segmenter():
     with _lock:
         tokenizer = jieba.Tokenizer()
         tokenizer.tmp_dir = str(_cache_dir())
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tokenizer.initialize()
+        if not _load_cached_dictionary(tokenizer):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tokenizer.initialize()  # builds the dictionary and writes the cache for next time
         for path in dictionary_files():
             with open(path, "rb") as entries:  # jieba leaves a file it opened itself unclosed
                 tokenizer.load_userdict(entries)
