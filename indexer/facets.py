@@ -21,10 +21,16 @@ assert tuple(FACET_FIELDS) == FACETS
 
 
 class FacetTable:
-    """Facet values of every document of one reader."""
+    """Facet values of every document of one reader.
 
-    def __init__(self, reader: IndexReader) -> None:
+    A large result set (a common character matches most articles) is
+    counted through its complement: the counts over all `articles` minus
+    those over the articles it lacks, a fraction of the lookups.
+    """
+
+    def __init__(self, reader: IndexReader, articles: set[int]) -> None:
         size = reader.doc_count_all()
+        self.articles = articles
         self.values: dict[str, list[tuple[str, ...]]] = {}
         for name, field in FACET_FIELDS.items():
             by_doc: list[tuple[str, ...]] = [()] * size
@@ -33,12 +39,21 @@ class FacetTable:
                     for docnum in reader.postings(field, value).all_ids():
                         by_doc[docnum] += (value,)
             self.values[name] = by_doc
+        self.totals = {name: self._counts(name, articles) for name in FACET_FIELDS}
+
+    def _counts(self, name: str, docnums: Iterable[int]) -> Counter[str]:
+        return Counter(chain.from_iterable(map(self.values[name].__getitem__, docnums)))
 
     def count(self, docnums: Iterable[int], selected: dict[str, tuple[str, ...]]) -> dict[str, list[FacetValue]]:
         docnums = list(docnums)
+        missing = None
+        if 2 * len(docnums) > len(self.articles):
+            missing = self.articles.difference(docnums)
+            if len(missing) + len(docnums) != len(self.articles):  # not all articles: count directly
+                missing = None
         facets: dict[str, list[FacetValue]] = {}
         for name in FACET_FIELDS:
-            counts = Counter(chain.from_iterable(map(self.values[name].__getitem__, docnums)))
+            counts = self._counts(name, docnums) if missing is None else self.totals[name] - self._counts(name, missing)
             chosen = set(selected.get(name, ()))
             if name == "year":
                 ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
@@ -50,9 +65,9 @@ class FacetTable:
         return facets
 
 
-def filter_query(filters: dict[str, tuple[str, ...]]) -> list[wq.Query]:
+def filter_query(filters: dict[str, tuple[str, ...]]) -> list[wq.Term]:
     """One Term per selected value: an article must have every one (AND)."""
-    terms: list[wq.Query] = []
+    terms: list[wq.Term] = []
     for name, values in filters.items():
         if name not in FACET_FIELDS:
             raise QueryError(f"未知的筛选项“{name}”；可用：{'、'.join(FACET_FIELDS)}")

@@ -21,8 +21,8 @@ from whoosh import query as wq
 from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
 from indexer.phrase import Docnums
-from indexer.bulk import term_ranking
-from indexer.ranking import ARTICLES, BM25_B, BM25_K1, build, date_range, single_term
+from indexer.bulk import best_first, phrase_ranking, postings, term_ranking
+from indexer.ranking import BM25_B, BM25_K1, build, gram_terms
 from indexer.results import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
 from indexer.snippets import snippet
@@ -45,13 +45,11 @@ def _day(value: str | None, name: str) -> int | None:
     return int(value.replace("-", ""))
 
 
-def request_filters(request: SearchRequest) -> list[wq.Query]:
-    """The selected facet values and the inclusive date range (exact: YYYYMMDD strings)."""
-    filters = filter_query(request.filters)
+def request_filters(request: SearchRequest) -> tuple[list[wq.Term], DateRange | None]:
+    """The selected facet values (one Term each) and the inclusive date range, if any."""
     start, end = _day(request.date_from, "from"), _day(request.date_to, "to")
-    if start is not None or end is not None:
-        filters.append(date_range(start or 0, end or 99991231))
-    return filters
+    dates = DateRange(start or 0, end or 99991231) if start is not None or end is not None else None
+    return filter_query(request.filters), dates
 
 
 def validate(request: SearchRequest) -> Node | None:
@@ -77,45 +75,64 @@ def requires_text(node: Node | None) -> bool:
     return False
 
 
-def _allowed(snap: Snapshot, node: Node | None, filters: list[wq.Query]) -> set[int] | None:
+def _allowed(snap: Snapshot, node: Node | None, request: SearchRequest) -> set[int] | None:
     """The docnums a match may have (None: any): articles within the facet and date filters."""
-    if filters:
-        return set(snap.searcher.docs_for_query(wq.And([ARTICLES, *filters])))
-    return None if requires_text(node) else snap.articles
+    terms, dates = request_filters(request)
+    if not terms and dates is None:
+        return None if requires_text(node) else snap.articles
+    allowed = snap.articles
+    for term in terms:
+        allowed = allowed.intersection(postings(snap.searcher, term.fieldname, term.text).docnums)
+    return allowed if dates is None else allowed & _docs(snap, dates)
+
+
+def _docs(snap: Snapshot, node: Node) -> set[int]:
+    """Every docnum that `node` matches, unscored (dates from the day column, text from bulk postings)."""
+    if isinstance(node, DateRange):
+        return snap.dated(node.start, node.end)
+    scores = _base_scores(snap, node)
+    if scores is not None:
+        return set(scores)
+    return set(snap.searcher.docs_for_query(build(node, ranked=False)))
 
 
 def _unscored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked:
-    """Every match, in index order (for date sorting)."""
-    matches = snap.searcher.docs_for_query(build(node, ranked=False))
-    return [(0.0, d) for d in matches if allowed is None or d in allowed]
+    """Every match, in docnum order (for date sorting)."""
+    matches = snap.articles if node is None else _docs(snap, node)
+    return [(0.0, d) for d in sorted(matches) if allowed is None or d in allowed]
 
 
 def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked:
     """Every match, best first by the base score (the n-gram match alone: BM25F over the sections)."""
     if allowed is not None and not allowed:  # an empty filter set would mean "no filter" to Whoosh
         return []
+    if isinstance(node, Text):  # already best first
+        ranked = text_ranking(snap, node)
+        return ranked if allowed is None else [item for item in ranked if item[1] in allowed]
     scores = _base_scores(snap, node)
     if scores is None:
         return snap.searcher.search(build(node, ranked=False), filter=allowed, limit=None).top_n
-    ranked = [(score, docnum) for docnum, score in scores.items() if allowed is None or docnum in allowed]
-    ranked.sort(key=lambda item: (-item[0], item[1]))
-    return ranked
+    return best_first([(scores[docnum], docnum) for docnum in sorted(scores) if allowed is None or docnum in allowed])
+
+
+def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) -> Ranked:
+    """The base score of every document (of the sorted docnums `within`, if given) matching `node`, best first."""
+    field, grams, offsets = gram_terms(node)
+    lengths = snap.field_lengths(field)
+    if len(grams) == 1:
+        return term_ranking(snap.searcher, field, grams[0], lengths, BM25_B, BM25_K1, within)
+    return phrase_ranking(snap.searcher, field, grams, offsets, lengths, BM25_B, BM25_K1, within)
 
 
 def _base_scores(snap: Snapshot, node: Node | None) -> dict[int, float] | None:
     """docnum -> base score of every match, combined the way Whoosh combines them (And and Or add
-    up, NOT and dates score nothing), but one-term parts scored in bulk (`bulk.term_ranking`).
+    up, NOT and dates score nothing), but each text scored in bulk (`bulk`).
 
-    None where Whoosh does better or a part cannot stand alone (a phrase; a NOT or a date range
-    outside an AND): Whoosh then runs the whole query.
+    None where a part cannot stand alone (a NOT or a date range outside an AND): Whoosh then runs
+    the whole query.
     """
     if isinstance(node, Text):
-        term = single_term(node)
-        if term is None:  # a phrase: Whoosh's intersection skips where a bulk read could not
-            return None
-        field, text = term
-        ranking = term_ranking(snap.searcher, field, text, snap.field_lengths(field), BM25_B, BM25_K1)
-        return {docnum: score for score, docnum in ranking}
+        return {docnum: score for score, docnum in text_ranking(snap, node)}
     if isinstance(node, Or):
         parts = [_base_scores(snap, item) for item in node.items]
         if any(part is None for part in parts):
@@ -138,8 +155,7 @@ def _base_scores(snap: Snapshot, node: Node | None) -> dict[int, float] | None:
             scores = {docnum: score + part[docnum] for docnum, score in scores.items() if docnum in part}
         for item in node.items:
             if isinstance(item, (Not, DateRange)) and scores:
-                query = build(item.item if isinstance(item, Not) else item, ranked=False)
-                having = set(snap.searcher.docs_for_query(query))
+                having = _docs(snap, item.item if isinstance(item, Not) else item)
                 keep = (lambda d: d not in having) if isinstance(item, Not) else having.__contains__
                 scores = {docnum: score for docnum, score in scores.items() if keep(docnum)}
         return scores
@@ -190,7 +206,7 @@ def _by_coverage(snap: Snapshot, wanted: tuple[Node, ...], ranked: Ranked) -> Ra
     matched = {docnum for _, docnum in ranked}
     coverage = dict.fromkeys(matched, 0.0)
     for word in wanted:
-        having = matched.intersection(snap.searcher.docs_for_query(build(word, ranked=False)))
+        having = matched.intersection(_docs(snap, word))
         rarity = math.log(1 + total / max(1, len(having)))
         for docnum in having:
             coverage[docnum] += rarity
@@ -235,7 +251,7 @@ def _cache_key(node: Node | None, sort: str, request: SearchRequest) -> Hashable
 
 
 def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest) -> _Matched:
-    allowed = _allowed(snap, node, request_filters(request))
+    allowed = _allowed(snap, node, request)
     find = _scored if sort == "relevance" else _unscored
     ranked = find(snap, node, allowed)
     wanted = relax(node) if not ranked else ()

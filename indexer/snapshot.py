@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import threading
 import weakref
+from bisect import bisect_left, bisect_right
 from functools import cached_property
 from typing import Any
 
@@ -24,12 +25,14 @@ from whoosh.searching import Searcher
 from indexer.cache import SizedLru
 from indexer.facets import FacetTable
 from indexer.ranking import weighting
-from indexer.schema import TEXT_GRAMS
+from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS
 
 
 # Matches kept by the search cache of one snapshot, all queries together
 # (about 100 bytes each: a few tens of MB at most).
 RESULT_CACHE_MATCHES = 300_000
+# Fields whose lengths bulk BM25 reads (`field_lengths`), built by `warm`.
+GRAM_FIELDS = (TEXT_GRAMS, *SCOPED_GRAMS.values())
 
 
 class Snapshot:
@@ -70,7 +73,7 @@ class Snapshot:
     # Cached per snapshot, built on first use (under `reading`).
     @cached_property
     def facets(self) -> FacetTable:
-        return FacetTable(self.searcher.reader())
+        return FacetTable(self.searcher.reader(), self.articles)
 
     @cached_property
     def articles(self) -> set[int]:
@@ -97,6 +100,17 @@ class Snapshot:
         return days
 
     @cached_property
+    def _by_day(self) -> tuple[list[int], list[int]]:
+        """(days, docnums) of every dated docnum, ordered by day: a date range is one bisect."""
+        dated = sorted((day, docnum) for docnum, day in enumerate(self.days) if day)
+        return [day for day, _ in dated], [docnum for _, docnum in dated]
+
+    def dated(self, start: int, end: int) -> set[int]:
+        """Docnums dated start..end (YYYYMMDD, inclusive); undated ones never."""
+        days, docnums = self._by_day
+        return set(docnums[bisect_left(days, start):bisect_right(days, end)])
+
+    @cached_property
     def issue_records(self) -> list[dict[str, Any]]:
         """Every issue's stored record, newest first (pages in order), undated last."""
         records = [json.loads(fields["data"]) for fields in self.searcher.documents(kind="issue")]
@@ -115,7 +129,7 @@ class Snapshot:
 
     def warm(self) -> None:
         """Build the cached tables now instead of during the first search."""
-        _ = (self.facets, self.days, self.articles, self.field_lengths(TEXT_GRAMS))
+        _ = (self.facets, self._by_day, self.articles, *(self.field_lengths(field) for field in GRAM_FIELDS))
 
     def stored(self, docnum: int) -> dict[str, Any]:
         return self.searcher.stored_fields(docnum)

@@ -347,6 +347,19 @@ def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: ArchiveIndex, q: s
     assert [round(s, 6) for s, _ in bulk] == [round(s, 6) for s, _ in whoosh]
 
 
+@pytest.mark.parametrize("q", ["电信网络诈骗", "诈骗案", "title:电信网络", "\"特大电信\"", "网络诈骗案"])
+def test_bulk_scoring_of_a_phrase_agrees_with_whoosh(archive: ArchiveIndex, q: str) -> None:
+    with archive._using() as snap:
+        node = parse(q)
+        bulk = search_module.text_ranking(snap, node)
+        whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
+        head = sorted(docnum for _, docnum in whoosh[:2])
+        within = search_module.text_ranking(snap, node, within=head)
+    assert bulk and [d for _, d in bulk] == [d for _, d in whoosh]
+    assert [round(s, 9) for s, _ in bulk] == [round(s, 9) for s, _ in whoosh]
+    assert sorted(d for _, d in within) == head
+
+
 @pytest.mark.parametrize(
     "q", ["民警 貉", "诈骗 电信", "貉 OR 连南", "诈骗 NOT 电信", "诈骗 -电信 date:1998", "(貉 OR 连南) 民警", "诈骗 \"电信网络\""]
 )
