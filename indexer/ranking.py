@@ -94,11 +94,19 @@ def to_whoosh(node: Node, ranked: bool = True, within: Docnums | None = None) ->
     raise TypeError(f"not a query node: {node!r}")
 
 
+def plain_words(node: Node) -> list[str]:
+    """The texts of a plain multi-word query (an AND of unscoped texts, nothing else), else []."""
+    if not isinstance(node, And) or not all(isinstance(i, Text) and i.field is None for i in node.items):
+        return []
+    return [item.text for item in node.items]
+
+
 def phrase_bonus(node: Node, within: Docnums | None = None) -> wq.Query | None:
     """Optional clause for plain multi-word queries: the words whole, in order, as one phrase."""
-    if not isinstance(node, And) or not all(isinstance(i, Text) and i.field is None for i in node.items):
+    texts = plain_words(node)
+    if not texts:
         return None
-    whole = compact(" ".join(item.text for item in node.items)).text  # 电信 诈骗 -> 电信诈骗, new york stays two
+    whole = compact(" ".join(texts)).text  # 电信 诈骗 -> 电信诈骗, new york stays two
     return grams_query(TEXT_GRAMS, whole, PHRASE_BONUS, within)
 
 

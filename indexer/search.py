@@ -21,10 +21,11 @@ from whoosh import query as wq
 from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
 from indexer.phrase import Docnums
-from indexer.bulk import best_first, phrase_ranking, postings, term_ranking
-from indexer.ranking import BM25_B, BM25_K1, build, gram_terms
+from indexer.bulk import best_first, postings
+from indexer.ranking import build
 from indexer.results import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
+from indexer.scoring import full_scores, text_ranking
 from indexer.snippets import snippet
 
 MAX_PER_PAGE = 100
@@ -115,15 +116,6 @@ def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Rank
     return best_first([(scores[docnum], docnum) for docnum in sorted(scores) if allowed is None or docnum in allowed])
 
 
-def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) -> Ranked:
-    """The base score of every document (of the sorted docnums `within`, if given) matching `node`, best first."""
-    field, grams, offsets = gram_terms(node)
-    lengths = snap.field_lengths(field)
-    if len(grams) == 1:
-        return term_ranking(snap.searcher, field, grams[0], lengths, BM25_B, BM25_K1, within)
-    return phrase_ranking(snap.searcher, field, grams, offsets, lengths, BM25_B, BM25_K1, within)
-
-
 def _base_scores(snap: Snapshot, node: Node | None) -> dict[int, float] | None:
     """docnum -> base score of every match, combined the way Whoosh combines them (And and Or add
     up, NOT and dates score nothing), but each text scored in bulk (`bulk`).
@@ -176,9 +168,12 @@ def _rescored(snap: Snapshot, node: Node | None, ranked: Ranked) -> Ranked:
     """`ranked` re-ordered by the full score (words, title and phrase bonuses), computed for them only."""
     if not ranked:
         return []
-    head = Docnums(docnum for _, docnum in ranked)
-    query = wq.And([head, build(node, within=head)])
-    return snap.searcher.search(query, limit=None).top_n
+    head = sorted(docnum for _, docnum in ranked)
+    scores = full_scores(snap, node, head)
+    if scores is not None:
+        return best_first([(scores[docnum], docnum) for docnum in head])
+    within = Docnums(head)
+    return snap.searcher.search(wq.And([within, build(node, within=within)]), limit=None).top_n
 
 
 def relax(node: Node | None) -> tuple[Node, ...]:

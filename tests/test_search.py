@@ -17,6 +17,7 @@ from indexer.bulk import term_ranking
 from indexer.query import parse
 from indexer.ranking import BM25_B, BM25_K1, build, single_term
 from indexer.reindex import reindex
+from indexer.scoring import text_ranking
 from indexer.results import QueryError, SearchRequest, SearchResults
 from indexer.service import ArchiveIndex
 
@@ -351,10 +352,10 @@ def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: ArchiveIndex, q: s
 def test_bulk_scoring_of_a_phrase_agrees_with_whoosh(archive: ArchiveIndex, q: str) -> None:
     with archive._using() as snap:
         node = parse(q)
-        bulk = search_module.text_ranking(snap, node)
+        bulk = text_ranking(snap, node)
         whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
         head = sorted(docnum for _, docnum in whoosh[:2])
-        within = search_module.text_ranking(snap, node, within=head)
+        within = text_ranking(snap, node, within=head)
     assert bulk and [d for _, d in bulk] == [d for _, d in whoosh]
     assert [round(s, 9) for s, _ in bulk] == [round(s, 9) for s, _ in whoosh]
     assert sorted(d for _, d in within) == head
