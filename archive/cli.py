@@ -148,11 +148,28 @@ def _run_indexing(work: Callable[[Callable[[int, int, int], None]], ReindexSumma
 @click.option("--replace", is_flag=True, help="Replace a different file that has the same name.")
 @click.pass_context
 def add(ctx: click.Context, files: tuple[Path, ...], replace: bool) -> None:
-    """Copy FILES into DATA/issues/ and index them."""
-    from indexer.reindex import AddRefused, add_files
+    """Copy FILES into DATA/issues/ and index them.
+
+    A server running on the same data directory indexes them (it has
+    everything loaded: the issue is searchable in well under a second);
+    without one, this process does.
+    """
+    from indexer.adding import AddRefused, copy_into_issues
+    from indexer.local_server import reindex_by_server
+
+    data_dir: Path = ctx.obj["data"]
+
+    def work(report: Callable[[int, int, int], None]) -> ReindexSummary:
+        copy_into_issues(data_dir, list(files), replace=replace)
+        summary = reindex_by_server(data_dir)
+        if summary is not None:
+            return summary
+        from indexer.reindex import reindex
+
+        return reindex(data_dir, progress=report)
 
     try:
-        _run_indexing(lambda report: add_files(ctx.obj["data"], list(files), replace=replace, progress=report), "adding")
+        _run_indexing(work, "adding")
     except AddRefused as exc:
         raise Failure(str(exc)) from exc
 
@@ -268,13 +285,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, watch: bool) -
     data_dir: Path = ctx.obj["data"]
     if not (data_dir / "issues").is_dir():
         raise Failure(f"no issues folder at {data_dir / 'issues'}; pass --data DIR or create it")
-    archive = _archive(ctx)
+    app = create_app({"DATA_DIR": data_dir, "ADMIN_TOKEN": os.environ.get("ARCHIVE_ADMIN_TOKEN")})
+    archive: ArchiveIndex = app.extensions["archive"]  # one index opened, shared with the app
     if archive.stats().generation is None:
         _run_indexing(lambda report: archive.reindex(progress=report), "indexing")
     if watch:
         from indexer.watch import start_watching
 
         start_watching(data_dir, on_change=lambda summary: click.echo(f"watch: {_summary_line(summary)}", err=True))
-    app = create_app({"DATA_DIR": data_dir, "ADMIN_TOKEN": os.environ.get("ARCHIVE_ADMIN_TOKEN")})
     click.echo(f"serving {data_dir} at http://{host}:{port}/", err=True)
     serve_app(app, host=host, port=port, threads=threads)

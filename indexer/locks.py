@@ -29,6 +29,11 @@ from indexer.results import ReindexBusy
 _held: set[int] = set()
 
 
+def lock_file(data_dir: Path) -> Path:
+    """DATA/.archive/reindex.lock (see indexer.store for the whole layout)."""
+    return Path(data_dir) / ".archive" / "reindex.lock"
+
+
 class ReindexLock:
     """`with ReindexLock(path):` holds the lock for the block, or raises ReindexBusy at once."""
 

@@ -25,7 +25,6 @@ stop a real reindex at named points with ARCHIVE_REINDEX_PAUSE_AT (below).
 """
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
 import sys
@@ -36,11 +35,12 @@ from typing import Callable
 
 from whoosh.index import Index
 
-from archive.issues import ISSUE_SUFFIXES, issue_files, issue_id
+from archive.issues import issue_files, issue_id
+from indexer.adding import AddRefused, copy_locked  # noqa: F401 (AddRefused: part of this API)
 from indexer.locks import ReindexLock
 from indexer.results import FailedFile, ReindexSummary
 from indexer.segments import Indexed, Outcome, commit, index_files, merge_small_segments
-from indexer.store import IndexStore, has_current_schema, read_manifest, write_atomically
+from indexer.store import IndexStore, has_current_schema, read_manifest
 
 Progress = Callable[[int, int, int], None]  # (files_done, files_total, characters_done)
 
@@ -48,10 +48,6 @@ Progress = Callable[[int, int, int], None]  # (files_done, files_total, characte
 # "reindex paused at <point>" on stderr) until it is killed. Points:
 # scanned, indexing (one file done), committing, committed, published.
 PAUSE_ENV = "ARCHIVE_REINDEX_PAUSE_AT"
-
-
-class AddRefused(ValueError):
-    """`add_files` will not copy these files; the message says which and why (CLI exit 1)."""
 
 
 @dataclass
@@ -65,14 +61,18 @@ class _Scan:
     failed: list[FailedFile] = field(default_factory=list)
 
 
-def reindex(data_dir: Path, full: bool = False, progress: Progress | None = None) -> ReindexSummary:
+def reindex(
+    data_dir: Path, full: bool = False, progress: Progress | None = None, on_published: Callable[[], None] | None = None
+) -> ReindexSummary:
     """Index new and changed issue files and drop removed ones (or rebuild all with `full`).
 
     Raises ReindexBusy at once if another reindex of this data directory runs.
+    `on_published` is called as soon as readers can see the new documents
+    (before any merge of small segments, which can take seconds).
     """
     store = IndexStore(Path(data_dir))
     with ReindexLock(store.lock_path):
-        return _reindex_locked(store, full, progress)
+        return _reindex_locked(store, full, progress, on_published)
 
 
 def add_files(
@@ -84,18 +84,15 @@ def add_files(
     .md, or whose name is taken in DATA/issues/ by a different file, unless
     `replace`. A file identical to the one in place is simply indexed.
     """
-    data_dir = Path(data_dir)
-    store = IndexStore(data_dir)
+    store = IndexStore(Path(data_dir))
     with ReindexLock(store.lock_path):
-        issues_dir = data_dir / "issues"
-        copies = _plan_copies(issues_dir, [Path(f) for f in files], replace)
-        issues_dir.mkdir(parents=True, exist_ok=True)
-        for source, target in copies:
-            write_atomically(target, source.read_bytes())  # a reindex never sees half a file
-        return _reindex_locked(store, False, progress)
+        copy_locked(store.data_dir, files, replace)
+        return _reindex_locked(store, False, progress, None)
 
 
-def _reindex_locked(store: IndexStore, full: bool, progress: Progress | None) -> ReindexSummary:
+def _reindex_locked(
+    store: IndexStore, full: bool, progress: Progress | None, on_published: Callable[[], None] | None
+) -> ReindexSummary:
     started = time.monotonic()
     store.remove_unserved()
     served, previous = _served(store)
@@ -113,10 +110,14 @@ def _reindex_locked(store: IndexStore, full: bool, progress: Progress | None) ->
         commit(ix, segments, deletions)
         _pause_if_asked("committed")
         if not fresh:
+            if on_published is not None:
+                on_published()
             merge_small_segments(ix)  # after the commit: the new documents are served already
     if fresh:
         store.publish(Path(ix.storage.folder))
         _pause_if_asked("published")
+        if on_published is not None:
+            on_published()
     store.record_failures(scan.failed + tally.failed)
 
     done = set(tally.indexed)
@@ -218,38 +219,6 @@ class _Tally:
         if self.progress is not None:
             self.progress(len(self.indexed) + len(self.failed), self.total, self.characters)
         _pause_if_asked("indexing")
-
-
-def _plan_copies(issues_dir: Path, files: list[Path], replace: bool) -> list[tuple[Path, Path]]:
-    """(source, target) for each file worth copying; AddRefused if any file may not be added."""
-    plans: list[tuple[Path, Path]] = []
-    targets: set[Path] = set()
-    for source in files:
-        if source.suffix.lower() not in ISSUE_SUFFIXES:
-            raise AddRefused(f"{source}: not an issue file (only {' and '.join(ISSUE_SUFFIXES)} files are indexed)")
-        if not source.is_file():
-            raise AddRefused(f"{source}: no such file")
-        target = issues_dir / source.name
-        if target in targets:
-            raise AddRefused(f"{source}: two files named {source.name} given; rename one of them")
-        targets.add(target)
-        twins = [p for p in issues_dir.glob(glob.escape(source.stem) + ".*")
-                 if p.stem == source.stem and p.suffix.lower() in ISSUE_SUFFIXES and p != target]
-        if twins:
-            raise AddRefused(f"{source}: {twins[0]} already has the issue id {source.stem!r}; rename the file")
-        if target.exists():
-            if target.resolve() == source.resolve() or _same_bytes(source, target):
-                continue
-            if not replace:
-                raise AddRefused(
-                    f"{target} already exists with different content; use --replace to replace it"
-                )
-        plans.append((source, target))
-    return plans
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
 def _pause_if_asked(point: str) -> None:

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-import indexer.reindex
 from indexer import search, views
 from indexer.results import (
     ArticleView,
@@ -54,12 +53,13 @@ class ArchiveIndex:
         self._snapshot: Snapshot | None = None
         self._checked = float("-inf")
         self._lock = threading.Lock()
+        self._publishing = 0  # reindexes of this object under way: they swap the new generation in themselves
 
     def _current(self) -> Snapshot | None:
         """The snapshot to serve from, acquired; reopened if the generation changed."""
         with self._lock:
             now = time.monotonic()
-            if now - self._checked >= RECHECK_SECONDS:
+            if now - self._checked >= RECHECK_SECONDS and not (self._publishing and self._snapshot):
                 self._checked = now
                 generation = self.store.generation()
                 old = self._snapshot
@@ -114,6 +114,14 @@ class ArchiveIndex:
             if snap is not None:
                 snap.warm()
 
+    def prepare_indexing(self) -> None:
+        """Load what a server's first reindex would otherwise wait for (about 0.5 s): the indexing
+        modules and the place-name table. For a server, in the background once it listens."""
+        import indexer.reindex  # noqa: F401
+        from indexer.places import place_names
+
+        place_names()
+
     def search(self, request: SearchRequest) -> SearchResults:
         """Ranked, paginated, faceted results; raises QueryError for a bad query (see search.run)."""
         with self._using() as snap:
@@ -147,8 +155,52 @@ class ArchiveIndex:
             return views.index_stats(snap, failed)
 
     def reindex(self, full: bool = False, progress: Callable[[int, int], None] | None = None) -> ReindexSummary:
-        """Index new/changed files and drop removed ones; raises ReindexBusy if one is running."""
-        return indexer.reindex.reindex(self.data_dir, full=full, progress=progress)
+        """Index new/changed files and drop removed ones; raises ReindexBusy if one is running.
+
+        Readers keep the previous snapshot until the new generation is open
+        and its tables are built (here, in the reindexing thread), and it is
+        swapped in before this returns: a server's `POST /api/reindex` (and
+        so `archive add`) answers once the new issues are searchable, and no
+        reader waits a second for the tables of a freshly committed index.
+        """
+        from indexer.reindex import reindex  # the indexing machinery: not needed to search
+
+        with self._lock:
+            self._publishing += 1
+        try:
+            return reindex(self.data_dir, full=full, progress=progress, on_published=self._swap_in_warm)
+        finally:
+            self._swap_in_warm()
+            with self._lock:
+                self._publishing -= 1
+
+    def _swap_in_warm(self) -> None:
+        """Open the store's current generation, build its tables, then serve it (if it is new)."""
+        with self._lock:
+            served = self._snapshot.generation if self._snapshot is not None else None
+        generation = self.store.generation()
+        if generation is None or generation == served:
+            return
+        try:
+            fresh = self._open(generation)
+        except IndexUnavailable:
+            return  # the next recheck reports or retries it; the old snapshot keeps serving
+        if fresh is None:
+            return
+        try:
+            with fresh.reading:
+                fresh.warm()
+        except Exception:  # noqa: BLE001 - damaged files (see _open): readers get the 503 from _current
+            fresh.retire()
+            return
+        with self._lock:
+            old = self._snapshot
+            if old is not None and old.generation == generation:
+                old, fresh = fresh, old  # a reader opened it meanwhile: keep theirs
+            self._snapshot = fresh
+            self._checked = time.monotonic()
+        if old is not None:
+            old.retire()
 
     def close(self) -> None:
         with self._lock:

@@ -5,6 +5,7 @@ Layout under DATA/.archive/ (all of it can be rebuilt from DATA/issues/):
     CURRENT          the name of the served index directory, one line
     index-<stamp>/   Whoosh indexes; only the one CURRENT names is served
     reindex.lock     see indexer.locks
+    server.json      the running server's address and token, see indexer.local_server
     failures.json    the files the last reindex could not read, and why
 
 Why a pointer file and several directories: `reindex --full` builds a whole
@@ -42,6 +43,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import Schema
 from whoosh.index import EmptyIndexError, Index
 
+from indexer.durable import fsync_dir, fsync_file, write_atomically
+from indexer.locks import lock_file
 from indexer.results import FailedFile
 from indexer.schema import make_schema
 
@@ -62,7 +65,7 @@ class IndexStore:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / ".archive"
         self.pointer = self.root / "CURRENT"
-        self.lock_path = self.root / "reindex.lock"
+        self.lock_path = lock_file(self.data_dir)
         self.failures_path = self.root / "failures.json"
 
     # ------------------------------------------------------------ reading
@@ -204,21 +207,6 @@ def read_manifest(ix: Index) -> dict[str, str]:
         return {fields["issue_id"]: fields["sha256"] for fields in searcher.documents(kind="issue")}
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers and crashes see the old or the new content.
-
-    The temporary file is hidden (a leading dot), so neither issue_files()
-    nor a reader ever takes it for the real thing.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
 def flush_to_disk(index_dir: Path) -> None:
     """fsync every file of `index_dir` and the directory itself.
 
@@ -227,21 +215,5 @@ def flush_to_disk(index_dir: Path) -> None:
     """
     for path in index_dir.iterdir():
         if path.is_file():
-            _fsync_file(path)
-    _fsync_dir(index_dir)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            fsync_file(path)
+    fsync_dir(index_dir)

@@ -120,3 +120,58 @@ def test_serve_watch_picks_up_files_dropped_changed_and_removed(archive: Path) -
 
         dropped.unlink()
         wait_for(lambda: total(http, "青绿色的灯塔") == 0, what="the removal")
+
+
+# --- `archive add` with a server running: the server indexes (indexer.local_server) -----------
+
+
+def test_archive_add_hands_the_indexing_to_the_running_server(archive: Path, http: Http, tmp_path: Path) -> None:
+    source = tmp_path / "2021-06-01-02.txt"
+    source.write_text(NEW_ISSUE, encoding="utf-8")
+    announced = archive / ".archive" / "server.json"
+    assert announced.stat().st_mode & 0o777 == 0o600, "the token is for the data directory's owner only"
+
+    # Were `archive add` to index in its own process, it would stop at this point for good.
+    added = run_archive(archive, "add", str(source), env={"ARCHIVE_REINDEX_PAUSE_AT": "scanned"})
+
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("added 1, updated 0, removed 0, unchanged 2"), added.stdout
+    assert (archive / "issues" / source.name).read_bytes() == source.read_bytes()
+    assert total(http, PROBE) == 1, "the server swaps the new index in before it answers"
+
+
+def test_the_server_withdraws_its_address_when_it_stops(archive: Path) -> None:
+    with serve(archive):
+        assert (archive / ".archive" / "server.json").exists()
+    assert not (archive / ".archive" / "server.json").exists()
+
+
+@pytest.mark.parametrize("announcement", [
+    '{"url": "http://127.0.0.1:%d", "token": "stale", "pid": 1}',  # a server that died without cleaning up
+    "not json at all",
+])
+def test_archive_add_indexes_itself_when_no_server_answers(archive: Path, tmp_path: Path, announcement: str) -> None:
+    from tests.webui_fixtures import free_port
+
+    (archive / ".archive" / "server.json").write_text(announcement.replace("%d", str(free_port())))
+    source = tmp_path / "2021-06-01-02.txt"
+    source.write_text(NEW_ISSUE, encoding="utf-8")
+
+    added = run_archive(archive, "add", str(source))
+
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("added 1,"), added.stdout
+    assert '"total": 1' in run_archive(archive, "search", PROBE, "--json").stdout
+
+
+def test_archive_add_indexes_itself_when_the_server_refuses_its_token(archive: Path, http: Http, tmp_path: Path) -> None:
+    announced = archive / ".archive" / "server.json"
+    record = announced.read_text().replace('"token": "', '"token": "wrong')
+    announced.write_text(record)
+    source = tmp_path / "2021-06-01-02.txt"
+    source.write_text(NEW_ISSUE, encoding="utf-8")
+
+    added = run_archive(archive, "add", str(source))
+
+    assert added.returncode == 0 and added.stdout.startswith("added 1,"), added.stderr
+    wait_for(lambda: total(http, PROBE) == 1, what="the server to see the index the CLI wrote")

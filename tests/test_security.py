@@ -281,3 +281,12 @@ def test_the_search_page_shares_the_search_limit(limited_client):
 
 def test_search_is_not_limited_unless_configured(hostile_client):
     assert {hostile_client.get("/api/search", query_string={"q": "民"}).status_code for _ in range(20)} == {200}
+
+
+def test_the_local_token_of_archive_add_reindexes_without_admin_token_or_rate_limit(hostile_archive: Path):
+    """`archive serve` accepts its own token from DATA/.archive/server.json (mode 0600) for `archive add`."""
+    local = {"Authorization": "Bearer local-secret"}
+    with app_client(hostile_archive, ADMIN_TOKEN=None, LOCAL_TOKEN="local-secret", REINDEX_RATE_LIMIT=(1, 60.0)) as client:
+        assert [client.post("/api/reindex", headers=local).status_code for _ in range(3)] == [200, 200, 200]
+        assert client.post("/api/reindex", headers={"Authorization": "Bearer local-secreT"}).status_code == 403
+        assert client.post("/api/reindex").status_code == 403

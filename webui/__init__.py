@@ -22,11 +22,13 @@ SORT_LABELS = {"relevance": "相关度", "date": "最新在前", "-date": "最�
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Config: DATA_DIR (default $ARCHIVE_DATA or ./data), ADMIN_TOKEN (None = reindex off),
+    LOCAL_TOKEN (set by `webui.server.serve` for `archive add` on the same machine, see indexer.local_server),
     REINDEX_RATE_LIMIT and SEARCH_RATE_LIMIT ((calls, seconds) per client, None = unlimited)."""
     app = Flask(__name__)
     app.config.from_mapping(
         DATA_DIR=os.environ.get("ARCHIVE_DATA", "data"),
         ADMIN_TOKEN=None,
+        LOCAL_TOKEN=None,
         REINDEX_RATE_LIMIT=(6, 60.0),
         SEARCH_RATE_LIMIT=None,  # off: one address may be a whole reading room behind a proxy; set it when exposed
         MAX_CONTENT_LENGTH=64 * 1024,  # no endpoint takes a body; refuse big ones early

@@ -13,7 +13,7 @@ import time
 from collections import defaultdict, deque
 from typing import Callable, TypeVar
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 from webui.errors import ClientError
 
@@ -52,11 +52,21 @@ def admin_only(view: View) -> View:
 
 
 def require_admin_token() -> None:
+    """The admin token, or the server's local token (LOCAL_TOKEN, see indexer.local_server).
+
+    The local token is what `archive add` on the same data directory sends;
+    its caller is not rate-limited (it is the archive's own owner adding issues).
+    """
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    bearer = scheme.lower() == "bearer"
+    local = current_app.config.get("LOCAL_TOKEN")
+    if bearer and local and hmac.compare_digest(given.strip().encode(), local.encode()):
+        g.local_caller = True
+        return
     expected = current_app.config.get("ADMIN_TOKEN")
     if not expected:
         raise ClientError(403, "forbidden", "此服务器未开启管理接口：启动前设置环境变量 ARCHIVE_ADMIN_TOKEN。")
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+    if not bearer or not hmac.compare_digest(given.strip().encode(), expected.encode()):
         raise ClientError(401, "unauthorized", "令牌缺失或不正确：请发送 Authorization: Bearer <令牌>。",
                           {"WWW-Authenticate": 'Bearer realm="archive"'})
 
@@ -92,7 +102,7 @@ def rate_limited(config_key: str) -> Callable[[View], View]:
         @functools.wraps(view)
         def limited(*args, **kwargs):
             setting = current_app.config.get(config_key)
-            if setting:
+            if setting and not g.get("local_caller"):
                 limit, per_seconds = setting
                 wait = current_app.extensions["rate_limiter"].check(
                     config_key, request.remote_addr or "", limit, per_seconds)

@@ -9,16 +9,25 @@ over `max_request_body_size` (413), and a 500 if the app itself crashes.
 Its `ErrorTask` sends those with only Content-Type; our channel swaps in an
 error task that adds `SECURITY_HEADERS`, so no response leaves this server
 without them.
+
+Once listening, the server announces its address and a fresh token in
+DATA/.archive/server.json, so `archive add` can hand it the indexing
+(indexer.local_server), and removes the file when it stops.
 """
 from __future__ import annotations
 
 import logging
+import signal
+import sys
+import threading
+from pathlib import Path
 
 from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
+from indexer.local_server import announce, withdraw
 from indexer.results import SearchRequest
 from webui.security import SECURITY_HEADERS
 
@@ -44,13 +53,20 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 
     server = create_server(app, map=sockets, host=host, port=port, threads=threads, ident="archive",
                            clear_untrusted_proxy_headers=True,
                            max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
-    for listener in sockets.values():
-        if isinstance(listener, BaseWSGIServer):
-            listener.channel_class = _SecureChannel
+    listeners = [listener for listener in sockets.values() if isinstance(listener, BaseWSGIServer)]
+    for listener in listeners:
+        listener.channel_class = _SecureChannel
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (service managers, the tests) ends the loop like Ctrl-C, so the finally below runs.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    data_dir = Path(app.config["DATA_DIR"])
+    app.config["LOCAL_TOKEN"] = announce(data_dir, listeners[0].effective_host, listeners[0].effective_port)
+    threading.Thread(target=app.extensions["archive"].prepare_indexing, name="prepare-indexing", daemon=True).start()
     try:
         server.print_listen("Serving on http://{}:{}")
         server.run()
     finally:
+        withdraw(data_dir, app.config["LOCAL_TOKEN"])
         app.extensions["archive"].close()
 
 
