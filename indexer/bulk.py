@@ -9,10 +9,16 @@ arrays whole and applying the same BM25 formula in comprehensions gives
 the same scores (tests check them against Whoosh) several times faster.
 A phrase reads only the blocks that can hold one of the documents its
 rarest gram is in, the way Whoosh's skip_to does.
+
+What one search may read is bounded (`work_budget`): a legal query of
+thirty common characters ORed would otherwise read half a million
+postings; past the budget it is refused with a message saying why.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
@@ -22,7 +28,52 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
+from indexer.results import QueryError
+
 Ranking = list[tuple[float, int]]  # (score, docnum), best first
+
+# Postings the current search may still read (None: unbounded); one per thread, see `work_budget`.
+_budget: ContextVar[list[int] | None] = ContextVar("postings_budget", default=None)
+
+
+class TooBroad(QueryError):
+    """The query needs more of the index than one search may read."""
+
+
+@contextmanager
+def work_budget(postings: int) -> Iterator[None]:
+    """Within the block, reading more than `postings` postings raises TooBroad.
+
+    A context variable rather than a parameter: every reader of postings
+    below a search (terms, phrases, filters, re-scoring) spends from one
+    budget without each signature carrying it.
+    """
+    token = _budget.set([postings])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def affordable(count: int) -> None:
+    """Raise TooBroad now if reading `count` more postings would exceed the budget (refuse early)."""
+    left = _budget.get()
+    if left is not None and count > left[0]:
+        _refuse()
+
+
+def _spend(count: int) -> None:
+    left = _budget.get()
+    if left is None:
+        return
+    left[0] -= count
+    if left[0] < 0:
+        _refuse()
+
+
+def _refuse() -> None:
+    raise TooBroad("这个查询太宽泛，一次检索读不完：请减少用 OR 连接或排除的常见字词，"
+                       "或者换用更具体的词语（例如两三个字的词而不是单字）")
 
 
 @dataclass
@@ -41,6 +92,7 @@ def _blocks(matcher: W3LeafMatcher, within: Sequence[int] | None,
     while not matcher._atend:
         high = matcher._maxid
         if within is None or bisect_left(within, low) < bisect_right(within, high):
+            _spend(matcher._blocklength)
             matcher._read_data()
             data = matcher._data
             count = matcher._blocklength
@@ -66,6 +118,7 @@ def _leaf_postings(matcher, within: Sequence[int] | None,
         yield from _blocks(matcher, within, values)
         return
     while matcher.is_active():
+        _spend(1)
         yield (matcher.id(),), (matcher.weight(),), (matcher.value(),) if values else ()
         matcher.next()
 
@@ -184,6 +237,8 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
             for offset in by_word[word]:
                 shifted = {pos - offset for pos in positions}
                 starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
             if not starts:
                 break
         if starts:

@@ -21,8 +21,8 @@ from whoosh import query as wq
 from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
 from indexer.phrase import Docnums
-from indexer.bulk import best_first, postings
-from indexer.ranking import build
+from indexer.bulk import affordable, best_first, postings, work_budget
+from indexer.ranking import build, gram_terms
 from indexer.results import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
 from indexer.scoring import full_scores, text_ranking
@@ -33,6 +33,14 @@ MAX_PER_PAGE = 100
 # (words, title, whole-phrase bonus) only reorder what the base score already
 # puts near the top, since title matches weigh in the base score too.
 RERANK_MARGIN = 40
+# Postings one search may read (`bulk.work_budget`), about half a second: the commonest character
+# has some 20,000 on the full corpus and the bench mix reads at most 45,000 for one query (two
+# common words); past this a query is refused as too broad instead of holding a thread for seconds.
+MAX_POSTINGS = 200_000
+# A relaxed search (`relax`) looks for at most this many of the words, the rarest ones, and
+# re-scores the head of what it finds (as `RERANK_MARGIN` does for an ordinary search).
+MAX_RELAXED_WORDS = 6
+RELAXED_HEAD = 200
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Ranked = list[tuple[float, int]]  # (score, docnum), best first
@@ -87,11 +95,12 @@ def _allowed(snap: Snapshot, node: Node | None, request: SearchRequest) -> set[i
     return allowed if dates is None else allowed & _docs(snap, dates)
 
 
-def _docs(snap: Snapshot, node: Node) -> set[int]:
-    """Every docnum that `node` matches, unscored (dates from the day column, text from bulk postings)."""
+def _docs(snap: Snapshot, node: Node, within: list[int] | None = None) -> set[int]:
+    """Every docnum that `node` matches (of the sorted `within`, if given, for text), unscored:
+    dates from the day column, text from bulk postings."""
     if isinstance(node, DateRange):
         return snap.dated(node.start, node.end)
-    scores = _base_scores(snap, node)
+    scores = _base_scores(snap, node, within)
     if scores is not None:
         return set(scores)
     return set(snap.searcher.docs_for_query(build(node, ranked=False)))
@@ -116,17 +125,23 @@ def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Rank
     return best_first([(scores[docnum], docnum) for docnum in sorted(scores) if allowed is None or docnum in allowed])
 
 
-def _base_scores(snap: Snapshot, node: Node | None) -> dict[int, float] | None:
-    """docnum -> base score of every match, combined the way Whoosh combines them (And and Or add
-    up, NOT and dates score nothing), but each text scored in bulk (`bulk`).
+def _base_scores(snap: Snapshot, node: Node | None, within: list[int] | None = None) -> dict[int, float] | None:
+    """docnum -> base score of every match (of the sorted docnums `within`, if given), combined the
+    way Whoosh combines them (And and Or add up, NOT and dates score nothing; a repeated part counts
+    once), but each text scored in bulk (`scoring.text_ranking`).
 
+    An AND goes from its rarest part to its commonest, each looked for only among the documents
+    the ones before left, so the common parts read only the blocks that can still matter.
     None where a part cannot stand alone (a NOT or a date range outside an AND): Whoosh then runs
     the whole query.
     """
     if isinstance(node, Text):
-        return {docnum: score for score, docnum in text_ranking(snap, node)}
+        return {docnum: score for score, docnum in text_ranking(snap, node, within)}
     if isinstance(node, Or):
-        parts = [_base_scores(snap, item) for item in node.items]
+        items = tuple(dict.fromkeys(node.items))
+        if within is None:  # each part reads at least its rarest list whole: refuse before reading
+            affordable(sum(_estimate(snap, item) for item in items))
+        parts = [_base_scores(snap, item, within) for item in items]
         if any(part is None for part in parts):
             return None
         merged: dict[int, float] = {}
@@ -135,23 +150,38 @@ def _base_scores(snap: Snapshot, node: Node | None) -> dict[int, float] | None:
                 merged[docnum] = merged.get(docnum, 0.0) + score
         return merged
     if isinstance(node, And):
-        positives = [item for item in node.items if not isinstance(item, (Not, DateRange))]
+        positives = [item for item in dict.fromkeys(node.items) if not isinstance(item, (Not, DateRange))]
         if not positives:
             return None
-        parts = [_base_scores(snap, item) for item in positives]
-        if any(part is None for part in parts):
-            return None
-        parts.sort(key=len)
-        scores = parts[0]
-        for part in parts[1:]:
-            scores = {docnum: score + part[docnum] for docnum, score in scores.items() if docnum in part}
+        scores: dict[int, float] | None = None
+        for item in sorted(positives, key=lambda item: _estimate(snap, item)):
+            part = _base_scores(snap, item, within)
+            if part is None:
+                return None
+            scores = part if scores is None else {docnum: score + part[docnum]
+                                                  for docnum, score in scores.items() if docnum in part}
+            if not scores:
+                return {}
+            within = sorted(scores)
         for item in node.items:
             if isinstance(item, (Not, DateRange)) and scores:
-                having = _docs(snap, item.item if isinstance(item, Not) else item)
+                having = _docs(snap, item.item if isinstance(item, Not) else item, sorted(scores))
                 keep = (lambda d: d not in having) if isinstance(item, Not) else having.__contains__
                 scores = {docnum: score for docnum, score in scores.items() if keep(docnum)}
         return scores
     return None
+
+
+def _estimate(snap: Snapshot, node: Node) -> int:
+    """An upper bound of how many documents `node` matches, from document frequencies alone."""
+    if isinstance(node, Text):
+        field, grams, _ = gram_terms(node)
+        return min(snap.searcher.doc_frequency(field, gram) for gram in grams)
+    if isinstance(node, Or):
+        return sum(_estimate(snap, item) for item in node.items)
+    if isinstance(node, And):
+        return min(_estimate(snap, item) for item in node.items)
+    return snap.searcher.doc_count_all()
 
 
 def reranks(node: Node | None) -> bool:
@@ -183,6 +213,8 @@ def relax(node: Node | None) -> tuple[Node, ...]:
     brief about a 貉 rescued by a police station that never says 民警):
     rather than nothing, show what has some of the words, flagged `relaxed`,
     the rarest words first (`_by_coverage`). Exclusions and dates still hold.
+    Of a long AND (thirty common words) only the `MAX_RELAXED_WORDS` rarest
+    are looked for (`_rarest`): the others would match nearly everything.
     """
     if not isinstance(node, And):
         return ()
@@ -190,22 +222,33 @@ def relax(node: Node | None) -> tuple[Node, ...]:
     return wanted if len(wanted) >= 2 else ()
 
 
+def _rarest(snap: Snapshot, wanted: tuple[Node, ...]) -> tuple[Node, ...]:
+    """The MAX_RELAXED_WORDS rarest of `wanted`, in query order."""
+    if len(wanted) <= MAX_RELAXED_WORDS:
+        return wanted
+    kept = set(sorted(wanted, key=lambda item: _estimate(snap, item))[:MAX_RELAXED_WORDS])
+    return tuple(item for item in wanted if item in kept)
+
+
 def _relaxed(node: And, wanted: tuple[Node, ...]) -> Node:
     kept = tuple(item for item in node.items if isinstance(item, (Not, DateRange)))
     return And((Or(wanted), *kept)) if kept else Or(wanted)
 
 
-def _by_coverage(snap: Snapshot, wanted: tuple[Node, ...], ranked: Ranked) -> Ranked:
-    """Re-rank: first by the summed rarity (IDF) of the query words a document has, then by score."""
+def _by_coverage(snap: Snapshot, node: Node, wanted: tuple[Node, ...], ranked: Ranked) -> Ranked:
+    """Re-rank: first by the summed rarity (IDF) of the query words a document has, then by score;
+    the first RELAXED_HEAD by the full score (`_rescored`), the rest by the base score."""
     total = snap.searcher.doc_frequency("kind", "article")
-    matched = {docnum for _, docnum in ranked}
+    matched = sorted(docnum for _, docnum in ranked)
     coverage = dict.fromkeys(matched, 0.0)
     for word in wanted:
-        having = matched.intersection(_docs(snap, word))
+        having = _docs(snap, word, matched)
         rarity = math.log(1 + total / max(1, len(having)))
         for docnum in having:
             coverage[docnum] += rarity
-    return sorted(ranked, key=lambda item: (-coverage[item[1]], -item[0], item[1]))
+    ranked = sorted(ranked, key=lambda item: (-coverage[item[1]], -item[0], item[1]))
+    head = sorted(_rescored(snap, node, ranked[:RELAXED_HEAD]), key=lambda item: (-coverage[item[1]], -item[0], item[1]))
+    return head + ranked[RELAXED_HEAD:]
 
 
 def _by_date(snap: Snapshot, matches: list[int], newest_first: bool) -> Ranked:
@@ -249,7 +292,7 @@ def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest)
     allowed = _allowed(snap, node, request)
     find = _scored if sort == "relevance" else _unscored
     ranked = find(snap, node, allowed)
-    wanted = relax(node) if not ranked else ()
+    wanted = _rarest(snap, relax(node)) if not ranked else ()
     if wanted:
         node = _relaxed(node, wanted)
         ranked = find(snap, node, allowed)
@@ -257,7 +300,7 @@ def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest)
     if sort != "relevance":
         ranked = _by_date(snap, matches, newest_first=sort == "date")
     elif wanted:
-        ranked = _by_coverage(snap, wanted, _rescored(snap, node, ranked))
+        ranked = _by_coverage(snap, node, wanted, ranked)
     return _Matched(node, ranked, snap.facets.count(matches, request.filters), bool(wanted) and bool(matches))
 
 
@@ -276,19 +319,20 @@ def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
     ranks = any(positive_texts(node, field) for field in ("title", "byline"))
     sort = "date" if request.sort == "relevance" and not ranks else request.sort
     key = _cache_key(node, sort, request)
-    matched = snap.results.get(key)
-    if matched is None:
-        matched = _match(snap, node, sort, request)
-        snap.results.put(key, matched, size=len(matched.ranked) + 1)
     first = (request.page - 1) * request.per_page
-    ranked = matched.ranked
-    if sort == "relevance" and not matched.relaxed and reranks(matched.node):
-        head = first + request.per_page + RERANK_MARGIN
-        rescored = snap.results.get((key, head))
-        if rescored is None:
-            rescored = _rescored(snap, matched.node, ranked[:head])
-            snap.results.put((key, head), rescored, size=len(rescored) + 1)
-        ranked = rescored + ranked[head:]
+    with work_budget(MAX_POSTINGS):
+        matched = snap.results.get(key)
+        if matched is None:
+            matched = _match(snap, node, sort, request)
+            snap.results.put(key, matched, size=len(matched.ranked) + 1)
+        ranked = matched.ranked
+        if sort == "relevance" and not matched.relaxed and reranks(matched.node):
+            head = first + request.per_page + RERANK_MARGIN
+            rescored = snap.results.get((key, head))
+            if rescored is None:
+                rescored = _rescored(snap, matched.node, ranked[:head])
+                snap.results.put((key, head), rescored, size=len(rescored) + 1)
+            ranked = rescored + ranked[head:]
     page = ranked[first : first + request.per_page]
     return SearchResults(
         query=request.q,

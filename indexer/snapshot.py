@@ -25,14 +25,14 @@ from whoosh.searching import Searcher
 from indexer.cache import SizedLru
 from indexer.facets import FacetTable
 from indexer.ranking import weighting
-from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS
+from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 
 
 # Matches kept by the search cache of one snapshot, all queries together
 # (about 100 bytes each: a few tens of MB at most).
 RESULT_CACHE_MATCHES = 300_000
 # Fields whose lengths bulk BM25 reads (`field_lengths`), built by `warm`.
-GRAM_FIELDS = (TEXT_GRAMS, *SCOPED_GRAMS.values())
+SCORED_FIELDS = (TEXT_GRAMS, *SCOPED_GRAMS.values(), WORDS)
 
 
 class Snapshot:
@@ -129,7 +129,7 @@ class Snapshot:
 
     def warm(self) -> None:
         """Build the cached tables now instead of during the first search."""
-        _ = (self.facets, self._by_day, self.articles, *(self.field_lengths(field) for field in GRAM_FIELDS))
+        _ = (self.facets, self._by_day, self.articles, *(self.field_lengths(field) for field in SCORED_FIELDS))
 
     def stored(self, docnum: int) -> dict[str, Any]:
         return self.searcher.stored_fields(docnum)

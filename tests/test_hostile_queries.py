@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from indexer import search as search_module
 from indexer.reindex import reindex
 from indexer.results import FACETS, SORTS
 from tests.hardening_fixtures import (  # noqa: F401 (fixtures)
@@ -248,3 +249,53 @@ def test_a_phrase_that_repeats_a_gram_matches_exactly_where_the_repetition_occur
         assert found("哈哈哈哈哈") == {"five"}
         assert found("哈哈哈哈哈哈") == set()
         assert found("笑声哈哈哈哈哈，随后") == {"five"}
+
+
+# --- bounded work: what one search may read --------------------------------------------------
+
+
+def write_issues(root, pages: dict[str, str]) -> None:
+    issues = root / "issues"
+    issues.mkdir()
+    for name, text in pages.items():
+        (issues / f"{name}.txt").write_text(text, encoding="utf-8")
+    reindex(root)
+
+
+def test_a_query_that_would_read_too_much_of_the_index_is_refused_as_too_broad(tmp_path, monkeypatch):
+    """The work budget (`search.MAX_POSTINGS`, made tiny here) bounds every shape: an OR is refused
+    before reading, an AND once its reading passes the budget; a narrow query is still answered."""
+    write_issues(tmp_path, {f"p{i}": f"# 第{i}篇\n\n民警和辅警在第{i}个路口执勤。\n" for i in range(10)}
+                 | {"rare": "# 琥珀\n\n一块琥珀。\n"})
+    monkeypatch.setattr(search_module, "MAX_POSTINGS", 5)
+    with app_client(tmp_path) as client:
+        for q in ("民 OR 警 OR 辅", "民 警", "路口 -琥珀"):
+            response = client.get("/api/search", query_string={"q": q})
+            assert response.status_code == 400, (q, response.json)
+            assert response.json["error"]["code"] == "bad_query"
+            assert "太宽泛" in response.json["error"]["message"]
+        narrow = client.get("/api/search", query_string={"q": "琥珀"})
+        assert narrow.status_code == 200 and narrow.json["total"] == 1
+
+
+def test_a_long_and_that_no_article_satisfies_is_relaxed_to_its_rarest_words(tmp_path, monkeypatch):
+    """Only `MAX_RELAXED_WORDS` (made 2 here) of the words are looked for, the rarest: an article
+    with just the common ones is not shown, one with a rare word is."""
+    common = "常见的普通消息寻常"
+    write_issues(tmp_path, {"amber": f"# 一\n\n琥珀{common}。\n", "coral": f"# 二\n\n珊瑚{common}。\n",
+                            "plain": f"# 三\n\n{common}。\n"})
+    monkeypatch.setattr(search_module, "MAX_RELAXED_WORDS", 2)
+    with app_client(tmp_path) as client:
+        body = client.get("/api/search", query_string={"q": "琥珀 珊瑚 常见 普通 寻常"}).json
+    assert body["relaxed"] is True
+    assert {hit["issue"]["id"] for hit in body["results"]} == {"amber", "coral"}
+
+
+def test_repeated_parts_of_a_query_count_once(hostile_client):
+    """`民警 OR 民警 OR …` reads and scores 民警 once, as Whoosh would (it drops repeated subqueries)."""
+    def hits(q: str) -> list[tuple[str, float]]:
+        body = hostile_client.get("/api/search", query_string={"q": q, "per_page": 100}).json
+        return [(hit["id"], hit["score"]) for hit in body["results"]]
+
+    assert hits("民警 OR 民警") == hits(" OR ".join(["民警"] * 30)) == hits("民警 民警")
+    assert {id_ for id_, _ in hits("民警 OR 民警")} == {id_ for id_, _ in hits("民警")}
