@@ -76,20 +76,28 @@ def _load_cached_dictionary(tokenizer) -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
 def segmenter():
-    """The initialised jieba Tokenizer (about 1 s and 95 MB the first time)."""
-    jieba = _jieba_module()
+    """The initialised jieba Tokenizer (about 0.5 s and 95 MB the first time).
+
+    Threads that ask while it loads (a server's first searches while it warms
+    up in the background) wait for that one load instead of starting their own.
+    """
     with _lock:
-        tokenizer = jieba.Tokenizer()
-        tokenizer.tmp_dir = str(_cache_dir())
-        if not _load_cached_dictionary(tokenizer):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tokenizer.initialize()  # builds the dictionary and writes the cache for next time
-        for path in dictionary_files():
-            with open(path, "rb") as entries:  # jieba leaves a file it opened itself unclosed
-                tokenizer.load_userdict(entries)
+        return _load_segmenter()
+
+
+@lru_cache(maxsize=1)
+def _load_segmenter():
+    jieba = _jieba_module()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(_cache_dir())
+    if not _load_cached_dictionary(tokenizer):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tokenizer.initialize()  # builds the dictionary and writes the cache for next time
+    for path in dictionary_files():
+        with open(path, "rb") as entries:  # jieba leaves a file it opened itself unclosed
+            tokenizer.load_userdict(entries)
     return tokenizer
 
 

@@ -112,6 +112,10 @@ class ArchiveIndex:
         dictionary, open the index and build the per-snapshot tables. For servers, before
         they take requests; a CLI command that searches once need not bother."""
         segmenter()
+        self.warm_tables()
+
+    def warm_tables(self) -> None:
+        """Open the index and build the per-snapshot tables (the part of `warm_up` that needs the index)."""
         with self._using() as snap:
             if snap is not None:
                 snap.warm()
