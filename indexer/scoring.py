@@ -14,7 +14,7 @@ list is read only in the blocks that hold a head document.
 """
 from __future__ import annotations
 
-from indexer.bulk import Ranking, phrase_ranking, term_ranking
+from indexer.bulk import PackedRanking, Ranking, phrase_ranking, term_ranking
 from indexer.normalize import compact
 from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.ranking import BM25_B, BM25_K1, PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, gram_terms, plain_words
@@ -29,12 +29,25 @@ EXCLUSION_SCORE = 1.0
 
 
 def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) -> Ranking:
-    """The base score of every document (of the sorted docnums `within`, if given) matching `node`, best first."""
+    """The base score of every document (of the sorted docnums `within`, if given) matching `node`, best first.
+
+    Whole rankings are cached per snapshot (`Snapshot.texts`): different
+    queries share their common words (联播 in 国内 联播, 快讯 联播, 联播 -快讯),
+    and the commonest cost the most to read.
+    """
+    if within is None:
+        cached = snap.texts.get(node)
+        if cached is not None:
+            return cached[:]
     field, grams, offsets = gram_terms(node)
     lengths = snap.field_lengths(field)
     if len(grams) == 1:
-        return term_ranking(snap.searcher, field, grams[0], lengths, BM25_B, BM25_K1, within)
-    return phrase_ranking(snap.searcher, field, grams, offsets, lengths, BM25_B, BM25_K1, within)
+        ranking = term_ranking(snap.searcher, field, grams[0], lengths, BM25_B, BM25_K1, within)
+    else:
+        ranking = phrase_ranking(snap.searcher, field, grams, offsets, lengths, BM25_B, BM25_K1, within)
+    if within is None:
+        snap.texts.put(node, PackedRanking(ranking), size=len(ranking) + 1)
+    return ranking
 
 
 def _scores(ranking: Ranking, boost: float = 1.0) -> Scores:

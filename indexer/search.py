@@ -21,7 +21,7 @@ from whoosh import query as wq
 from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
 from indexer.phrase import Docnums
-from indexer.bulk import affordable, best_first, postings, work_budget
+from indexer.bulk import PackedRanking, affordable, best_first, postings, work_budget
 from indexer.ranking import build, gram_terms
 from indexer.results import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
@@ -278,7 +278,7 @@ class _Matched:
     """The page-independent part of a search, cached per snapshot."""
 
     node: Node | None  # the query actually run: relaxed if no article had all its words
-    ranked: Ranked  # every match: base-score order (relevance), date order, or coverage order (relaxed)
+    ranked: PackedRanking  # every match: base-score order (relevance), date order, or coverage order (relaxed)
     facets: dict[str, list[FacetValue]]
     relaxed: bool
 
@@ -301,7 +301,8 @@ def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest)
         ranked = _by_date(snap, matches, newest_first=sort == "date")
     elif wanted:
         ranked = _by_coverage(snap, node, wanted, ranked)
-    return _Matched(node, ranked, snap.facets.count(matches, request.filters), bool(wanted) and bool(matches))
+    facets = snap.facets.count(matches, request.filters)
+    return _Matched(node, PackedRanking(ranked), facets, bool(wanted) and bool(matches))
 
 
 def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
@@ -325,15 +326,15 @@ def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
         if matched is None:
             matched = _match(snap, node, sort, request)
             snap.results.put(key, matched, size=len(matched.ranked) + 1)
-        ranked = matched.ranked
         if sort == "relevance" and not matched.relaxed and reranks(matched.node):
-            head = first + request.per_page + RERANK_MARGIN
+            head = first + request.per_page + RERANK_MARGIN  # the page lies inside the re-scored head
             rescored = snap.results.get((key, head))
             if rescored is None:
-                rescored = _rescored(snap, matched.node, ranked[:head])
+                rescored = _rescored(snap, matched.node, matched.ranked[:head])
                 snap.results.put((key, head), rescored, size=len(rescored) + 1)
-            ranked = rescored + ranked[head:]
-    page = ranked[first : first + request.per_page]
+            page = rescored[first : first + request.per_page]
+        else:
+            page = matched.ranked[first : first + request.per_page]
     return SearchResults(
         query=request.q,
         total=len(matched.ranked),

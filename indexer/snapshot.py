@@ -28,9 +28,11 @@ from indexer.ranking import weighting
 from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 
 
-# Matches kept by the search cache of one snapshot, all queries together
-# (about 100 bytes each: a few tens of MB at most).
-RESULT_CACHE_MATCHES = 300_000
+# Matches kept by the search cache of one snapshot, all queries together (12 bytes each, packed:
+# bulk.PackedRanking; the bench's 250 queries match 450,000 together), and by the cache of whole
+# text rankings that different queries share (scoring.text_ranking): some 40 MB at most.
+RESULT_CACHE_MATCHES = 2_000_000
+TEXT_CACHE_MATCHES = 1_000_000
 # Fields whose lengths bulk BM25 reads (`field_lengths`), built by `warm`.
 SCORED_FIELDS = (TEXT_GRAMS, *SCOPED_GRAMS.values(), WORDS)
 
@@ -49,6 +51,7 @@ class Snapshot:
         self._lock = threading.Lock()
         self.reading = threading.Lock()
         self.results: SizedLru[Any] = SizedLru(RESULT_CACHE_MATCHES)
+        self.texts: SizedLru[Any] = SizedLru(TEXT_CACHE_MATCHES)
         self._field_lengths: dict[str, list[int]] = {}
 
     def acquire(self) -> Snapshot:
