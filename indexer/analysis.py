@@ -33,13 +33,19 @@ analyzers included, into the index.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import count
+from operator import add
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
 
 from indexer.normalize import BREAK, compact
 
 SECTION_SEP = "\x00"  # between the sections of a sectioned field value
+
+# term -> its positions (ascending, from 0) in one value, and term -> the sum of its tokens' boosts
+TermPositions = tuple[dict[str, list[int]], dict[str, float]]
 
 
 def _section_boost(boosts: tuple[float, ...], index: int) -> float:
@@ -77,6 +83,42 @@ class SectionedTokenizer(Tokenizer):
 
     def __hash__(self) -> int:
         return hash((type(self), self.section_boosts))
+
+    def term_positions(self, value: str) -> TermPositions:
+        """What the tokens `__call__` yields for `value` add up to, per term, without a Token each.
+
+        The index build (`indexer.segment_writer`) needs only this: a
+        posting per term with its positions and summed boosts (BM25F's
+        weighted frequency). It runs over every character of the archive,
+        so the per-token work is left to C (`_add_positions`), and boosts
+        are summed as "last section's boost x count, plus the difference
+        for tokens of earlier sections" (title, subtitle and byline are
+        short, the body long). That equals the token-by-token sum Whoosh
+        makes for whole-number boosts like SECTION_BOOSTS.
+        """
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        extra: defaultdict[str, float] = defaultdict(float)
+        sections = value.split(SECTION_SEP)
+        last_boost = _section_boost(self.section_boosts, len(sections) - 1)
+        base = 0
+        for index, section in enumerate(sections):
+            boost_over_last = _section_boost(self.section_boosts, index) - last_boost
+            pieces, base = self._section_terms(section, index, base)
+            for terms, start in pieces:
+                _add_positions(positions, terms, start)
+                if boost_over_last:
+                    for term in terms:
+                        extra[term] += boost_over_last
+        return positions, {term: last_boost * len(at) + extra.get(term, 0.0) for term, at in positions.items()}
+
+    def _section_terms(self, section: str, index: int, start: int) -> tuple[list[tuple[Sequence[str], int]], int]:
+        """Section `index`'s terms as (terms at consecutive positions, first position) pieces, and the next position."""
+        raise NotImplementedError
+
+
+def _add_positions(positions: defaultdict[str, list[int]], terms: Iterable[str], start: int) -> None:
+    """positions[term].append(p) for the terms at p = start, start + 1, ..., looped in C (no Python frame per term)."""
+    deque(map(list.append, map(positions.__getitem__, terms), count(start)), maxlen=0)
 
 
 class NgramTokenizer(SectionedTokenizer):
@@ -122,6 +164,19 @@ class NgramTokenizer(SectionedTokenizer):
             pos_base += len(text)
             char_base += len(section) + len(SECTION_SEP)
 
+    def _section_terms(self, section: str, index: int, start: int) -> tuple[list[tuple[Sequence[str], int]], int]:
+        pieces: list[tuple[Sequence[str], int]] = []
+        if index > 0:  # the separator: a break between sections
+            pieces.append((BREAK, start))
+            start += 1
+        text = compact(section).text
+        pieces.append((text, start))  # unigrams, BREAK included
+        run_start = start
+        for run in text.split(BREAK):
+            pieces.append((list(map(add, run, run[1:])), run_start))  # bigrams within the run
+            run_start += len(run) + 1
+        return pieces, start + len(text)
+
 
 class WordsTokenizer(SectionedTokenizer):
     """Space-separated words (jieba's, joined by `documents`), boosted per section like NgramTokenizer."""
@@ -139,6 +194,10 @@ class WordsTokenizer(SectionedTokenizer):
                     yield _fill(token, word, boost, pos, char, char + len(word), keeporiginal)
                     pos += 1
                 char += len(word) + 1
+
+    def _section_terms(self, section: str, index: int, start: int) -> tuple[list[tuple[Sequence[str], int]], int]:
+        words = list(filter(None, section.split(" ")))
+        return [(words, start)], start + len(words)
 
 
 def ngram_analyzer(section_boosts: tuple[float, ...] = ()) -> Analyzer:
