@@ -56,6 +56,12 @@ class ArchiveIndex:
         self._lock = threading.Lock()
         self._stats: IndexStats | None = None  # of the generation it names
         self._publishing = 0  # reindexes of this object under way: they swap the new generation in themselves
+        # A server sets this: a generation committed by another process is opened and its tables
+        # built in a background thread while readers keep the previous one (they would otherwise
+        # all wait about a second per 20k articles for the first of them to build the tables).
+        self.refresh_in_background = False
+        self._refreshing = False
+        self._failed_generation: str | None = None  # a served generation whose files failed a read
 
     def _current(self) -> Snapshot | None:
         """The snapshot to serve from, acquired; reopened if the generation changed."""
@@ -65,7 +71,10 @@ class ArchiveIndex:
                 self._checked = now
                 generation = self.store.generation()
                 old = self._snapshot
-                if old is None or old.generation != generation:
+                if (old is not None and old.generation != generation and self.refresh_in_background
+                        and old.generation != self._failed_generation):  # a damaged one: replace it now
+                    self._start_refresh()
+                elif old is None or old.generation != generation:
                     try:
                         fresh = self._open(generation)
                     except IndexUnavailable:
@@ -80,6 +89,21 @@ class ArchiveIndex:
                         if old is not None:
                             old.retire()
             return self._snapshot.acquire() if self._snapshot is not None else None
+
+    def _start_refresh(self) -> None:
+        """Swap the new generation in from a background thread (call under `_lock`)."""
+        if self._refreshing:
+            return
+        self._refreshing = True
+
+        def refresh() -> None:
+            try:
+                self._swap_in_warm()
+            finally:
+                with self._lock:
+                    self._refreshing = False
+
+        threading.Thread(target=refresh, name="archive-refresh", daemon=True).start()
 
     def _open(self, generation: str | None) -> Snapshot | None:
         """A snapshot of the served index; None if there is none; IndexUnavailable if it cannot be read."""
@@ -103,6 +127,7 @@ class ArchiveIndex:
         except (QueryError, RecursionError):  # the query's fault, not the files'
             raise
         except Exception as exc:  # noqa: BLE001 - see _open
+            self._failed_generation = snap.generation
             raise _unavailable(exc) from exc
         finally:
             snap.release()
@@ -202,7 +227,7 @@ class ArchiveIndex:
         try:
             with fresh.reading:
                 fresh.warm()
-        except Exception:  # noqa: BLE001 - damaged files (see _open): readers get the 503 from _current
+        except Exception:  # noqa: BLE001 - damaged files (see _open): the previous snapshot keeps serving
             fresh.retire()
             return
         with self._lock:

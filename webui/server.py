@@ -50,6 +50,7 @@ class _SecureChannel(HTTPChannel):
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     """Block serving `app` until interrupted, then release the index."""
     archive = app.extensions["archive"]
+    archive.refresh_in_background = True
     archive.warm_tables()
     logging.basicConfig()  # waitress and webui.errors log to stderr, as waitress.serve() would set up
     sockets: dict = {}
