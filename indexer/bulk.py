@@ -178,13 +178,13 @@ def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | 
         deleted: frozenset[int] = frozenset()
         if isinstance(matcher, FilterMatcher):
             matcher, deleted = matcher.child, reader.deleted_docs_set
+        wanted = set(local) if local is not None else None
         for ids, weights, raw in _leaf_postings(matcher, local, values):
             if local is None and not deleted:
                 found.docnums.extend([docnum + offset for docnum in ids] if offset else ids)
                 found.weights.extend(weights)
                 found.values.extend(raw)
                 continue
-            wanted = set(local) if local is not None else None
             for i, docnum in enumerate(ids):
                 if docnum in deleted or (wanted is not None and docnum not in wanted):
                     continue
@@ -195,11 +195,10 @@ def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | 
     return found
 
 
-def _bm25(searcher: Searcher, field: str, text: str, lengths: list[int], b: float, k1: float):
+def _bm25(searcher: Searcher, field: str, text: str, norms: list[float], k1: float):
     """The BM25F term score of Whoosh's `BM25FScorer` as a function of (weight, docnum)."""
     idf = searcher.idf(field, text)
-    average = searcher.avg_field_length(field) or 1
-    return lambda tf, docnum: idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[docnum] / average))
+    return lambda tf, docnum: idf * (tf * (k1 + 1)) / (tf + norms[docnum])
 
 
 def best_first(scored: Ranking) -> Ranking:
@@ -209,22 +208,20 @@ def best_first(scored: Ranking) -> Ranking:
     return scored
 
 
-def term_ranking(searcher: Searcher, field: str, text: str, lengths: list[int], b: float, k1: float,
+def term_ranking(searcher: Searcher, field: str, text: str, norms: list[float], k1: float,
                  within: Sequence[int] | None = None) -> Ranking:
     """(score, docnum) of every document containing `text` in `field` (of the sorted docnums
     `within`, if given), best first (docnum breaks ties).
 
-    `lengths[docnum]` is the document's length in `field` (Snapshot.field_lengths).
+    `norms[docnum]` is BM25's length normalisation of the document in `field`,
+    k1 * ((1 - b) + b * length / average length) (Snapshot.length_norms).
     """
     found = postings(searcher, field, text, within)
     if not found.docnums:
         return []
     idf = searcher.idf(field, text)
-    average = searcher.avg_field_length(field) or 1
-    return best_first([
-        (idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[docnum] / average)), docnum)
-        for docnum, tf in zip(found.docnums, found.weights)
-    ])
+    return best_first([(idf * (tf * (k1 + 1)) / (tf + norms[docnum]), docnum)
+                       for docnum, tf in zip(found.docnums, found.weights)])
 
 
 def _tree_sum(scores: list[float]) -> float:
@@ -236,8 +233,8 @@ def _tree_sum(scores: list[float]) -> float:
     return _tree_sum(scores[:half]) + _tree_sum(scores[half:])
 
 
-def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int], lengths: list[int],
-                   b: float, k1: float, within: Sequence[int] | None = None) -> Ranking:
+def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int], norms: list[float],
+                   k1: float, within: Sequence[int] | None = None) -> Ranking:
     """(score, docnum) of every document where word i occurs at p + offsets[i] for some p, best first.
 
     The score is `GramPhrase`'s: the sum of each distinct word's BM25F score.
@@ -261,7 +258,7 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
         if not candidates:
             return []
     at = {word: dict(zip(found.docnums, range(len(found.docnums)))) for word, found in lists.items()}
-    scorers = {word: _bm25(searcher, field, word, lengths, b, k1) for word in by_word}
+    scorers = {word: _bm25(searcher, field, word, norms, k1) for word in by_word}
     scored: Ranking = []
     for docnum in candidates:
         starts: set[int] | None = None

@@ -39,10 +39,18 @@ class FacetTable:
                     for docnum in reader.postings(field, value).all_ids():
                         by_doc[docnum] += (value,)
             self.values[name] = by_doc
+        # Facets with at most one value a document (year, paper, issue) count values, not tuples.
+        self.single = {name: [values[0] if values else None for values in by_doc]
+                       for name, by_doc in self.values.items() if all(len(values) <= 1 for values in by_doc)}
         self.totals = {name: self._counts(name, articles) for name in FACET_FIELDS}
 
     def _counts(self, name: str, docnums: Iterable[int]) -> Counter[str]:
-        return Counter(chain.from_iterable(map(self.values[name].__getitem__, docnums)))
+        single = self.single.get(name)
+        if single is None:
+            return Counter(chain.from_iterable(map(self.values[name].__getitem__, docnums)))
+        counts = Counter(map(single.__getitem__, docnums))
+        counts.pop(None, None)
+        return counts
 
     def count(self, docnums: Iterable[int], selected: dict[str, tuple[str, ...]]) -> dict[str, list[FacetValue]]:
         docnums = list(docnums)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from indexer.bulk import PackedRanking, Ranking, phrase_ranking, term_ranking
 from indexer.normalize import compact
 from indexer.query import And, DateRange, Node, Not, Or, Text
-from indexer.ranking import BM25_B, BM25_K1, PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, gram_terms, plain_words
+from indexer.ranking import BM25_K1, PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, gram_terms, plain_words
 from indexer.schema import WORDS
 from indexer.segmenter import words
 from indexer.snapshot import Snapshot
@@ -40,11 +40,11 @@ def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) ->
         if cached is not None:
             return cached[:]
     field, grams, offsets = gram_terms(node)
-    lengths = snap.field_lengths(field)
+    norms = snap.length_norms(field)
     if len(grams) == 1:
-        ranking = term_ranking(snap.searcher, field, grams[0], lengths, BM25_B, BM25_K1, within)
+        ranking = term_ranking(snap.searcher, field, grams[0], norms, BM25_K1, within)
     else:
-        ranking = phrase_ranking(snap.searcher, field, grams, offsets, lengths, BM25_B, BM25_K1, within)
+        ranking = phrase_ranking(snap.searcher, field, grams, offsets, norms, BM25_K1, within)
     if within is None:
         snap.texts.put(node, PackedRanking(ranking), size=len(ranking) + 1)
     return ranking
@@ -56,7 +56,7 @@ def _scores(ranking: Ranking, boost: float = 1.0) -> Scores:
 
 def _ranking_clauses(snap: Snapshot, node: Text, head: list[int]) -> list[Scores]:
     """The optional clauses `ranking.text_query` adds to a text: its words, and its grams in the title."""
-    clauses = [_scores(term_ranking(snap.searcher, WORDS, word, snap.field_lengths(WORDS), BM25_B, BM25_K1, head),
+    clauses = [_scores(term_ranking(snap.searcher, WORDS, word, snap.length_norms(WORDS), BM25_K1, head),
                        WORD_WEIGHT) for word in dict.fromkeys(words(node.text))]
     if node.field is None and TITLE_BONUS:
         clauses.append(_scores(text_ranking(snap, Text(node.text, "title"), head), TITLE_BONUS))

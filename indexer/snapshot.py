@@ -24,7 +24,7 @@ from whoosh.searching import Searcher
 
 from indexer.cache import SizedLru
 from indexer.facets import FacetTable
-from indexer.ranking import weighting
+from indexer.ranking import BM25_B, BM25_K1, weighting
 from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 
 
@@ -33,7 +33,7 @@ from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 # text rankings that different queries share (scoring.text_ranking): some 40 MB at most.
 RESULT_CACHE_MATCHES = 2_000_000
 TEXT_CACHE_MATCHES = 1_000_000
-# Fields whose lengths bulk BM25 reads (`field_lengths`), built by `warm`.
+# Fields whose lengths bulk BM25 reads (`length_norms`), built by `warm`.
 SCORED_FIELDS = (TEXT_GRAMS, *SCOPED_GRAMS.values(), WORDS)
 
 
@@ -52,7 +52,7 @@ class Snapshot:
         self.reading = threading.Lock()
         self.results: SizedLru[Any] = SizedLru(RESULT_CACHE_MATCHES)
         self.texts: SizedLru[Any] = SizedLru(TEXT_CACHE_MATCHES)
-        self._field_lengths: dict[str, list[int]] = {}
+        self._length_norms: dict[str, list[float]] = {}
 
     def acquire(self) -> Snapshot:
         with self._lock:
@@ -121,18 +121,21 @@ class Snapshot:
         records.sort(key=lambda r: r["date"] or "", reverse=True)
         return records
 
-    def field_lengths(self, field: str) -> list[int]:
-        """Length of `field` in every docnum (for bulk BM25), cached per field."""
-        lengths = self._field_lengths.get(field)
-        if lengths is None:
+    def length_norms(self, field: str) -> list[float]:
+        """BM25's length normalisation of `field` for every docnum, k1 * ((1 - b) + b * length /
+        average length), cached per field: bulk scoring then costs one lookup a posting."""
+        norms = self._length_norms.get(field)
+        if norms is None:
             reader = self.searcher.reader()
-            lengths = [reader.doc_field_length(d, field, 0) for d in range(reader.doc_count_all())]
-            self._field_lengths[field] = lengths
-        return lengths
+            average = self.searcher.avg_field_length(field) or 1
+            norms = [BM25_K1 * ((1 - BM25_B) + BM25_B * (reader.doc_field_length(d, field, 0) or 0) / average)
+                     for d in range(reader.doc_count_all())]
+            self._length_norms[field] = norms
+        return norms
 
     def warm(self) -> None:
         """Build the cached tables now instead of during the first search."""
-        _ = (self.facets, self._by_day, self.articles, *(self.field_lengths(field) for field in SCORED_FIELDS))
+        _ = (self.facets, self._by_day, self.articles, *(self.length_norms(field) for field in SCORED_FIELDS))
 
     def stored(self, docnum: int) -> dict[str, Any]:
         return self.searcher.stored_fields(docnum)

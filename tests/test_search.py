@@ -15,7 +15,7 @@ import indexer.service
 from indexer import search as search_module
 from indexer.bulk import term_ranking
 from indexer.query import parse
-from indexer.ranking import BM25_B, BM25_K1, build, single_term
+from indexer.ranking import BM25_K1, build, single_term
 from indexer.reindex import reindex
 from indexer.scoring import text_ranking
 from indexer.results import QueryError, SearchRequest, SearchResults
@@ -342,7 +342,7 @@ def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: ArchiveIndex, q: s
     with archive._using() as snap:
         node = parse(q)
         field, text = single_term(node)
-        bulk = term_ranking(snap.searcher, field, text, snap.field_lengths(field), BM25_B, BM25_K1)
+        bulk = term_ranking(snap.searcher, field, text, snap.length_norms(field), BM25_K1)
         whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
     assert [d for _, d in bulk] == [d for _, d in whoosh]
     assert [round(s, 6) for s, _ in bulk] == [round(s, 6) for s, _ in whoosh]
