@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 import secrets
+import time
 from contextlib import suppress
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,6 +32,8 @@ CONNECT_SECONDS = 2.0
 # The server's reindex may merge segments (seconds); a server that takes longer than this is
 # treated as gone, and the CLI's own reindex then reports "already running" if it is still busy.
 ANSWER_SECONDS = 600.0
+BUSY_RETRIES = 20
+BUSY_WAIT_SECONDS = 0.25
 
 
 def server_file(data_dir: Path) -> Path:
@@ -56,24 +59,35 @@ def withdraw(data_dir: Path, token: str) -> None:
 
 
 def reindex_by_server(data_dir: Path) -> ReindexSummary | None:
-    """Ask the running server of `data_dir` to reindex; its summary, or None if no server did."""
+    """Ask the running server of `data_dir` to reindex; its summary, or None if no server did.
+
+    A 409 (the server's `--watch` saw the copied file first, or another
+    reindex runs) is asked again for a few seconds: that reindex may well be
+    the one indexing our file, and our own would only be refused as well.
+    """
     try:
         record = json.loads(server_file(data_dir).read_text(encoding="utf-8"))
         address = urlsplit(record["url"])
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=CONNECT_SECONDS)
-        try:
-            connection.connect()
-            connection.sock.settimeout(ANSWER_SECONDS)
-            connection.request("POST", "/api/reindex", headers={"Authorization": f"Bearer {record['token']}"})
-            response = connection.getresponse()
-            body = response.read()
-        finally:
-            connection.close()
-        if response.status != 200:
-            return None
-        return _summary(json.loads(body))
+        for _ in range(BUSY_RETRIES):
+            status, body = _post_reindex(address.hostname, address.port, record["token"])
+            if status != 409:
+                break
+            time.sleep(BUSY_WAIT_SECONDS)
+        return _summary(json.loads(body)) if status == 200 else None
     except (OSError, ValueError, KeyError, TypeError, http.client.HTTPException):
         return None
+
+
+def _post_reindex(host: str | None, port: int | None, token: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(host, port, timeout=CONNECT_SECONDS)
+    try:
+        connection.connect()
+        connection.sock.settimeout(ANSWER_SECONDS)
+        connection.request("POST", "/api/reindex", headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
 
 
 def _summary(body: dict) -> ReindexSummary:

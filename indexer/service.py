@@ -215,7 +215,10 @@ class ArchiveIndex:
         """Open the store's current generation, build its tables, then serve it (if it is new)."""
         with self._lock:
             served = self._snapshot.generation if self._snapshot is not None else None
-        generation = self.store.generation()
+        try:
+            generation = self.store.generation()
+        except OSError:
+            return  # DATA/.archive unreadable: readers' own rechecks report it
         if generation is None or generation == served:
             return
         try:
