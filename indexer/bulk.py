@@ -28,8 +28,8 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Iterator, Sequence
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE, unpack_int
 
@@ -107,19 +107,19 @@ class Postings:
     values: list[bytes]  # encoded positions, in step with docnums (empty unless asked for)
 
 
-def _blocks(matcher: W3LeafMatcher, within: Sequence[int] | None,
+def _blocks(postfile, position: int, within: Sequence[int] | None,
             values: bool) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[bytes]]]:
     """(ids, weights, values) of each block that may hold one of `within` (sorted leaf docnums).
 
-    Reads each block with one read, the next block's length included, where
-    the matcher's own `_goto` unpickles the block header from the file (two
-    dozen small reads through Python's compound-file layer). The layout is
-    Whoosh 3's (`W3PostingsWriter._write_block`): a length (negative for the
-    last block), the pickled block info (count, last id, max weight,
-    compression, lengths), then the pickled (ids as deltas, weights, values).
+    `position` is where the term's first block starts. Each block is read
+    with one read, the next block's length included, where Whoosh's matcher
+    unpickles the block header from the file (two dozen small reads through
+    Python's compound-file layer). The layout is Whoosh 3's
+    (`W3PostingsWriter._write_block`): a length (negative for the last
+    block), the pickled block info (count, last id, max weight, compression,
+    lengths), then the pickled (ids as deltas, weights, values); the values
+    of a Positions field are its encoded positions.
     """
-    postfile = matcher._postfile
-    position = matcher._baseoffset
     length = postfile.get_int(position)
     low = 0  # every id of the current block is >= low
     while True:
@@ -144,16 +144,17 @@ def _blocks(matcher: W3LeafMatcher, within: Sequence[int] | None,
         length = unpack_int(raw[size:])[0]
 
 
-def _leaf_postings(matcher, within: Sequence[int] | None,
+def _leaf_postings(reader, info, within: Sequence[int] | None,
                    values: bool) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[bytes]]]:
-    """Blocks of an on-disk list; anything else (a short list inlined in the term info) one posting at a time."""
-    if isinstance(matcher, W3LeafMatcher):
-        yield from _blocks(matcher, within, values)
-        return
-    while matcher.is_active():
+    """The blocks of one segment's list, read from where its term info points (no Whoosh matcher:
+    building one reads and unpickles the first block header); a one-posting list is inlined there."""
+    if info.is_inlined():
         _spend(1)
-        yield (matcher.id(),), (matcher.weight(),), (matcher.value(),) if values else ()
-        matcher.next()
+        ids, weights, raw = info.inlined_postings()
+        yield ids, weights, raw if values else ()
+        return
+    offset, _ = info.extent()
+    yield from _blocks(reader._terms._postfile, offset + len(WHOOSH3_HEADER_MAGIC), within, values)
 
 
 def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | None = None,
@@ -166,20 +167,19 @@ def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | 
     found = Postings([], [], [])
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
-        if (field, text) not in reader:
-            continue
         size = reader.doc_count_all()
         local = None
         if within is not None:
             local = [d - offset for d in within[bisect_left(within, offset):bisect_left(within, offset + size)]]
             if not local:
                 continue
-        matcher = reader.postings(field, text)
-        deleted: frozenset[int] = frozenset()
-        if isinstance(matcher, FilterMatcher):
-            matcher, deleted = matcher.child, reader.deleted_docs_set
+        try:
+            info = reader.term_info(field, text)
+        except TermNotFound:
+            continue
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         wanted = set(local) if local is not None else None
-        for ids, weights, raw in _leaf_postings(matcher, local, values):
+        for ids, weights, raw in _leaf_postings(reader, info, local, values):
             if local is None and not deleted:
                 found.docnums.extend([docnum + offset for docnum in ids] if offset else ids)
                 found.weights.extend(weights)
@@ -193,6 +193,21 @@ def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | 
                 if values:
                     found.values.append(raw[i])
     return found
+
+
+def field_postings(searcher: Searcher, field: str) -> Iterator[tuple[str, list[int]]]:
+    """(term, docnums) of every term of `field`, segment by segment (a term of several segments
+    comes once for each): the term index read in sequence, for the per-snapshot tables (facets),
+    rather than each term looked up in its hash table."""
+    decode = searcher.schema[field].from_bytes
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if field not in reader.indexed_field_names():
+            continue
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        for text, info in reader.iter_field(field):
+            yield decode(text), [docnum + offset for ids, _, _ in _leaf_postings(reader, info, None, False)
+                                 for docnum in ids if docnum not in deleted]
 
 
 def _bm25(searcher: Searcher, field: str, text: str, norms: list[float], k1: float):

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from itertools import chain
 
 from whoosh import query as wq
-from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
+from indexer.bulk import field_postings
 from indexer.results import FACETS, FacetValue, QueryError
 
 FACET_FIELDS = {"year": "year", "paper": "paper", "issue": "issue_id", "byline": "authors", "place": "places"}
@@ -28,16 +29,15 @@ class FacetTable:
     those over the articles it lacks, a fraction of the lookups.
     """
 
-    def __init__(self, reader: IndexReader, articles: set[int]) -> None:
-        size = reader.doc_count_all()
+    def __init__(self, searcher: Searcher, articles: set[int]) -> None:
+        size = searcher.doc_count_all()
         self.articles = articles
         self.values: dict[str, list[tuple[str, ...]]] = {}
         for name, field in FACET_FIELDS.items():
             by_doc: list[tuple[str, ...]] = [()] * size
-            if field in reader.indexed_field_names():
-                for value in reader.field_terms(field):
-                    for docnum in reader.postings(field, value).all_ids():
-                        by_doc[docnum] += (value,)
+            for value, docnums in field_postings(searcher, field):
+                for docnum in docnums:
+                    by_doc[docnum] += (value,)
             self.values[name] = by_doc
         # Facets with at most one value a document (year, paper, issue) count values, not tuples.
         self.single = {name: [values[0] if values else None for values in by_doc]

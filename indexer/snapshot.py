@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 
 from indexer.cache import SizedLru
 from indexer.facets import FacetTable
+from indexer.normalize import compact, pattern
 from indexer.ranking import BM25_B, BM25_K1, weighting
 from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 
@@ -76,7 +77,7 @@ class Snapshot:
     # Cached per snapshot, built on first use (under `reading`).
     @cached_property
     def facets(self) -> FacetTable:
-        return FacetTable(self.searcher.reader(), self.articles)
+        return FacetTable(self.searcher, self.articles)
 
     @cached_property
     def articles(self) -> set[int]:
@@ -134,8 +135,9 @@ class Snapshot:
         return norms
 
     def warm(self) -> None:
-        """Build the cached tables now instead of during the first search."""
-        _ = (self.facets, self._by_day, self.articles, *(self.length_norms(field) for field in SCORED_FIELDS))
+        """Build the cached tables now instead of during the first search, the text folding
+        tables behind query parsing and snippet marks too (about 0.2 s)."""
+        _ = (pattern(compact("档案").text), self.facets, self._by_day, self.articles, *(self.length_norms(field) for field in SCORED_FIELDS))
 
     def stored(self, docnum: int) -> dict[str, Any]:
         return self.searcher.stored_fields(docnum)
