@@ -5,7 +5,10 @@ with the base score (the n-gram match alone, BM25F over title, subtitle,
 byline and body) finds every match, for the total and the facet counts over
 the whole result set; the full score (plus words, title and whole-phrase
 bonuses) then re-orders the head of that list. Only the page's hits are
-read back and get snippets.
+read back and get snippets. Both scores are computed from posting blocks
+read in bulk (`scoring`, `bulk`), not through Whoosh's per-posting
+matchers; Whoosh runs only the shapes those do not cover (a NOT or a date
+alone). What one search may read is bounded (`MAX_POSTINGS`).
 """
 from __future__ import annotations
 
