@@ -194,11 +194,13 @@ class ArchiveIndex:
     def reindex(self, full: bool = False, progress: Callable[[int, int], None] | None = None) -> ReindexSummary:
         """Index new/changed files and drop removed ones; raises ReindexBusy if one is running.
 
-        Readers keep the previous snapshot until the new generation is open
-        and its tables are built (here, in the reindexing thread), and it is
-        swapped in before this returns: a server's `POST /api/reindex` (and
-        so `archive add`) answers once the new issues are searchable, and no
-        reader waits a second for the tables of a freshly committed index.
+        While a snapshot is served, readers keep it until the new generation
+        is open and its tables are built (here, in the reindexing thread, as
+        soon as the new documents are committed), and it is swapped in before
+        this returns: a server's `POST /api/reindex` (and so `archive add`)
+        answers once the new issues are searchable, and no reader waits a
+        second for the tables of a freshly committed index. A merge of small
+        segments that follows is picked up like any other new generation.
         """
         from indexer.reindex import reindex  # the indexing machinery: not needed to search
 
@@ -207,14 +209,20 @@ class ArchiveIndex:
         try:
             return reindex(self.data_dir, full=full, progress=progress, on_published=self._swap_in_warm)
         finally:
-            self._swap_in_warm()
             with self._lock:
                 self._publishing -= 1
+                self._checked = float("-inf")  # the next reader looks for a generation a merge made
 
     def _swap_in_warm(self) -> None:
-        """Open the store's current generation, build its tables, then serve it (if it is new)."""
+        """Open the store's current generation, build its tables, then serve it (if it is new).
+
+        Only while a snapshot is served: a command that only reindexes (`archive reindex`)
+        has nobody to serve and must not spend seconds building tables.
+        """
         with self._lock:
-            served = self._snapshot.generation if self._snapshot is not None else None
+            if self._snapshot is None:
+                return
+            served = self._snapshot.generation
         try:
             generation = self.store.generation()
         except OSError:
