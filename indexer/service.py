@@ -6,6 +6,12 @@ server sees new issues without a restart and never a half-written index.
 The generation is polled at most every `RECHECK_SECONDS`; `Searcher.refresh()`
 is never used (it returns wrong results after a merge, PITFALLS.md), and a
 replaced searcher is closed once the last call using it has finished.
+
+A new generation needs its per-snapshot tables (about a second per 20k
+articles). A plain `ArchiveIndex` builds them in the first call that needs
+them; a server's (`refresh_in_background`) builds them off the request path
+and swaps the snapshot in when they are ready, and a reindex run through
+`reindex()` swaps its own result in, tables built, before returning.
 """
 from __future__ import annotations
 
