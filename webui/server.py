@@ -55,8 +55,9 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 
     logging.basicConfig()  # waitress and webui.errors log to stderr, as waitress.serve() would set up
     sockets: dict = {}
     # waitress would otherwise buffer up to 1 GB of a request body (to disk) before the app can refuse it.
+    # poll(), not select(): select() fails outright once a descriptor number passes 1023 (many clients).
     server = create_server(app, map=sockets, host=host, port=port, threads=threads, ident="archive",
-                           clear_untrusted_proxy_headers=True,
+                           clear_untrusted_proxy_headers=True, asyncore_use_poll=True,
                            max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
     listeners = [listener for listener in sockets.values() if isinstance(listener, BaseWSGIServer)]
     for listener in listeners:
