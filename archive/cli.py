@@ -151,7 +151,7 @@ def add(ctx: click.Context, files: tuple[Path, ...], replace: bool) -> None:
     """Copy FILES into DATA/issues/ and index them.
 
     A server running on the same data directory indexes them (it has
-    everything loaded: the issue is searchable in well under a second);
+    everything loaded, and answers once the issue is searchable);
     without one, this process does.
     """
     from indexer.adding import AddRefused, copy_into_issues

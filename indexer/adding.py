@@ -2,8 +2,8 @@
 
 Apart from the indexing (`indexer.reindex`) because `archive add` hands the
 second half to a running server when there is one (`indexer.local_server`):
-then this process never loads Whoosh or jieba, and the new issue is
-searchable in well under a second instead of after a cold start.
+then this process never loads Whoosh or jieba (over a second of cold
+start), and the server, which has them loaded, indexes at once.
 """
 from __future__ import annotations
 
