@@ -32,6 +32,7 @@ anything.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -276,7 +277,14 @@ def _collect(readers: list[Connection], on_outcome: Callable[[Outcome], None]) -
 def _worker(
     ix: Index, paths: list[Path], data_dir: Path, sender: Connection, readers: list[Connection], parent: int
 ) -> None:
-    """Forked: index `paths` into segments, reporting each file, then the segments."""
+    """Forked: index `paths` into segments, reporting each file, then the segments.
+
+    The cyclic garbage collector is off: a worker lives for one build, and
+    what it allocates (millions of postings, acyclic) is freed by reference
+    counting or at exit, so the collector would only walk it again and
+    again (~15% of the analysis time, measured with gc.callbacks).
+    """
+    gc.disable()
     drop_inherited_locks()
     os.nice(WORKER_NICENESS)
     for reader in readers:
