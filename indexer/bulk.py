@@ -63,14 +63,16 @@ class TooBroad(QueryError):
 
 
 @contextmanager
-def work_budget(postings: int) -> Iterator[None]:
-    """Within the block, reading more than `postings` postings raises TooBroad.
+def work_budget(postings: int | None) -> Iterator[None]:
+    """Within the block, reading more than `postings` postings raises TooBroad (None: no limit).
 
     A context variable rather than a parameter: every reader of postings
     below a search (terms, phrases, filters, re-scoring) spends from one
-    budget without each signature carrying it.
+    budget without each signature carrying it. The per-snapshot tables
+    (facets) are built with no limit: they serve every search, and must not
+    be charged to, or refused for, the one that happens to come first.
     """
-    token = _budget.set([postings])
+    token = _budget.set(None if postings is None else [postings])
     try:
         yield
     finally:

@@ -22,6 +22,7 @@ from typing import Any
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from indexer.bulk import work_budget
 from indexer.cache import SizedLru
 from indexer.facets import FacetTable
 from indexer.normalize import compact, pattern
@@ -77,7 +78,8 @@ class Snapshot:
     # Cached per snapshot, built on first use (under `reading`).
     @cached_property
     def facets(self) -> FacetTable:
-        return FacetTable(self.searcher, self.articles)
+        with work_budget(None):  # built once for every search (see bulk.work_budget)
+            return FacetTable(self.searcher, self.articles)
 
     @cached_property
     def articles(self) -> set[int]:

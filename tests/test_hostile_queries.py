@@ -264,7 +264,8 @@ def write_issues(root, pages: dict[str, str]) -> None:
 
 def test_a_query_that_would_read_too_much_of_the_index_is_refused_as_too_broad(tmp_path, monkeypatch):
     """The work budget (`search.MAX_POSTINGS`, made tiny here) bounds every shape: an OR is refused
-    before reading, an AND once its reading passes the budget; a narrow query is still answered."""
+    before reading, an AND once its reading passes the budget; a narrow query is still answered,
+    although it is the first to build the snapshot's facet table (never charged to one search)."""
     write_issues(tmp_path, {f"p{i}": f"# 第{i}篇\n\n民警和辅警在第{i}个路口执勤。\n" for i in range(10)}
                  | {"rare": "# 琥珀\n\n一块琥珀。\n"})
     monkeypatch.setattr(search_module, "MAX_POSTINGS", 5)
