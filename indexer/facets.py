@@ -6,6 +6,7 @@ dictionary lookup per matching document and facet, no stored-field reads.
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
@@ -64,10 +65,9 @@ class FacetTable:
             counts = self._counts(name, docnums) if missing is None else self.totals[name] - self._counts(name, missing)
             chosen = set(selected.get(name, ()))
             if name == "year":
-                ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
-            else:
-                ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            top = ordered[:MAX_VALUES]
+                top = sorted(counts.items(), key=lambda item: item[0], reverse=True)[:MAX_VALUES]
+            else:  # the first MAX_VALUES of a sort, without sorting the 1,500 issues of a common word
+                top = heapq.nsmallest(MAX_VALUES, counts.items(), key=lambda item: (-item[1], item[0]))
             top += [(v, counts[v]) for v in sorted(chosen) if v not in dict(top)]
             facets[name] = [FacetValue(value, count, value in chosen) for value, count in top]
         return facets
