@@ -263,12 +263,13 @@ def write_issues(root, pages: dict[str, str]) -> None:
 
 
 def test_a_query_that_would_read_too_much_of_the_index_is_refused_as_too_broad(tmp_path, monkeypatch):
-    """The work budget (`search.MAX_POSTINGS`, made tiny here) bounds every shape: an OR is refused
+    """The work budget (`search.MAX_POSTINGS` and `POSTINGS_PER_ARTICLE`, made tiny here) bounds every shape: an OR is refused
     before reading, an AND once its reading passes the budget; a narrow query is still answered,
     although it is the first to build the snapshot's facet table (never charged to one search)."""
     write_issues(tmp_path, {f"p{i}": f"# 第{i}篇\n\n民警和辅警在第{i}个路口执勤。\n" for i in range(10)}
                  | {"rare": "# 琥珀\n\n一块琥珀。\n"})
     monkeypatch.setattr(search_module, "MAX_POSTINGS", 5)
+    monkeypatch.setattr(search_module, "POSTINGS_PER_ARTICLE", 0)
     with app_client(tmp_path) as client:
         for q in ("民 OR 警 OR 辅", "民 警", "路口 -琥珀"):
             response = client.get("/api/search", query_string={"q": q})
