@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from itertools import repeat
 from operator import sub
 from pickle import dumps
+from struct import Struct
 from typing import Any
 
 from whoosh.codec.base import Segment
@@ -60,6 +61,7 @@ COMPRESS_FROM_BYTES = 256
 
 _TERM_INFO = W3TermInfo._struct  # flags, total weight, doc freq, min/max length bytes, max weight, first/last id
 _ONE = pack_uint(1)
+_FLOAT32 = Struct("f")  # a weight as a block's array("f") holds it
 
 # term (str from our tokenizers, bytes from Whoosh's fields) -> document number, weight, encoded value, ...
 # flat, three items a posting: no tuple per posting for the garbage collector to walk again and again
@@ -225,22 +227,35 @@ class _BlockEncoder:
 
     def _block(self, postings: list[int | float | bytes], last: bool) -> tuple[bytes, float, float, int | None, int]:
         """One block: its bytes, total weight, max weight, min length (None: none known), max length."""
-        docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
-        stored_weights = array("f", weights)  # what a block's weights are read back as
-        maxweight = max(0, max(weights))
-        known = list(filter(None, map(self.lengths.get, docnums)))
-        minlength = min(known) if known else None
-        maxlength = max(known) if known else 0
-        data = (tuple(map(sub, docnums, [0] + docnums[:-1])), _mini_weights(stored_weights), self._mini_values(values))
+        if len(postings) == 3:
+            data, total, maxweight, minlength, maxlength = self._one_posting(postings)
+        else:
+            data, total, maxweight, minlength, maxlength = self._postings(postings)
         databytes = dumps(data, 2)
         compression = self.compression if len(databytes) >= COMPRESS_FROM_BYTES else 0
         if compression:
             databytes = zlib.compress(databytes, compression)
-        infobytes = dumps((len(docnums), docnums[-1], maxweight, compression,
+        infobytes = dumps((len(postings) // 3, postings[-3], maxweight, compression,
                            length_to_byte(minlength), length_to_byte(maxlength)), 2)
         size = len(infobytes) + len(databytes)
-        block = pack_int(-size if last else size) + infobytes + databytes
-        return block, sum(stored_weights), maxweight, minlength, maxlength
+        return pack_int(-size if last else size) + infobytes + databytes, total, maxweight, minlength, maxlength
+
+    def _postings(self, postings: list[int | float | bytes]) -> tuple[tuple, float, float, int | None, int]:
+        """A block's (id gaps, weights, values) as stored, and its statistics."""
+        docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
+        stored_weights = array("f", weights)  # what a block's weights are read back as
+        known = list(filter(None, map(self.lengths.get, docnums)))
+        data = (tuple(map(sub, docnums, [0] + docnums[:-1])), _mini_weights(stored_weights), self._mini_values(values))
+        return (data, sum(stored_weights), max(0, max(weights)), min(known) if known else None,
+                max(known) if known else 0)
+
+    def _one_posting(self, posting: list[int | float | bytes]) -> tuple[tuple, float, float, int | None, int]:
+        """`_postings` for a block of one posting (most blocks: most terms occur in one document)."""
+        docnum, weight, value = posting
+        stored_weight = _FLOAT32.unpack(_FLOAT32.pack(weight))[0]
+        length = self.lengths.get(docnum)
+        data = ((docnum,), None if stored_weight == 1.0 else stored_weight, self._mini_values((value,)))
+        return data, stored_weight, max(0, weight), length, length or 0
 
     def _mini_values(self, values: tuple[bytes, ...]) -> tuple[bytes, ...] | bytes | None:
         nonempty = tuple(filter(None, values))
