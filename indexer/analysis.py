@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import count
-from operator import add
+from itertools import count, repeat
+from operator import add, mul
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
 
@@ -109,7 +109,10 @@ class SectionedTokenizer(Tokenizer):
                 if boost_over_last:
                     for term in terms:
                         extra[term] += boost_over_last
-        return positions, {term: last_boost * len(at) + extra.get(term, 0.0) for term, at in positions.items()}
+        weights = dict(zip(positions, map(mul, map(len, positions.values()), repeat(last_boost))))
+        for term, more in extra.items():  # only the terms of the short sections: a Python loop is fine
+            weights[term] += more
+        return positions, weights
 
     def _section_terms(self, section: str, index: int, start: int) -> tuple[list[tuple[Sequence[str], int]], int]:
         """Section `index`'s terms as (terms at consecutive positions, first position) pieces, and the next position."""
