@@ -7,7 +7,11 @@ of the old versions and of removed issues: ONE Whoosh commit, so the served
 index and its manifest move together from the old state to the new one.
 Unchanged files are not touched, so their article ids stay as they were.
 Once the new documents are served, a second commit may merge small
-segments (same documents, fewer files; see segments.merge_small_segments).
+segments (same documents, fewer files; see segments.merge_small_segments);
+a server does that afterwards (`merge_segments`), so an `archive add` it
+answers does not wait for it. A server also passes a `DigestCache`: files
+whose stat has not changed since it hashed them are not read again
+(indexer.digests), so an add reads the files it copied, not the archive.
 
 Full (`full=True`, and whenever there is no usable index yet): index every
 file into a fresh directory and swap it in by replacing CURRENT.
@@ -25,7 +29,6 @@ stop a real reindex at named points with ARCHIVE_REINDEX_PAUSE_AT (below).
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -37,6 +40,7 @@ from whoosh.index import Index
 
 from archive.issues import issue_files, issue_id
 from indexer.adding import AddRefused, copy_locked  # noqa: F401 (AddRefused: part of this API)
+from indexer.digests import DigestCache
 from indexer.locks import ReindexLock
 from indexer.results import FailedFile, ReindexSummary
 from indexer.segments import Indexed, Outcome, commit, index_files, merge_small_segments
@@ -62,17 +66,36 @@ class _Scan:
 
 
 def reindex(
-    data_dir: Path, full: bool = False, progress: Progress | None = None, on_published: Callable[[], None] | None = None
+    data_dir: Path,
+    full: bool = False,
+    progress: Progress | None = None,
+    on_published: Callable[[], None] | None = None,
+    digests: DigestCache | None = None,
+    merge: bool = True,
 ) -> ReindexSummary:
     """Index new and changed issue files and drop removed ones (or rebuild all with `full`).
 
     Raises ReindexBusy at once if another reindex of this data directory runs.
     `on_published` is called as soon as readers can see the new documents
-    (before any merge of small segments, which can take seconds).
+    (before any merge of small segments, which can take seconds). `digests`
+    remembers file hashes across reindexes (None: hash every file); without
+    `merge`, small segments are left for `merge_segments`.
     """
     store = IndexStore(Path(data_dir))
     with ReindexLock(store.lock_path):
-        return _reindex_locked(store, full, progress, on_published)
+        return _reindex_locked(store, full, progress, on_published, digests or DigestCache(), merge)
+
+
+def merge_segments(data_dir: Path) -> None:
+    """Merge small segments if there are many (see segments.merge_small_segments); ReindexBusy if a reindex runs.
+
+    Same documents, fewer files: readers pick the new generation up like any other.
+    """
+    store = IndexStore(Path(data_dir))
+    with ReindexLock(store.lock_path):
+        served, _ = _served(store)
+        if served is not None:
+            merge_small_segments(served)
 
 
 def add_files(
@@ -87,16 +110,21 @@ def add_files(
     store = IndexStore(Path(data_dir))
     with ReindexLock(store.lock_path):
         copy_locked(store.data_dir, files, replace)
-        return _reindex_locked(store, False, progress, None)
+        return _reindex_locked(store, False, progress, None, DigestCache(), True)
 
 
 def _reindex_locked(
-    store: IndexStore, full: bool, progress: Progress | None, on_published: Callable[[], None] | None
+    store: IndexStore,
+    full: bool,
+    progress: Progress | None,
+    on_published: Callable[[], None] | None,
+    digests: DigestCache,
+    merge: bool,
 ) -> ReindexSummary:
     started = time.monotonic()
     store.remove_unserved()
     served, previous = _served(store)
-    scan = _scan(store.data_dir, previous)
+    scan = _scan(store.data_dir, previous, digests)
     fresh = full or served is None
     ix = store.create_fresh() if fresh else served
     to_index = [*scan.new.values(), *scan.changed.values(), *(scan.unchanged.values() if fresh else ())]
@@ -112,7 +140,8 @@ def _reindex_locked(
         if not fresh:
             if on_published is not None:
                 on_published()
-            merge_small_segments(ix)  # after the commit: the new documents are served already
+            if merge:
+                merge_small_segments(ix)  # after the commit: the new documents are served already
     if fresh:
         store.publish(Path(ix.storage.folder))
         _pause_if_asked("published")
@@ -146,8 +175,8 @@ def _served(store: IndexStore) -> tuple[Index | None, dict[str, str]]:
         return None, {}
 
 
-def _scan(data_dir: Path, previous: dict[str, str]) -> _Scan:
-    """Compare every issue file's bytes with the manifest; read nothing else."""
+def _scan(data_dir: Path, previous: dict[str, str], digests: DigestCache) -> _Scan:
+    """Compare every issue file's bytes (their digest) with the manifest; read nothing else."""
     issues_dir = data_dir / "issues"
     scan = _Scan()
     seen: dict[str, Path] = {}
@@ -163,8 +192,7 @@ def _scan(data_dir: Path, previous: dict[str, str]) -> _Scan:
             continue
         seen[key] = path
         try:
-            with open(path, "rb") as f:
-                digest = hashlib.file_digest(f, "sha256").hexdigest()
+            digest = digests.digest(path)
         except OSError as exc:  # vanished or unreadable since it was listed
             scan.failed.append(FailedFile(shown, f"cannot read file ({exc.strerror or exc})"))
             continue
@@ -175,6 +203,7 @@ def _scan(data_dir: Path, previous: dict[str, str]) -> _Scan:
         else:
             scan.unchanged[key] = path
     scan.removed = sorted(set(previous) - set(seen))
+    digests.keep_only(seen.values())
     return scan
 
 

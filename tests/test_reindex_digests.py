@@ -1,0 +1,82 @@
+"""A long-lived `ArchiveIndex` remembers file hashes by stat, and still sees every change to a file's bytes."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer import digests
+from indexer.digests import DigestCache
+from indexer.service import ArchiveIndex
+from tests.reindex_fixtures import NEW_ISSUE, assert_up_to_date, make_indexed_archive
+
+
+def rewrite_in_place_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
+    """Change the bytes the way only ctime betrays: same length, mtime set back (as `cp -p` or `touch -d` can)."""
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert len(old.encode()) == len(new.encode()) and old in text
+    with open(path, "r+b") as f:  # in place: same inode
+        f.write(text.replace(old, new).encode("utf-8"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+
+
+def test_a_file_hashed_just_after_it_was_written_is_hashed_again(tmp_path: Path) -> None:
+    path = tmp_path / "issue.txt"
+    path.write_text(NEW_ISSUE, encoding="utf-8")
+    cache = DigestCache()
+    assert cache.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+    rewrite_in_place_keeping_size_and_mtime(path, "琥珀色", "翡翠色")
+
+    assert cache.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_remembered_file_changed_in_place_is_hashed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)  # remember even a file written a moment ago
+    path = tmp_path / "issue.txt"
+    path.write_text(NEW_ISSUE, encoding="utf-8")
+    cache = DigestCache()
+    first = cache.digest(path)
+    assert cache.digest(path) == first
+
+    rewrite_in_place_keeping_size_and_mtime(path, "琥珀色", "翡翠色")
+
+    assert cache.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest() != first
+
+
+def test_a_file_replaced_by_a_rename_is_hashed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)
+    path = tmp_path / "issue.txt"
+    path.write_text(NEW_ISSUE, encoding="utf-8")
+    cache = DigestCache()
+    first = cache.digest(path)
+    replacement = tmp_path / "replacement.txt"
+    replacement.write_text(NEW_ISSUE.replace("琥珀色", "翡翠色"), encoding="utf-8")
+    os.utime(replacement, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
+
+    os.replace(replacement, path)
+
+    assert cache.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest() != first
+
+
+def test_reindexes_of_one_archive_index_see_changes_the_stat_alone_hides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)
+    data = make_indexed_archive(tmp_path / "data", samples=2)
+    archive = ArchiveIndex(data)
+    new = data / "issues" / "2021-06-01-02.txt"
+    new.write_text(NEW_ISSUE, encoding="utf-8")
+    assert archive.reindex().added == 1
+    assert archive.reindex().unchanged == 3
+
+    rewrite_in_place_keeping_size_and_mtime(new, "琥珀色", "翡翠色")
+    summary = archive.reindex()
+
+    assert (summary.updated, summary.unchanged) == (1, 2)
+    assert_up_to_date(data)
+    archive.close()
