@@ -5,8 +5,14 @@ words (three or four characters: a phrase of two or three grams), matching
 thousands of documents. Whoosh walks them through its matcher and
 collector machinery, several Python calls per posting; its on-disk lists
 are blocks of 128 postings (one pickle each), so reading each block's
-arrays whole and applying the same BM25 formula in comprehensions gives
+arrays whole and applying the same BM25 formula as numpy vector math gives
 the same scores (tests check them against Whoosh) several times faster.
+Most of a block's pickle is its postings' encoded positions (each a
+`_codecs.encode` call to unpickle, some 0.7 µs a posting for `的`), needed
+by phrases only: the ids and weights are read without them (`_decode`),
+straight from the pickle's bytes with `np.frombuffer` where every id gap
+is one byte (the common lists), else by unpickling only the part before
+the values.
 A phrase reads only the blocks that can hold one of the documents its
 rarest gram is in, the way Whoosh's skip_to does.
 
@@ -19,14 +25,15 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
-from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
-from itertools import accumulate
 from operator import itemgetter
 from typing import Iterator, Sequence
+
+import numpy as np
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
@@ -104,13 +111,88 @@ def _refuse() -> None:
 class Postings:
     """One term's postings in docnum order (index-wide docnums): weights, and raw values if asked."""
 
-    docnums: list[int]
-    weights: list[float]
+    docnums: np.ndarray  # int64
+    weights: np.ndarray  # float64 (the stored float32 weights, as Whoosh reads them)
     values: list[bytes]  # encoded positions, in step with docnums (empty unless asked for)
 
 
-def _blocks(postfile, position: int, within: Sequence[int] | None,
-            values: bool) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[bytes]]]:
+Block = tuple[np.ndarray, np.ndarray, Sequence[bytes]]  # (leaf docnums, weights, values) of one block
+
+# Pickle protocol 2 opcodes of a block's (id gaps, weights, values), as Whoosh's writer and ours dump it.
+_MARK, _TUPLE, _BININT1, _BINFLOAT, _NONE = 0x28, 0x74, ord("K"), ord("G"), ord("N")
+_TUPLE2_STOP = b"\x86."
+# Protocol 2 pickles bytes as _codecs.encode(text, "latin1"): where the values (encoded positions) start.
+_BYTES_GLOBAL = b"c_codecs\nencode\n"
+
+
+@lru_cache(maxsize=None)
+def _run(opcode: int, count: int) -> bytes:
+    """`count` times the one-byte `opcode` (what a block of `count` same-sized items has every few bytes)."""
+    return bytes([opcode]) * count
+
+
+def _fast_ids(data: bytes, count: int) -> tuple[np.ndarray, int] | None:
+    """(id gaps, where the weights start) if the ids were pickled as `count` one-byte ints, else None.
+
+    Protocol 2 writes a tuple of four or more as MARK, the items, TUPLE,
+    then BINPUT 0 (two bytes): with one-byte gaps, every other byte.
+    """
+    end = 3 + 2 * count
+    if count < 4 or data[2] != _MARK or len(data) <= end or data[end] != _TUPLE or data[3:end:2] != _run(_BININT1, count):
+        return None
+    return np.frombuffer(data, np.uint8, 2 * count, 3)[1::2], end + 3
+
+
+def _fast_weights(data: bytes, start: int, count: int) -> np.ndarray | None:
+    """The weights pickled at `start` (None, one float for all, or a tuple of BINFLOATs), or None
+    if they are laid out otherwise."""
+    op = data[start]
+    if op == _NONE:
+        return np.ones(count)
+    if op == _BINFLOAT:
+        return np.full(count, np.frombuffer(data, ">f8", 1, start + 1)[0], dtype=np.float64)
+    end = start + 1 + 9 * count
+    if op != _MARK or len(data) <= end or data[end] != _TUPLE or data[start + 1:end:9] != _run(_BINFLOAT, count):
+        return None
+    return np.ndarray((count,), ">f8", data, start + 2, (9,)).astype(np.float64)
+
+
+def _weights_array(weights: object, count: int) -> np.ndarray:
+    """A block's weights as stored (None: all 1, one float: all equal, else one each) as an array."""
+    if weights is None:
+        return np.ones(count)
+    if isinstance(weights, float):
+        return np.full(count, weights)
+    return np.array(weights, dtype=np.float64)
+
+
+def _decode(data: bytes, count: int, values: bool) -> Block:
+    """(ids, weights, values if asked) of a block's pickled (id gaps, weights, values).
+
+    Without values, the positions are not unpickled: the ids and weights come
+    from the bytes directly (`_fast_ids`), or from unpickling what precedes the
+    values, closed as a pair. Anything laid out otherwise is unpickled whole.
+    """
+    if not values:
+        fast = _fast_ids(data, count)
+        if fast is not None:
+            weights = _fast_weights(data, fast[1], count)
+            if weights is not None:
+                return np.cumsum(fast[0], dtype=np.int64), weights, ()
+        cut = data.find(_BYTES_GLOBAL)
+        if count >= 4 and cut > 0 and data[cut - 1] == _MARK:
+            try:
+                gaps, weights = pickle.loads(data[:cut - 1] + _TUPLE2_STOP)
+            except (pickle.UnpicklingError, ValueError, EOFError):
+                pass
+            else:
+                if len(gaps) == count:
+                    return np.cumsum(gaps, dtype=np.int64), _weights_array(weights, count), ()
+    gaps, weights, encoded = pickle.loads(data)
+    return np.cumsum(gaps, dtype=np.int64), _weights_array(weights, count), encoded if values else ()
+
+
+def _blocks(postfile, position: int, within: np.ndarray | None, values: bool) -> Iterator[Block]:
     """(ids, weights, values) of each block that may hold one of `within` (sorted leaf docnums).
 
     `position` is where the term's first block starts. Each block is read
@@ -119,8 +201,9 @@ def _blocks(postfile, position: int, within: Sequence[int] | None,
     Python's compound-file layer). The layout is Whoosh 3's
     (`W3PostingsWriter._write_block`): a length (negative for the last
     block), the pickled block info (count, last id, max weight, compression,
-    lengths), then the pickled (ids as deltas, weights, values); the values
-    of a Positions field are its encoded positions.
+    lengths), then the pickled (ids as deltas, weights, values), compressed
+    or not as the info says; the values of a Positions field are its encoded
+    positions.
     """
     length = postfile.get_int(position)
     low = 0  # every id of the current block is >= low
@@ -131,70 +214,78 @@ def _blocks(postfile, position: int, within: Sequence[int] | None,
         position += _INT_SIZE + size
         header = BytesIO(raw)
         count, high, _, compression = pickle.load(header)[:4]
-        if within is None or bisect_left(within, low) < bisect_right(within, high):
+        if within is None or np.searchsorted(within, low) < np.searchsorted(within, high, "right"):
             _spend(count)
             data = raw[header.tell():size]
-            ids, weights, encoded = pickle.loads(zlib.decompress(data) if compression else data)
-            if weights is None:
-                weights = (1.0,) * count
-            elif isinstance(weights, float):
-                weights = (weights,) * count
-            yield tuple(accumulate(ids)), weights, encoded if values else ()
+            yield _decode(zlib.decompress(data) if compression else data, count, values)
         if last:
             return
         low = high + 1
         length = unpack_int(raw[size:])[0]
 
 
-def _leaf_postings(reader, info, within: Sequence[int] | None,
-                   values: bool) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[bytes]]]:
+def _leaf_postings(reader, info, within: np.ndarray | None, values: bool) -> Iterator[Block]:
     """The blocks of one segment's list, read from where its term info points (no Whoosh matcher:
     building one reads and unpickles the first block header); a one-posting list is inlined there."""
     if info.is_inlined():
         _spend(1)
         ids, weights, raw = info.inlined_postings()
-        yield ids, weights, raw if values else ()
+        yield np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), raw if values else ()
         return
     offset, _ = info.extent()
     yield from _blocks(reader._terms._postfile, offset + len(WHOOSH3_HEADER_MAGIC), within, values)
 
 
-def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | None = None,
+def _members(docnums: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """A mask of which `docnums` are in the sorted array `sorted_set`."""
+    if not len(sorted_set):
+        return np.zeros(len(docnums), dtype=bool)
+    at = np.searchsorted(sorted_set, docnums)
+    return sorted_set[np.minimum(at, len(sorted_set) - 1)] == docnums
+
+
+def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | np.ndarray | None = None,
              values: bool = False) -> Postings:
     """Every posting of `text` in `field`, or only those of the sorted docnums `within`.
 
     Deleted documents (a segment's deletions) are left out, as Whoosh's own
     matcher leaves them out.
     """
-    found = Postings([], [], [])
+    wanted = None if within is None else np.asarray(within, dtype=np.int64)
+    docnums: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    found_values: list[bytes] = []
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         size = reader.doc_count_all()
         local = None
-        if within is not None:
-            local = [d - offset for d in within[bisect_left(within, offset):bisect_left(within, offset + size)]]
-            if not local:
+        if wanted is not None:
+            local = wanted[np.searchsorted(wanted, offset):np.searchsorted(wanted, offset + size)] - offset
+            if not len(local):
                 continue
         try:
             info = reader.term_info(field, text)
         except TermNotFound:
             continue
-        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        wanted = set(local) if local is not None else None
-        for ids, weights, raw in _leaf_postings(reader, info, local, values):
-            if local is None and not deleted:
-                found.docnums.extend([docnum + offset for docnum in ids] if offset else ids)
-                found.weights.extend(weights)
-                found.values.extend(raw)
-                continue
-            for i, docnum in enumerate(ids):
-                if docnum in deleted or (wanted is not None and docnum not in wanted):
-                    continue
-                found.docnums.append(docnum + offset)
-                found.weights.append(weights[i])
-                if values:
-                    found.values.append(raw[i])
-    return found
+        blocks = list(_leaf_postings(reader, info, local, values))
+        if not blocks:
+            continue
+        ids = np.concatenate([block[0] for block in blocks])
+        found_weights = np.concatenate([block[1] for block in blocks])
+        keep = None if local is None else _members(ids, local)
+        if reader.has_deletions():
+            alive = ~_members(ids, np.array(sorted(reader.deleted_docs_set), dtype=np.int64))
+            keep = alive if keep is None else keep & alive
+        raw = [value for block in blocks for value in block[2]] if values else []
+        if keep is not None and not keep.all():
+            ids, found_weights = ids[keep], found_weights[keep]
+            raw = [raw[i] for i in np.flatnonzero(keep)] if values else []
+        docnums.append(ids + offset if offset else ids)
+        weights.append(found_weights)
+        found_values.extend(raw)
+    if not docnums:
+        return Postings(np.zeros(0, dtype=np.int64), np.zeros(0), [])
+    return Postings(np.concatenate(docnums), np.concatenate(weights), found_values)
 
 
 def field_postings(searcher: Searcher, field: str) -> Iterator[tuple[str, list[int]]]:
@@ -209,13 +300,7 @@ def field_postings(searcher: Searcher, field: str) -> Iterator[tuple[str, list[i
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         for text, info in reader.iter_field(field):
             yield decode(text), [docnum + offset for ids, _, _ in _leaf_postings(reader, info, None, False)
-                                 for docnum in ids if docnum not in deleted]
-
-
-def _bm25(searcher: Searcher, field: str, text: str, norms: list[float], k1: float):
-    """The BM25F term score of Whoosh's `BM25FScorer` as a function of (weight, docnum)."""
-    idf = searcher.idf(field, text)
-    return lambda tf, docnum: idf * (tf * (k1 + 1)) / (tf + norms[docnum])
+                                 for docnum in ids.tolist() if docnum not in deleted]
 
 
 def best_first(scored: Ranking) -> Ranking:
@@ -223,6 +308,34 @@ def best_first(scored: Ranking) -> Ranking:
     (a stable sort on the score alone: C-level keys, no tuple per item)."""
     scored.sort(key=itemgetter(0), reverse=True)
     return scored
+
+
+def ranked(scores: np.ndarray, docnums: np.ndarray) -> Ranking:
+    """`best_first` of the scores of `docnums` (in docnum order), from arrays: a stable argsort of
+    the negated scores orders equal scores by docnum, as the stable descending sort does."""
+    order = np.argsort(-scores, kind="stable")
+    return list(zip(scores[order].tolist(), docnums[order].tolist()))
+
+
+# Length norms as arrays, by the identity of the list they were made from (held, so the id stays
+# its own): Snapshot.length_norms gives lists, one per field and snapshot.
+_norm_arrays: dict[int, tuple[list[float], np.ndarray]] = {}
+_NORM_ARRAYS_KEPT = 16
+
+
+def _norm_array(norms: list[float]) -> np.ndarray:
+    kept = _norm_arrays.get(id(norms))
+    if kept is None or kept[0] is not norms:
+        if len(_norm_arrays) >= _NORM_ARRAYS_KEPT:
+            _norm_arrays.pop(next(iter(_norm_arrays)))
+        kept = _norm_arrays[id(norms)] = (norms, np.array(norms, dtype=np.float64))
+    return kept[1]
+
+
+def bm25(idf: float, weights: np.ndarray, norms: np.ndarray, k1: float) -> np.ndarray:
+    """The BM25F term score of Whoosh's `BM25FScorer`, idf * (tf * (k1 + 1)) / (tf + norm), over
+    arrays: the same operations in the same order as Whoosh's floats, so the same results."""
+    return idf * (weights * (k1 + 1)) / (weights + norms)
 
 
 def term_ranking(searcher: Searcher, field: str, text: str, norms: list[float], k1: float,
@@ -234,16 +347,16 @@ def term_ranking(searcher: Searcher, field: str, text: str, norms: list[float], 
     k1 * ((1 - b) + b * length / average length) (Snapshot.length_norms).
     """
     found = postings(searcher, field, text, within)
-    if not found.docnums:
+    if not len(found.docnums):
         return []
-    idf = searcher.idf(field, text)
-    return best_first([(idf * (tf * (k1 + 1)) / (tf + norms[docnum]), docnum)
-                       for docnum, tf in zip(found.docnums, found.weights)])
+    scores = bm25(searcher.idf(field, text), found.weights, _norm_array(norms)[found.docnums], k1)
+    return ranked(scores, found.docnums)
 
 
-def _tree_sum(scores: list[float]) -> float:
+def _tree_sum(scores: list[np.ndarray]) -> np.ndarray:
     """Sum in the order of Whoosh's binary tree of intersection matchers (`make_binary_tree`):
-    floating-point addition is not associative, and equal scores must stay equal to Whoosh's."""
+    floating-point addition is not associative, and equal scores must stay equal to Whoosh's
+    (arrays are added element by element, in the same order)."""
     if len(scores) == 1:
         return scores[0]
     half = len(scores) // 2
@@ -267,20 +380,20 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
     order = sorted(by_word, key=lambda word: searcher.doc_frequency(field, word))
     decode = searcher.schema[field].format.decode_positions
     lists: dict[str, Postings] = {}
-    candidates: Sequence[int] | None = within
+    candidates: Sequence[int] | np.ndarray | None = within
     for word in order:
         found = postings(searcher, field, word, within=candidates, values=True)
         lists[word] = found
         candidates = found.docnums
-        if not candidates:
+        if not len(candidates):
             return []
-    at = {word: dict(zip(found.docnums, range(len(found.docnums)))) for word, found in lists.items()}
-    scorers = {word: _bm25(searcher, field, word, norms, k1) for word in by_word}
-    scored: Ranking = []
-    for docnum in candidates:
+    at = {word: np.searchsorted(found.docnums, candidates) for word, found in lists.items()}
+    values = {word: [lists[word].values[i] for i in at[word].tolist()] for word in order}
+    matched = np.zeros(len(candidates), dtype=bool)
+    for i in range(len(candidates)):
         starts: set[int] | None = None
         for word in order:
-            positions = decode(lists[word].values[at[word][docnum]])
+            positions = decode(values[word][i])
             for offset in by_word[word]:
                 shifted = {pos - offset for pos in positions}
                 starts = shifted if starts is None else starts & shifted
@@ -288,7 +401,11 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
                     break
             if not starts:
                 break
-        if starts:
-            scored.append((_tree_sum([scorers[word](lists[word].weights[at[word][docnum]], docnum)
-                                      for word in by_word]), docnum))
-    return best_first(scored)
+        matched[i] = bool(starts)
+    docnums = candidates[matched]
+    if not len(docnums):
+        return []
+    length_norms = _norm_array(norms)[docnums]
+    scores = _tree_sum([bm25(searcher.idf(field, word), lists[word].weights[at[word][matched]], length_norms, k1)
+                        for word in by_word])
+    return ranked(scores, docnums)

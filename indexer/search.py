@@ -98,7 +98,7 @@ def _allowed(snap: Snapshot, node: Node | None, request: SearchRequest) -> set[i
         return None if requires_text(node) else snap.articles
     allowed = snap.articles
     for term in terms:
-        allowed = allowed.intersection(postings(snap.searcher, term.fieldname, term.text).docnums)
+        allowed = allowed.intersection(postings(snap.searcher, term.fieldname, term.text).docnums.tolist())
     return allowed if dates is None else allowed & _docs(snap, dates)
 
 
