@@ -30,6 +30,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
+from itertools import accumulate, chain
 from operator import itemgetter
 from typing import Iterator, Sequence
 
@@ -116,8 +117,6 @@ class Postings:
     values: list[bytes]  # encoded positions, in step with docnums (empty unless asked for)
 
 
-Block = tuple[np.ndarray, np.ndarray, Sequence[bytes]]  # (leaf docnums, weights, values) of one block
-
 # Pickle protocol 2 opcodes of a block's (id gaps, weights, values), as Whoosh's writer and ours dump it.
 _MARK, _TUPLE, _BININT1, _BINFLOAT, _NONE = 0x28, 0x74, ord("K"), ord("G"), ord("N")
 _TUPLE2_STOP = b"\x86."
@@ -157,28 +156,49 @@ def _fast_weights(data: bytes, start: int, count: int) -> np.ndarray | None:
     return np.ndarray((count,), ">f8", data, start + 2, (9,)).astype(np.float64)
 
 
-def _weights_array(weights: object, count: int) -> np.ndarray:
-    """A block's weights as stored (None: all 1, one float: all equal, else one each) as an array."""
-    if weights is None:
-        return np.ones(count)
-    if isinstance(weights, float):
-        return np.full(count, weights)
-    return np.array(weights, dtype=np.float64)
+class _Gathered:
+    """One segment's postings of a term, block after block, in flat arrays (made numpy once)."""
+
+    def __init__(self, values: bool) -> None:
+        self.ids = array("q")
+        self.weights = array("d")
+        self.values: list[bytes] = []
+        self.keep_values = values
+
+    def add(self, gaps: Sequence[int], weights: object, count: int, encoded: Sequence[bytes] = ()) -> None:
+        """A block as unpickled: its id gaps, its weights as stored (None: all 1, one float: all
+        equal, else one each) and its values."""
+        self.ids.extend(accumulate(gaps))
+        if weights is None or isinstance(weights, float):
+            self.weights.extend(array("d", (1.0 if weights is None else weights,)) * count)
+        else:
+            self.weights.extend(weights)
+        if self.keep_values:
+            self.values.extend(encoded)
+
+    def add_arrays(self, gaps: np.ndarray, weights: np.ndarray) -> None:
+        self.ids.frombytes(gaps.cumsum(dtype=np.int64).tobytes())
+        self.weights.frombytes(weights.tobytes())
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, weights) as numpy arrays over the gathered buffers (no copy)."""
+        return np.frombuffer(self.ids, np.int64), np.frombuffer(self.weights, np.float64)
 
 
-def _decode(data: bytes, count: int, values: bool) -> Block:
-    """(ids, weights, values if asked) of a block's pickled (id gaps, weights, values).
+def _decode(data: bytes, count: int, into: _Gathered) -> None:
+    """Add a block's pickled (id gaps, weights, values) to `into`.
 
     Without values, the positions are not unpickled: the ids and weights come
     from the bytes directly (`_fast_ids`), or from unpickling what precedes the
     values, closed as a pair. Anything laid out otherwise is unpickled whole.
     """
-    if not values:
+    if not into.keep_values:
         fast = _fast_ids(data, count)
         if fast is not None:
             weights = _fast_weights(data, fast[1], count)
             if weights is not None:
-                return np.cumsum(fast[0], dtype=np.int64), weights, ()
+                into.add_arrays(fast[0], weights)
+                return
         cut = data.find(_BYTES_GLOBAL)
         if count >= 4 and cut > 0 and data[cut - 1] == _MARK:
             try:
@@ -187,53 +207,61 @@ def _decode(data: bytes, count: int, values: bool) -> Block:
                 pass
             else:
                 if len(gaps) == count:
-                    return np.cumsum(gaps, dtype=np.int64), _weights_array(weights, count), ()
+                    into.add(gaps, weights, count)
+                    return
     gaps, weights, encoded = pickle.loads(data)
-    return np.cumsum(gaps, dtype=np.int64), _weights_array(weights, count), encoded if values else ()
+    into.add(gaps, weights, count, encoded)
 
 
-def _blocks(postfile, position: int, within: np.ndarray | None, values: bool) -> Iterator[Block]:
-    """(ids, weights, values) of each block that may hold one of `within` (sorted leaf docnums).
+def _blocks(postfile, offset: int, length: int, within: np.ndarray | None, into: _Gathered) -> None:
+    """Add to `into` each block of the list at `offset` that may hold one of `within` (sorted leaf docnums).
 
-    `position` is where the term's first block starts. Each block is read
-    with one read, the next block's length included, where Whoosh's matcher
-    unpickles the block header from the file (two dozen small reads through
-    Python's compound-file layer). The layout is Whoosh 3's
-    (`W3PostingsWriter._write_block`): a length (negative for the last
-    block), the pickled block info (count, last id, max weight, compression,
-    lengths), then the pickled (ids as deltas, weights, values), compressed
-    or not as the info says; the values of a Positions field are its encoded
-    positions.
+    The whole list (`length` bytes from `offset`, as the term info gives
+    them) is read with one read, where Whoosh's matcher unpickles each
+    block header from the file (two dozen small reads through Python's
+    compound-file layer). The layout is Whoosh 3's
+    (`W3PostingsWriter._write_block`): a magic number, then each block: a
+    length (negative for the last block), the pickled block info (count,
+    last id, max weight, compression, lengths), then the pickled (ids as
+    deltas, weights, values), compressed or not as the info says; the values
+    of a Positions field are its encoded positions.
     """
-    length = postfile.get_int(position)
+    raw = postfile.get(offset, length)
+    stream = BytesIO(raw)
+    position = len(WHOOSH3_HEADER_MAGIC)
     low = 0  # every id of the current block is >= low
     while True:
-        last = length < 0
-        size = -length if last else length
-        raw = postfile.get(position + _INT_SIZE, size if last else size + _INT_SIZE)
-        position += _INT_SIZE + size
-        header = BytesIO(raw)
-        count, high, _, compression = pickle.load(header)[:4]
-        if within is None or np.searchsorted(within, low) < np.searchsorted(within, high, "right"):
+        size = unpack_int(raw[position:position + _INT_SIZE])[0]
+        last = size < 0
+        position += _INT_SIZE
+        end = position - size if last else position + size
+        stream.seek(position)
+        count, high, _, compression = pickle.load(stream)[:4]
+        if within is None or within.searchsorted(low) < within.searchsorted(high, "right"):
             _spend(count)
-            data = raw[header.tell():size]
-            yield _decode(zlib.decompress(data) if compression else data, count, values)
+            data = raw[stream.tell():end]
+            _decode(zlib.decompress(data) if compression else data, count, into)
         if last:
             return
         low = high + 1
-        length = unpack_int(raw[size:])[0]
+        position = end
 
 
-def _leaf_postings(reader, info, within: np.ndarray | None, values: bool) -> Iterator[Block]:
-    """The blocks of one segment's list, read from where its term info points (no Whoosh matcher:
-    building one reads and unpickles the first block header); a one-posting list is inlined there."""
+def _leaf_postings(reader, info, within: np.ndarray | None, values: bool) -> _Gathered:
+    """One segment's list, read from where its term info points (no Whoosh matcher: building one
+    reads and unpickles the first block header); a one-posting list is inlined there."""
+    gathered = _Gathered(values)
     if info.is_inlined():
         _spend(1)
         ids, weights, raw = info.inlined_postings()
-        yield np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), raw if values else ()
-        return
-    offset, _ = info.extent()
-    yield from _blocks(reader._terms._postfile, offset + len(WHOOSH3_HEADER_MAGIC), within, values)
+        gathered.ids.extend(ids)
+        gathered.weights.extend(weights)
+        if values:
+            gathered.values.extend(raw)
+        return gathered
+    offset, length = info.extent()  # read back, the length is a 1-tuple (W3TermInfo.from_bytes)
+    _blocks(reader._terms._postfile, offset, length[0] if isinstance(length, tuple) else length, within, gathered)
+    return gathered
 
 
 def _members(docnums: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -260,23 +288,22 @@ def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | 
         size = reader.doc_count_all()
         local = None
         if wanted is not None:
-            local = wanted[np.searchsorted(wanted, offset):np.searchsorted(wanted, offset + size)] - offset
+            local = wanted[wanted.searchsorted(offset):wanted.searchsorted(offset + size)] - offset
             if not len(local):
                 continue
         try:
             info = reader.term_info(field, text)
         except TermNotFound:
             continue
-        blocks = list(_leaf_postings(reader, info, local, values))
-        if not blocks:
+        gathered = _leaf_postings(reader, info, local, values)
+        if not gathered.ids:
             continue
-        ids = np.concatenate([block[0] for block in blocks])
-        found_weights = np.concatenate([block[1] for block in blocks])
+        ids, found_weights = gathered.arrays()
         keep = None if local is None else _members(ids, local)
         if reader.has_deletions():
             alive = ~_members(ids, np.array(sorted(reader.deleted_docs_set), dtype=np.int64))
             keep = alive if keep is None else keep & alive
-        raw = [value for block in blocks for value in block[2]] if values else []
+        raw = gathered.values
         if keep is not None and not keep.all():
             ids, found_weights = ids[keep], found_weights[keep]
             raw = [raw[i] for i in np.flatnonzero(keep)] if values else []
@@ -299,8 +326,8 @@ def field_postings(searcher: Searcher, field: str) -> Iterator[tuple[str, list[i
             continue
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         for text, info in reader.iter_field(field):
-            yield decode(text), [docnum + offset for ids, _, _ in _leaf_postings(reader, info, None, False)
-                                 for docnum in ids.tolist() if docnum not in deleted]
+            yield decode(text), [docnum + offset for docnum in _leaf_postings(reader, info, None, False).ids
+                                 if docnum not in deleted]
 
 
 def best_first(scored: Ranking) -> Ranking:
@@ -363,6 +390,45 @@ def _tree_sum(scores: list[np.ndarray]) -> np.ndarray:
     return _tree_sum(scores[:half]) + _tree_sum(scores[half:])
 
 
+# Added to a phrase's start (position - offset) so that a start before the first position stays
+# within its candidate's bits; offsets are a phrase's gram indexes, far below this.
+_START_BIAS = 1 << 16
+_LIST_OF_LISTS = (b"\x80\x02(", b"l.")  # a pickle's opening (protocol 2, MARK) and its LIST, STOP
+
+
+def _positions(encoded: list[bytes], decode) -> tuple[np.ndarray, np.ndarray]:
+    """(i, position) for every position of each `encoded[i]` (`Positions.encode`: a count,
+    then a pickled list of gaps), as two int64 arrays.
+
+    Unpickled as one list of lists: each value's pickle, without its protocol
+    header and STOP, leaves its list on the stack; where a value is not laid
+    out so (the result differs), each is decoded by the format.
+    """
+    lists = _gap_lists(encoded)
+    accumulated = lists is None
+    if lists is None:
+        lists = [decode(value) for value in encoded]
+    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
+    flat = np.fromiter(chain.from_iterable(lists), np.int64, int(lengths.sum()))
+    where = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    if accumulated:
+        return where, flat
+    totals = flat.cumsum()
+    firsts = np.concatenate(([0], lengths.cumsum()[:-1]))
+    return where, totals - np.repeat(totals[firsts] - flat[firsts], lengths)
+
+
+def _gap_lists(encoded: list[bytes]) -> list[list[int]] | None:
+    """The gap lists of `encoded`, unpickled together, or None where a value is laid out otherwise."""
+    if not all(value[4:6] == b"\x80\x02" and value[-1:] == b"." for value in encoded):
+        return None
+    try:
+        lists = pickle.loads(_LIST_OF_LISTS[0] + b"".join([value[6:-1] for value in encoded]) + _LIST_OF_LISTS[1])
+    except (pickle.UnpicklingError, ValueError, EOFError, IndexError):
+        return None
+    return lists if len(lists) == len(encoded) else None
+
+
 def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int], norms: list[float],
                    k1: float, within: Sequence[int] | None = None) -> Ranking:
     """(score, docnum) of every document where word i occurs at p + offsets[i] for some p, best first.
@@ -388,20 +454,16 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
         if not len(candidates):
             return []
     at = {word: np.searchsorted(found.docnums, candidates) for word, found in lists.items()}
-    values = {word: [lists[word].values[i] for i in at[word].tolist()] for word in order}
+    starts: np.ndarray | None = None  # candidate index << 32 | phrase start, where every word so far fits
+    for word in order:
+        where, positions = _positions([lists[word].values[i] for i in at[word].tolist()], decode)
+        for offset in by_word[word]:
+            keys = (where << 32) | (positions + (_START_BIAS - offset))
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+        if not len(starts):
+            return []
     matched = np.zeros(len(candidates), dtype=bool)
-    for i in range(len(candidates)):
-        starts: set[int] | None = None
-        for word in order:
-            positions = decode(values[word][i])
-            for offset in by_word[word]:
-                shifted = {pos - offset for pos in positions}
-                starts = shifted if starts is None else starts & shifted
-                if not starts:
-                    break
-            if not starts:
-                break
-        matched[i] = bool(starts)
+    matched[starts >> 32] = True
     docnums = candidates[matched]
     if not len(docnums):
         return []
