@@ -28,17 +28,32 @@ class FacetTable:
     A large result set (a common character matches most articles) is
     counted through its complement: the counts over all `articles` minus
     those over the articles it lacks, a fraction of the lookups.
+
+    `base`, (table, deleted docnums): the table of the previous generation
+    when `searcher` only appended segments to its index and deleted
+    documents from it (indexer.snapshot checks that). Its rows are reused,
+    those of the deleted docnums emptied (as a fresh build leaves them) and
+    only the new segments read: the same table, without reading the
+    postings of every segment again (about 1 s at the 1x corpus).
     """
 
-    def __init__(self, searcher: Searcher, articles: set[int]) -> None:
+    def __init__(self, searcher: Searcher, articles: set[int],
+                 base: tuple[FacetTable, frozenset[int]] | None = None) -> None:
         size = searcher.doc_count_all()
+        kept = 0 if base is None else len(base[0].values[next(iter(FACET_FIELDS))])
+        leaves = [(leaf, offset) for leaf, offset in searcher.leaf_searchers() if offset >= kept]
         self.articles = articles
         self.values: dict[str, list[tuple[str, ...]]] = {}
         for name, field in FACET_FIELDS.items():
             by_doc: list[tuple[str, ...]] = [()] * size
-            for value, docnums in field_postings(searcher, field):
-                for docnum in docnums:
-                    by_doc[docnum] += (value,)
+            if base is not None:
+                by_doc[:kept] = base[0].values[name]
+                for docnum in base[1]:
+                    by_doc[docnum] = ()
+            for leaf, offset in leaves:
+                for value, docnums in field_postings(leaf, field):
+                    for docnum in docnums:
+                        by_doc[offset + docnum] += (value,)
             self.values[name] = by_doc
         # Facets with at most one value a document (year, paper, issue) count values, not tuples.
         self.single = {name: [values[0] if values else None for values in by_doc]

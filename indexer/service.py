@@ -8,9 +8,11 @@ is never used (it returns wrong results after a merge, PITFALLS.md), and a
 replaced searcher is closed once the last call using it has finished.
 
 A new generation needs its per-snapshot tables (about a second per 20k
-articles). A plain `ArchiveIndex` builds them in the first call that needs
-them; a server's (`refresh_in_background`) builds them off the request path
-and swaps the snapshot in when they are ready, and a reindex run through
+articles, unless it only added segments to the served one and deleted
+documents from it: then they are extended from the served snapshot's, see
+indexer.snapshot). A plain `ArchiveIndex` builds them in the first call that
+needs them; a server's (`refresh_in_background`) builds them off the request
+path and swaps the snapshot in when they are ready, and a reindex run through
 `reindex()` swaps its own result in, tables built, before returning.
 """
 from __future__ import annotations
@@ -116,13 +118,16 @@ class ArchiveIndex:
 
         threading.Thread(target=refresh, name="archive-refresh", daemon=True).start()
 
-    def _open(self, generation: str | None) -> Snapshot | None:
-        """A snapshot of the served index; None if there is none; IndexUnavailable if it cannot be read."""
+    def _open(self, generation: str | None, previous: Snapshot | None = None) -> Snapshot | None:
+        """A snapshot of the served index; None if there is none; IndexUnavailable if it cannot be read.
+
+        `previous`: the served snapshot, whose tables the new one's `warm` may extend (see indexer.snapshot).
+        """
         if generation is None:
             return None
         try:
             ix = self.store.open_current()
-            return Snapshot(ix, generation) if ix is not None else None
+            return Snapshot(ix, generation, previous) if ix is not None else None
         except Exception as exc:  # noqa: BLE001 - damaged files raise anything: struct, zlib, pickle,
             raise _unavailable(exc) from exc  # Key, Type, EOF, Unicode errors, even a bare Exception
 
@@ -250,17 +255,17 @@ class ArchiveIndex:
         has nobody to serve and must not spend seconds building tables.
         """
         with self._lock:
-            if self._snapshot is None:
+            previous = self._snapshot
+            if previous is None:
                 return
-            served = self._snapshot.generation
         try:
             generation = self.store.generation()
         except OSError:
             return  # DATA/.archive unreadable: readers' own rechecks report it
-        if generation is None or generation == served:
+        if generation is None or generation == previous.generation:
             return
         try:
-            fresh = self._open(generation)
+            fresh = self._open(generation, previous if previous.generation != self._failed_generation else None)
         except IndexUnavailable:
             return  # the next recheck reports or retries it; the old snapshot keeps serving
         if fresh is None:
