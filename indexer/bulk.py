@@ -32,15 +32,17 @@ from functools import lru_cache
 from io import BytesIO
 from itertools import accumulate, chain
 from operator import itemgetter
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.reading import TermNotFound
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE, unpack_int
 
+from indexer.cache import SizedLru
 from indexer.results import QueryError
 
 Ranking = list[tuple[float, int]]  # (score, docnum), best first
@@ -272,6 +274,39 @@ def _members(docnums: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[np.minimum(at, len(sorted_set) - 1)] == docnums
 
 
+# Term infos kept per segment reader (`term_info`): a lookup in Whoosh's on-disk hash table takes
+# some 50 µs (a dozen small reads), and a search asks for each of its terms four or five times
+# (order, existence, estimates, postings); LRU-bounded, since queries' terms are unbounded.
+TERM_INFOS_KEPT = 20_000
+_term_infos: WeakKeyDictionary[IndexReader, SizedLru[Any]] = WeakKeyDictionary()
+_MISSING = object()
+
+
+def term_info(reader: IndexReader, field: str, text: str) -> Any:
+    """The segment reader's term info of `text` in `field` (None if absent), remembered for the reader."""
+    infos = _term_infos.get(reader)
+    if infos is None:
+        infos = _term_infos[reader] = SizedLru(TERM_INFOS_KEPT)
+    info = infos.get((field, text))
+    if info is None:
+        try:
+            info = reader.term_info(field, text)
+        except TermNotFound:
+            info = _MISSING
+        infos.put((field, text), info, size=1)
+    return None if info is _MISSING else info
+
+
+def doc_frequency(searcher: Searcher, field: str, text: str) -> int:
+    """`Searcher.doc_frequency` from the remembered term infos (deleted documents counted, as there)."""
+    total = 0
+    for leaf, _ in searcher.leaf_searchers():
+        info = term_info(leaf.reader(), field, text)
+        if info is not None:
+            total += info.doc_frequency()
+    return total
+
+
 def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | np.ndarray | None = None,
              values: bool = False) -> Postings:
     """Every posting of `text` in `field`, or only those of the sorted docnums `within`.
@@ -291,9 +326,8 @@ def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | 
             local = wanted[wanted.searchsorted(offset):wanted.searchsorted(offset + size)] - offset
             if not len(local):
                 continue
-        try:
-            info = reader.term_info(field, text)
-        except TermNotFound:
+        info = term_info(reader, field, text)
+        if info is None:
             continue
         gathered = _leaf_postings(reader, info, local, values)
         if not gathered.ids:
@@ -441,9 +475,10 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
     by_word: dict[str, list[int]] = {}
     for word, offset in zip(words, offsets):
         by_word.setdefault(word, []).append(offset)
-    if any((field, word) not in searcher.reader() for word in by_word):
+    frequencies = {word: doc_frequency(searcher, field, word) for word in by_word}
+    if not all(frequencies.values()):
         return []
-    order = sorted(by_word, key=lambda word: searcher.doc_frequency(field, word))
+    order = sorted(by_word, key=frequencies.__getitem__)
     decode = searcher.schema[field].format.decode_positions
     lists: dict[str, Postings] = {}
     candidates: Sequence[int] | np.ndarray | None = within

@@ -24,7 +24,7 @@ from whoosh import query as wq
 from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
 from indexer.phrase import Docnums
-from indexer.bulk import PackedRanking, affordable, best_first, postings, work_budget
+from indexer.bulk import PackedRanking, affordable, best_first, doc_frequency, postings, work_budget
 from indexer.ranking import build, gram_terms
 from indexer.results import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
@@ -183,7 +183,7 @@ def _estimate(snap: Snapshot, node: Node) -> int:
     """An upper bound of how many documents `node` matches, from document frequencies alone."""
     if isinstance(node, Text):
         field, grams, _ = gram_terms(node)
-        return min(snap.searcher.doc_frequency(field, gram) for gram in grams)
+        return min(doc_frequency(snap.searcher, field, gram) for gram in grams)
     if isinstance(node, Or):
         return sum(_estimate(snap, item) for item in node.items)
     if isinstance(node, And):
