@@ -8,12 +8,12 @@ is never used (it returns wrong results after a merge, PITFALLS.md), and a
 replaced searcher is closed once the last call using it has finished.
 
 A new generation needs its per-snapshot tables (about a second per 20k
-articles, unless it only added segments to the served one and deleted
-documents from it: then they are extended from the served snapshot's, see
-indexer.snapshot). A plain `ArchiveIndex` builds them in the first call that
-needs them; a server's (`refresh_in_background`) builds them off the request
-path and swaps the snapshot in when they are ready, and a reindex run through
-`reindex()` swaps its own result in, tables built, before returning.
+articles from scratch; a swap-in copies the rows of the segments the served
+snapshot has from its tables, see indexer.snapshot). A plain `ArchiveIndex`
+builds them in the first call that needs them; a server's
+(`refresh_in_background`) builds them off the request path and swaps the
+snapshot in when they are ready, and a reindex run through `reindex()` swaps
+its own result in, tables built, before returning.
 """
 from __future__ import annotations
 
@@ -238,15 +238,15 @@ class ArchiveIndex:
                 threading.Thread(target=self._merge, name="archive-merge", daemon=True).start()
 
     def _merge(self) -> None:
-        """Merge small segments after a server's reindex; readers pick the result up in the background."""
+        """Merge small segments after a server's reindex, and serve the result (tables built here,
+        so the next add extends them instead of waiting for a reader to pick the merge up)."""
         from indexer.reindex import merge_segments
 
         try:
             merge_segments(self.data_dir)
         except ReindexBusy:
             return  # the reindex holding the lock merges (or schedules its own merge) when it is done
-        with self._lock:
-            self._checked = float("-inf")
+        self._swap_in_warm()
 
     def _swap_in_warm(self) -> None:
         """Open the store's current generation, build its tables, then serve it (if it is new).

@@ -11,14 +11,17 @@ two threads would interleave. Search work is pure Python holding the GIL,
 so serialising it costs next to nothing in throughput.
 
 The per-snapshot tables (articles, facet values, days, field lengths) take
-1-2 s to build at the 1x corpus. A reindex that adds issues only appends
-segments to the previous generation and marks deletions in its segments;
-every old document keeps its docnum. A snapshot opened with the one it
-replaces (`previous`) checks exactly that, by segment ids and sizes
-(`_Layout`), and then builds its tables from the previous ones: their rows
-are reused, the rows of newly deleted documents cleared, and only the new
-segments read. Anything else (a merge, a full rebuild, tables not built)
-builds from scratch. Either way the tables are the same.
+1-2 s to build at the 1x corpus, nearly all of it reading every segment.
+But a generation mostly shares its segments with the one it replaces: an
+add appends a segment and marks deletions in old ones, a merge rewrites
+only the small segments. A snapshot opened with the one it replaces
+(`previous`) therefore assembles each table segment by segment (`_rows`):
+the rows of a segment the previous snapshot had (same segment id and size,
+its deletions a subset of ours: `_Base`) are copied from the previous table,
+where that segment may have started at another docnum, with the rows of
+documents deleted since cleared as a read would leave them; only the other
+segments are read. Without `previous` (or without a shared segment) every
+segment is read: one code path, the same tables either way.
 """
 from __future__ import annotations
 
@@ -26,16 +29,17 @@ import json
 import threading
 import weakref
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from indexer.bulk import work_budget
 from indexer.cache import SizedLru
-from indexer.facets import FacetTable
+from indexer.facets import FACET_FIELDS, FacetTable, facet_rows
 from indexer.normalize import compact, pattern
 from indexer.ranking import BM25_B, BM25_K1, weighting
 from indexer.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
@@ -50,39 +54,28 @@ TEXT_CACHE_MATCHES = 1_000_000
 SCORED_FIELDS = (TEXT_GRAMS, *SCOPED_GRAMS.values(), WORDS)
 
 
+Row = TypeVar("Row")
+_KEEP: Any = object()  # `_rows`: rows of deleted documents stay as they are
+
+
 @dataclass(frozen=True)
-class _Layout:
-    """The segments of one searcher, in docnum order: (segment id, documents, deleted docnums) each."""
+class _Segment:
+    """One segment of a searcher, as the tables see it."""
 
-    segments: tuple[tuple[str, int, frozenset[int]], ...]
+    id: str
+    size: int  # docnums, deleted ones included
+    deleted: frozenset[int]  # segment-local docnums
 
-    @classmethod
-    def of(cls, searcher: Searcher) -> _Layout:
-        segments = []
-        for leaf, _ in searcher.leaf_searchers():
+    @staticmethod
+    def all_of(searcher: Searcher) -> list[tuple[Searcher, int, _Segment]]:
+        """(leaf searcher, first docnum, segment) of every segment, in docnum order."""
+        found = []
+        for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
-            if reader.segment() is not None:  # an empty index has a reader without segments
+            if reader.segment() is not None:  # an empty index has one reader without segments
                 deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-                segments.append((reader.segment().segment_id(), reader.doc_count_all(), deleted))
-        return cls(tuple(segments))
-
-    @property
-    def size(self) -> int:
-        return sum(count for _, count, _ in self.segments)
-
-    def newly_deleted(self, previous: _Layout) -> set[int] | None:
-        """Docnums deleted since `previous`, if this layout only appended segments to it and
-        deleted documents from it (docnums unchanged); None if anything else changed."""
-        if len(previous.segments) > len(self.segments):
-            return None
-        deleted: set[int] = set()
-        offset = 0
-        for (old_id, old_count, old_deleted), (new_id, new_count, new_deleted) in zip(previous.segments, self.segments):
-            if old_id != new_id or old_count != new_count or not old_deleted <= new_deleted:
-                return None
-            deleted.update(offset + docnum for docnum in new_deleted - old_deleted)
-            offset += new_count
-        return deleted
+                found.append((leaf, offset, _Segment(reader.segment().segment_id(), reader.doc_count_all(), deleted)))
+        return found
 
 
 class Snapshot:
@@ -91,8 +84,8 @@ class Snapshot:
         self.ix = ix
         self.generation = generation
         self.searcher: Searcher = ix.searcher(weighting=weighting())
-        self.layout = _Layout.of(self.searcher)
-        self._base = _Base.of(previous, self.layout)
+        self.segments = _Segment.all_of(self.searcher)
+        self._base = _Base.of(previous, [segment for _, _, segment in self.segments])
         # Closes the searcher's files exactly once: when the snapshot is retired, or when an owner
         # that never retires it (a one-shot CLI command) drops it. The index is read without mmap
         # (indexer.store), so an unclosed snapshot would otherwise leave open files behind.
@@ -126,28 +119,49 @@ class Snapshot:
             self._close()
 
     # Cached per snapshot, built on first use (under `reading`).
-    def _new_leaves(self) -> list[tuple[Searcher, int]]:
-        """(leaf searcher, first docnum) of the segments the tables must read: those after the base's."""
-        kept = 0 if self._base is None else self._base.size
-        return [(leaf, offset) for leaf, offset in self.searcher.leaf_searchers() if offset >= kept]
+    def _rows(self, reused: list[Row] | None, read: Callable[[Searcher], list[Row]], deleted: Row = _KEEP) -> list[Row]:
+        """A table with one row per docnum, segment by segment: the rows of the segments the base
+        had copied from `reused` (its table; None: read every segment), the rows of documents
+        deleted since set to `deleted` (unless _KEEP), the other segments `read` (local docnums)."""
+        rows: list[Row] = []
+        for leaf, source, segment, gone in self._plan():
+            if reused is None or source is None:
+                rows.extend(read(leaf))
+                continue
+            start = len(rows)
+            rows.extend(reused[source:source + segment.size])
+            if deleted is not _KEEP:
+                for docnum in gone:
+                    rows[start + docnum] = deleted
+        return rows
+
+    def _plan(self) -> Iterator[tuple[Searcher, int | None, _Segment, frozenset[int]]]:
+        """(leaf searcher, first docnum in the base's tables or None, segment, docnums deleted since) of each segment."""
+        base = self._base
+        for n, (leaf, _, segment) in enumerate(self.segments):
+            source, gone = (None, frozenset()) if base is None else base.sources[n]
+            yield leaf, source, segment, gone
 
     @cached_property
     def facets(self) -> FacetTable:
-        base = self._base
+        reused = None if self._base is None else self._base.facets
         with work_budget(None):  # built once for every search (see bulk.work_budget)
-            if base is None or base.facets is None:
-                return FacetTable(self.searcher, self.articles)
-            return FacetTable(self.searcher, self.articles, (base.facets, base.deleted))
+            values = {name: self._rows(None if reused is None else reused.values[name],
+                                       lambda leaf, field=field: facet_rows(leaf, field), deleted=())
+                      for name, field in FACET_FIELDS.items()}
+        return FacetTable(values, self.articles)
 
     @cached_property
     def articles(self) -> set[int]:
         """Docnums of the articles (the issue records share the index)."""
-        base = self._base
-        if base is None or base.articles is None:
-            return set(self.searcher.document_numbers(kind="article"))
-        articles = base.articles - base.deleted
-        for leaf, offset in self._new_leaves():
-            articles.update(offset + docnum for docnum in leaf.document_numbers(kind="article"))
+        reused = None if self._base is None or self._base.articles is None else sorted(self._base.articles)
+        articles: set[int] = set()
+        for (leaf, source, segment, gone), (_, offset, _) in zip(self._plan(), self.segments):
+            if reused is None or source is None:
+                articles.update(offset + docnum for docnum in leaf.document_numbers(kind="article"))
+            else:
+                part = reused[bisect_left(reused, source):bisect_left(reused, source + segment.size)]
+                articles.update(offset + docnum - source for docnum in part if docnum - source not in gone)
         return articles
 
     @cached_property
@@ -158,27 +172,12 @@ class Snapshot:
         a segment without the column (one holding only undated pages) and
         then maps later docnums into the wrong segment (IndexError).
         """
-        base = self._base
-        days: list[int] = [] if base is None or base.days is None else base.days.copy()
-        for leaf, _ in (self.searcher.leaf_searchers() if base is None or base.days is None else self._new_leaves()):
-            reader = leaf.reader()
-            count = reader.doc_count_all()
-            if reader.has_column("day"):
-                column = reader.column_reader("day")
-                days.extend(int(column[d] or 0) for d in range(count))
-            else:
-                days.extend([0] * count)
-        return days
+        return self._rows(None if self._base is None else self._base.days, _segment_days)
 
     @cached_property
     def _by_day(self) -> tuple[list[int], list[int]]:
         """(days, docnums) of every dated docnum, ordered by day: a date range is one bisect."""
-        base = self._base
-        if base is None or base.by_day is None:
-            dated = sorted((day, docnum) for docnum, day in enumerate(self.days) if day)
-        else:  # the previous pairs (deleted docnums keep their day) and the new ones, merged
-            kept = base.size
-            dated = sorted([*zip(*base.by_day), *((day, kept + n) for n, day in enumerate(self.days[kept:]) if day)])
+        dated = sorted((day, docnum) for docnum, day in enumerate(self.days) if day)
         return [day for day, _ in dated], [docnum for _, docnum in dated]
 
     def dated(self, start: int, end: int) -> set[int]:
@@ -206,16 +205,11 @@ class Snapshot:
         return norms
 
     def lengths(self, field: str) -> list[int]:
-        """The length of `field` in every docnum (deleted ones too), read segment by segment."""
+        """The length of `field` in every docnum (deleted ones too)."""
         lengths = self._lengths.get(field)
         if lengths is None:
-            base = self._base
-            reused = None if base is None else base.lengths.get(field)
-            lengths = [] if reused is None else reused.copy()
-            for leaf, _ in (self.searcher.leaf_searchers() if reused is None else self._new_leaves()):
-                reader = leaf.reader()
-                lengths.extend([reader.doc_field_length(d, field, 0) or 0 for d in range(reader.doc_count_all())])
-            self._lengths[field] = lengths
+            reused = None if self._base is None else self._base.lengths.get(field)
+            lengths = self._lengths[field] = self._rows(reused, lambda leaf: _segment_lengths(leaf, field))
         return lengths
 
     def warm(self) -> None:
@@ -233,26 +227,44 @@ class Snapshot:
         return [(d, self.searcher.stored_fields(d)) for d in self.searcher.document_numbers(**terms)]
 
 
+def _segment_days(leaf: Searcher) -> list[int]:
+    reader = leaf.reader()
+    count = reader.doc_count_all()
+    if not reader.has_column("day"):
+        return [0] * count
+    column = reader.column_reader("day")
+    return [int(column[d] or 0) for d in range(count)]
+
+
+def _segment_lengths(leaf: Searcher, field: str) -> list[int]:
+    reader = leaf.reader()
+    return [reader.doc_field_length(d, field, 0) or 0 for d in range(reader.doc_count_all())]
+
+
 @dataclass(frozen=True)
 class _Base:
-    """The tables a snapshot takes over from the one it replaces (each None, or {}, if never built there)."""
+    """The previous snapshot's tables (None, or {}, where never built there) and where our segments are in them."""
 
-    size: int  # docnums 0..size-1 are the previous snapshot's, unchanged but for `deleted`
-    deleted: frozenset[int]
+    sources: list[tuple[int | None, frozenset[int]]]  # per segment of ours: (first docnum there or None, deleted since)
     articles: set[int] | None
     facets: FacetTable | None
     days: list[int] | None
-    by_day: tuple[list[int], list[int]] | None
     lengths: dict[str, list[int]]
 
     @classmethod
-    def of(cls, previous: Snapshot | None, layout: _Layout) -> _Base | None:
-        """None unless `layout` only appended segments to `previous`'s and deleted documents from it."""
+    def of(cls, previous: Snapshot | None, segments: list[_Segment]) -> _Base | None:
+        """None if `previous` shares no segment with `segments` (same id and size, no deletion undone)."""
         if previous is None:
             return None
-        deleted = layout.newly_deleted(previous.layout)
-        if deleted is None:
+        theirs = {segment.id: (offset, segment) for _, offset, segment in previous.segments}
+        sources: list[tuple[int | None, frozenset[int]]] = []
+        for segment in segments:
+            offset, old = theirs.get(segment.id, (None, None))
+            if old is None or old.size != segment.size or not old.deleted <= segment.deleted:
+                sources.append((None, frozenset()))
+            else:
+                sources.append((offset, segment.deleted - old.deleted))
+        if all(source is None for source, _ in sources):
             return None
         built = previous.__dict__  # what its cached_property tables hold; read, never changed
-        return cls(previous.layout.size, frozenset(deleted), built.get("articles"), built.get("facets"),
-                   built.get("days"), built.get("_by_day"), dict(previous._lengths))
+        return cls(sources, built.get("articles"), built.get("facets"), built.get("days"), dict(previous._lengths))

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.reindex import reindex
+from indexer.bulk import field_postings
+from indexer.facets import FACET_FIELDS
+from indexer.reindex import merge_segments, reindex
 from indexer.results import SearchRequest
+from indexer.segments import MERGE_ABOVE_SEGMENTS
 from indexer.service import ArchiveIndex
 from indexer.snapshot import SCORED_FIELDS, Snapshot
 from indexer.store import IndexStore
@@ -35,8 +38,19 @@ def served(data: Path, previous: Snapshot | None = None) -> Snapshot:
 
 
 def tables(snapshot: Snapshot) -> dict[str, object]:
+    """The snapshot's tables, each checked against Whoosh's own answer read over the whole index."""
     snapshot.warm()
-    facets = snapshot.facets
+    searcher, facets = snapshot.searcher, snapshot.facets
+    size = searcher.doc_count_all()
+    assert snapshot.articles == set(searcher.document_numbers(kind="article"))
+    for name, field in FACET_FIELDS.items():
+        expected: list[tuple[str, ...]] = [()] * size
+        for value, docnums in field_postings(searcher, field):
+            for docnum in docnums:
+                expected[docnum] += (value,)
+        assert facets.values[name] == expected, name
+    for field in SCORED_FIELDS:
+        assert snapshot.lengths(field) == [searcher.reader().doc_field_length(d, field, 0) or 0 for d in range(size)]
     return {
         "articles": snapshot.articles, "days": snapshot.days, "by_day": snapshot._by_day,
         "facet values": facets.values, "facet singles": facets.single, "facet totals": facets.totals,
@@ -85,7 +99,22 @@ def test_tables_after_two_extensions_in_a_row_equal_a_fresh_build(archive: Path)
     assert tables(snapshot) == tables(served(archive))
 
 
-def test_a_full_rebuild_is_not_extended(archive: Path) -> None:
+def test_tables_after_a_merge_reuse_the_segments_it_kept_and_equal_a_fresh_build(archive: Path) -> None:
+    for n in range(MERGE_ABOVE_SEGMENTS):
+        (archive / "issues" / f"update-{n}.txt").write_text(NEW_ISSUE.replace("琥珀色", f"第{n}座"), encoding="utf-8")
+        reindex(archive, merge=False)
+    previous = served(archive)
+    tables(previous)
+    merge_segments(archive)
+
+    merged = served(archive, previous)
+    assert len(merged.segments) < len(previous.segments)
+    assert merged._base is not None  # the segments the merge kept are copied, not read
+
+    assert tables(merged) == tables(served(archive))
+
+
+def test_a_full_rebuild_shares_no_segment(archive: Path) -> None:
     previous = served(archive)
     tables(previous)
     reindex(archive, full=True)
