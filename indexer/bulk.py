@@ -50,18 +50,41 @@ Ranking = list[tuple[float, int]]  # (score, docnum), best first
 
 
 class PackedRanking:
-    """A Ranking held as two arrays (12 bytes a match instead of about 110 for a list of tuples),
-    so the per-snapshot caches keep several times more; slices come back as lists of tuples."""
+    """A Ranking held as two arrays (16 bytes a match instead of about 110 for a list of tuples),
+    so the per-snapshot caches keep several times more; slices come back as lists of tuples.
+    Bulk scoring makes its rankings as arrays, so a common character's 20,000 matches are never
+    a list of tuples unless a caller iterates them."""
 
-    def __init__(self, ranking: Ranking) -> None:
-        self.scores = array("d", map(itemgetter(0), ranking))
-        self.docnums = array("l", map(itemgetter(1), ranking))
+    def __init__(self, scores: np.ndarray, docnums: np.ndarray) -> None:
+        self.scores = scores
+        self.docnums = docnums
+
+    @classmethod
+    def of(cls, ranking: Ranking | PackedRanking) -> PackedRanking:
+        if isinstance(ranking, PackedRanking):
+            return ranking
+        return cls(np.fromiter(map(itemgetter(0), ranking), np.float64, len(ranking)),
+                   np.fromiter(map(itemgetter(1), ranking), np.int64, len(ranking)))
 
     def __len__(self) -> int:
         return len(self.docnums)
 
     def __getitem__(self, part: slice) -> Ranking:
-        return list(zip(self.scores[part], self.docnums[part]))
+        return list(zip(self.scores[part].tolist(), self.docnums[part].tolist()))
+
+    def __iter__(self) -> Iterator[tuple[float, int]]:
+        return zip(self.scores.tolist(), self.docnums.tolist())
+
+    def matches(self) -> list[int]:
+        """The docnums, in ranking order."""
+        return self.docnums.tolist()
+
+    def by_docnum(self) -> dict[int, float]:
+        """docnum -> score."""
+        return dict(zip(self.docnums.tolist(), self.scores.tolist()))
+
+
+_NOTHING = PackedRanking(np.zeros(0), np.zeros(0, dtype=np.int64))
 
 
 # Postings the current search may still read (None: unbounded); one per thread, see `work_budget`.
@@ -371,11 +394,11 @@ def best_first(scored: Ranking) -> Ranking:
     return scored
 
 
-def ranked(scores: np.ndarray, docnums: np.ndarray) -> Ranking:
+def ranked(scores: np.ndarray, docnums: np.ndarray) -> PackedRanking:
     """`best_first` of the scores of `docnums` (in docnum order), from arrays: a stable argsort of
     the negated scores orders equal scores by docnum, as the stable descending sort does."""
     order = np.argsort(-scores, kind="stable")
-    return list(zip(scores[order].tolist(), docnums[order].tolist()))
+    return PackedRanking(scores[order], docnums[order])
 
 
 # Length norms as arrays, by the identity of the list they were made from (held, so the id stays
@@ -400,7 +423,7 @@ def bm25(idf: float, weights: np.ndarray, norms: np.ndarray, k1: float) -> np.nd
 
 
 def term_ranking(searcher: Searcher, field: str, text: str, norms: list[float], k1: float,
-                 within: Sequence[int] | None = None) -> Ranking:
+                 within: Sequence[int] | None = None) -> PackedRanking:
     """(score, docnum) of every document containing `text` in `field` (of the sorted docnums
     `within`, if given), best first (docnum breaks ties).
 
@@ -409,7 +432,7 @@ def term_ranking(searcher: Searcher, field: str, text: str, norms: list[float], 
     """
     found = postings(searcher, field, text, within)
     if not len(found.docnums):
-        return []
+        return _NOTHING
     scores = bm25(searcher.idf(field, text), found.weights, _norm_array(norms)[found.docnums], k1)
     return ranked(scores, found.docnums)
 
@@ -464,7 +487,7 @@ def _gap_lists(encoded: list[bytes]) -> list[list[int]] | None:
 
 
 def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int], norms: list[float],
-                   k1: float, within: Sequence[int] | None = None) -> Ranking:
+                   k1: float, within: Sequence[int] | None = None) -> PackedRanking:
     """(score, docnum) of every document where word i occurs at p + offsets[i] for some p, best first.
 
     The score is `GramPhrase`'s: the sum of each distinct word's BM25F score.
@@ -477,7 +500,7 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
         by_word.setdefault(word, []).append(offset)
     frequencies = {word: doc_frequency(searcher, field, word) for word in by_word}
     if not all(frequencies.values()):
-        return []
+        return _NOTHING
     order = sorted(by_word, key=frequencies.__getitem__)
     decode = searcher.schema[field].format.decode_positions
     lists: dict[str, Postings] = {}
@@ -487,7 +510,7 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
         lists[word] = found
         candidates = found.docnums
         if not len(candidates):
-            return []
+            return _NOTHING
     at = {word: np.searchsorted(found.docnums, candidates) for word, found in lists.items()}
     starts: np.ndarray | None = None  # candidate index << 32 | phrase start, where every word so far fits
     for word in order:
@@ -496,12 +519,12 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
             keys = (where << 32) | (positions + (_START_BIAS - offset))
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
         if not len(starts):
-            return []
+            return _NOTHING
     matched = np.zeros(len(candidates), dtype=bool)
     matched[starts >> 32] = True
     docnums = candidates[matched]
     if not len(docnums):
-        return []
+        return _NOTHING
     length_norms = _norm_array(norms)[docnums]
     scores = _tree_sum([bm25(searcher.idf(field, word), lists[word].weights[at[word][matched]], length_norms, k1)
                         for word in by_word])

@@ -14,7 +14,7 @@ list is read only in the blocks that hold a head document.
 """
 from __future__ import annotations
 
-from indexer.bulk import PackedRanking, Ranking, phrase_ranking, term_ranking
+from indexer.bulk import PackedRanking, phrase_ranking, term_ranking
 from indexer.normalize import compact
 from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.ranking import BM25_K1, PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, gram_terms, plain_words
@@ -28,7 +28,7 @@ Scores = dict[int, float]
 EXCLUSION_SCORE = 1.0
 
 
-def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) -> Ranking:
+def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) -> PackedRanking:
     """The base score of every document (of the sorted docnums `within`, if given) matching `node`, best first.
 
     Whole rankings are cached per snapshot (`Snapshot.texts`): different
@@ -38,7 +38,7 @@ def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) ->
     if within is None:
         cached = snap.texts.get(node)
         if cached is not None:
-            return cached[:]
+            return cached
     field, grams, offsets = gram_terms(node)
     norms = snap.length_norms(field)
     if len(grams) == 1:
@@ -46,12 +46,12 @@ def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) ->
     else:
         ranking = phrase_ranking(snap.searcher, field, grams, offsets, norms, BM25_K1, within)
     if within is None:
-        snap.texts.put(node, PackedRanking(ranking), size=len(ranking) + 1)
+        snap.texts.put(node, ranking, size=len(ranking) + 1)
     return ranking
 
 
-def _scores(ranking: Ranking, boost: float = 1.0) -> Scores:
-    return {docnum: score * boost if boost != 1.0 else score for score, docnum in ranking}
+def _scores(ranking: PackedRanking, boost: float = 1.0) -> Scores:
+    return ranking.by_docnum() if boost == 1.0 else PackedRanking(ranking.scores * boost, ranking.docnums).by_docnum()
 
 
 def _ranking_clauses(snap: Snapshot, node: Text, head: list[int]) -> list[Scores]:

@@ -119,8 +119,9 @@ def _unscored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ra
     return [(0.0, d) for d in sorted(matches) if allowed is None or d in allowed]
 
 
-def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked:
-    """Every match, best first by the base score (the n-gram match alone: BM25F over the sections)."""
+def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked | PackedRanking:
+    """Every match, best first by the base score (the n-gram match alone: BM25F over the sections);
+    one text's as bulk scoring packed it."""
     if allowed is not None and not allowed:  # an empty filter set would mean "no filter" to Whoosh
         return []
     if isinstance(node, Text):  # already best first
@@ -143,7 +144,7 @@ def _base_scores(snap: Snapshot, node: Node | None, within: list[int] | None = N
     the whole query.
     """
     if isinstance(node, Text):
-        return {docnum: score for score, docnum in text_ranking(snap, node, within)}
+        return text_ranking(snap, node, within).by_docnum()
     if isinstance(node, Or):
         items = tuple(dict.fromkeys(node.items))
         if within is None:  # each part reads at least its rarest list whole: refuse before reading
@@ -303,13 +304,13 @@ def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest)
     if wanted:
         node = _relaxed(node, wanted)
         ranked = find(snap, node, allowed)
-    matches = [docnum for _, docnum in ranked]
+    matches = ranked.matches() if isinstance(ranked, PackedRanking) else [docnum for _, docnum in ranked]
     if sort != "relevance":
         ranked = _by_date(snap, matches, newest_first=sort == "date")
     elif wanted:
         ranked = _by_coverage(snap, node, wanted, ranked)
     facets = snap.facets.count(matches, request.filters)
-    return _Matched(node, PackedRanking(ranked), facets, bool(wanted) and bool(matches))
+    return _Matched(node, PackedRanking.of(ranked), facets, bool(wanted) and bool(matches))
 
 
 def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
