@@ -83,6 +83,11 @@ class PackedRanking:
         """docnum -> score."""
         return dict(zip(self.docnums.tolist(), self.scores.tolist()))
 
+    def among(self, docnums: Sequence[int]) -> PackedRanking:
+        """The matches that are among `docnums`, in the same order."""
+        keep = np.isin(self.docnums, np.asarray(docnums, dtype=np.int64))
+        return PackedRanking(self.scores[keep], self.docnums[keep])
+
 
 _NOTHING = PackedRanking(np.zeros(0), np.zeros(0, dtype=np.int64))
 

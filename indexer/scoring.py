@@ -14,7 +14,7 @@ list is read only in the blocks that hold a head document.
 """
 from __future__ import annotations
 
-from indexer.bulk import PackedRanking, phrase_ranking, term_ranking
+from indexer.bulk import PackedRanking, doc_frequency, phrase_ranking, term_ranking
 from indexer.normalize import compact
 from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.ranking import BM25_K1, PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, gram_terms, plain_words
@@ -33,13 +33,18 @@ def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) ->
 
     Whole rankings are cached per snapshot (`Snapshot.texts`): different
     queries share their common words (联播 in 国内 联播, 快讯 联播, 联播 -快讯),
-    and the commonest cost the most to read.
+    and the commonest cost the most to read. Where a text's whole ranking is
+    cached, the documents `within` are taken from it; a single term is read
+    whole (and cached) when `within` is a quarter of its list or more, since
+    its documents are then in nearly every block anyway.
     """
-    if within is None:
-        cached = snap.texts.get(node)
-        if cached is not None:
-            return cached
     field, grams, offsets = gram_terms(node)
+    cached = snap.texts.get(node)
+    if cached is None and within is not None and len(grams) == 1 \
+            and 4 * len(within) >= doc_frequency(snap.searcher, field, grams[0]):
+        cached = text_ranking(snap, node)
+    if cached is not None:
+        return cached if within is None else cached.among(within)
     norms = snap.length_norms(field)
     if len(grams) == 1:
         ranking = term_ranking(snap.searcher, field, grams[0], norms, BM25_K1, within)
