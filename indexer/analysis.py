@@ -28,6 +28,12 @@ while a query needs one posting list per term instead of one per field
 (measured: a union over fields costs about five times a single term).
 Sections are a BREAK apart, so a phrase never runs from title into body.
 
+Two ways to the same tokens: `__call__` (Whoosh's Token stream, used for
+queries, highlighting and anything generic) and `term_positions` (each
+term's positions and summed boost for one value, what the index build
+stores; `segment_writer` uses it because a Token object per gram was a
+fifth of the build). tests/test_segment_writer.py checks they agree.
+
 Analyzer classes are top-level and importable: Whoosh pickles the schema,
 analyzers included, into the index.
 """
