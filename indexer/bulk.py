@@ -23,6 +23,7 @@ postings; past the budget it is refused with a message saying why.
 from __future__ import annotations
 
 import pickle
+import threading
 import zlib
 from array import array
 from contextlib import contextmanager
@@ -307,21 +308,24 @@ def _members(docnums: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 # (order, existence, estimates, postings); LRU-bounded, since queries' terms are unbounded.
 TERM_INFOS_KEPT = 20_000
 _term_infos: WeakKeyDictionary[IndexReader, SizedLru[Any]] = WeakKeyDictionary()
+_term_infos_lock = threading.Lock()
 _MISSING = object()
 
 
 def term_info(reader: IndexReader, field: str, text: str) -> Any:
     """The segment reader's term info of `text` in `field` (None if absent), remembered for the reader."""
-    infos = _term_infos.get(reader)
-    if infos is None:
-        infos = _term_infos[reader] = SizedLru(TERM_INFOS_KEPT)
-    info = infos.get((field, text))
+    with _term_infos_lock:  # a segment reader may serve two snapshots' searches at once
+        infos = _term_infos.get(reader)
+        if infos is None:
+            infos = _term_infos[reader] = SizedLru(TERM_INFOS_KEPT)
+        info = infos.get((field, text))
     if info is None:
         try:
             info = reader.term_info(field, text)
         except TermNotFound:
             info = _MISSING
-        infos.put((field, text), info, size=1)
+        with _term_infos_lock:
+            infos.put((field, text), info, size=1)
     return None if info is _MISSING else info
 
 
