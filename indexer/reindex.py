@@ -9,9 +9,11 @@ Unchanged files are not touched, so their article ids stay as they were.
 Once the new documents are served, a second commit may merge small
 segments (same documents, fewer files; see segments.merge_small_segments);
 a server does that afterwards (`merge_segments`), so an `archive add` it
-answers does not wait for it. A server also passes a `DigestCache`: files
-whose stat has not changed since it hashed them are not read again
-(indexer.digests), so an add reads the files it copied, not the archive.
+answers does not wait for it. A server also passes what it remembers
+from earlier reindexes: the digests of files whose stat has not changed
+since it hashed them (indexer.digests) and the manifest records of the
+segments it has read (store.ManifestMemo), so an add reads the files it
+copied and the segment it wrote, not the whole archive and index.
 
 Full (`full=True`, and whenever there is no usable index yet): index every
 file into a fresh directory and swap it in by replacing CURRENT.
@@ -44,7 +46,7 @@ from indexer.digests import DigestCache
 from indexer.locks import ReindexLock
 from indexer.results import FailedFile, ReindexSummary
 from indexer.segments import Indexed, Outcome, commit, index_files, merge_small_segments
-from indexer.store import IndexStore, has_current_schema, read_manifest
+from indexer.store import IndexStore, ManifestMemo, has_current_schema, read_manifest
 
 Progress = Callable[[int, int, int], None]  # (files_done, files_total, characters_done)
 
@@ -71,6 +73,7 @@ def reindex(
     progress: Progress | None = None,
     on_published: Callable[[], None] | None = None,
     digests: DigestCache | None = None,
+    manifests: ManifestMemo | None = None,
     merge: bool = True,
 ) -> ReindexSummary:
     """Index new and changed issue files and drop removed ones (or rebuild all with `full`).
@@ -78,12 +81,14 @@ def reindex(
     Raises ReindexBusy at once if another reindex of this data directory runs.
     `on_published` is called as soon as readers can see the new documents
     (before any merge of small segments, which can take seconds). `digests`
-    remembers file hashes across reindexes (None: hash every file); without
-    `merge`, small segments are left for `merge_segments`.
+    and `manifests` remember file hashes and the index's manifest records
+    across reindexes (None: read every file and record); without `merge`,
+    small segments are left for `merge_segments`.
     """
     store = IndexStore(Path(data_dir))
     with ReindexLock(store.lock_path):
-        return _reindex_locked(store, full, progress, on_published, digests or DigestCache(), merge)
+        return _reindex_locked(store, full, progress, on_published, digests or DigestCache(),
+                               manifests or ManifestMemo(), merge)
 
 
 def merge_segments(data_dir: Path) -> None:
@@ -93,7 +98,7 @@ def merge_segments(data_dir: Path) -> None:
     """
     store = IndexStore(Path(data_dir))
     with ReindexLock(store.lock_path):
-        served, _ = _served(store)
+        served, _ = _served(store, ManifestMemo())
         if served is not None:
             merge_small_segments(served)
 
@@ -110,7 +115,7 @@ def add_files(
     store = IndexStore(Path(data_dir))
     with ReindexLock(store.lock_path):
         copy_locked(store.data_dir, files, replace)
-        return _reindex_locked(store, False, progress, None, DigestCache(), True)
+        return _reindex_locked(store, False, progress, None, DigestCache(), ManifestMemo(), True)
 
 
 def _reindex_locked(
@@ -119,11 +124,12 @@ def _reindex_locked(
     progress: Progress | None,
     on_published: Callable[[], None] | None,
     digests: DigestCache,
+    manifests: ManifestMemo,
     merge: bool,
 ) -> ReindexSummary:
     started = time.monotonic()
     store.remove_unserved()
-    served, previous = _served(store)
+    served, previous = _served(store, manifests)
     scan = _scan(store.data_dir, previous, digests)
     fresh = full or served is None
     ix = store.create_fresh() if fresh else served
@@ -162,7 +168,7 @@ def _reindex_locked(
     )
 
 
-def _served(store: IndexStore) -> tuple[Index | None, dict[str, str]]:
+def _served(store: IndexStore, manifests: ManifestMemo) -> tuple[Index | None, dict[str, str]]:
     """The served index and its manifest if we can update it; (None, {}), so we rebuild, if
     there is none, an older version of the archive built it, or its files cannot be read
     (deleted, truncated or overwritten: Whoosh then raises anything, even a bare Exception)."""
@@ -170,7 +176,7 @@ def _served(store: IndexStore) -> tuple[Index | None, dict[str, str]]:
         ix = store.open_current()
         if ix is None or not has_current_schema(ix):
             return None, {}
-        return ix, read_manifest(ix)
+        return ix, read_manifest(ix, manifests)
     except Exception:  # noqa: BLE001 - see the docstring; the rebuild reads only DATA/issues/
         return None, {}
 

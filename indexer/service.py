@@ -42,7 +42,7 @@ from indexer.results import (
 )
 from indexer.segmenter import segmenter
 from indexer.snapshot import Snapshot
-from indexer.store import IndexStore
+from indexer.store import IndexStore, ManifestMemo
 
 RECHECK_SECONDS = 0.5
 
@@ -73,8 +73,10 @@ class ArchiveIndex:
         self.refresh_in_background = False
         self._refreshing = False
         self._failed_generation: str | None = None  # a served generation whose files failed a read
-        # Issue files' hashes by their stat: a reindex of this object reads only the files that changed.
+        # Issue files' hashes by their stat and the index's manifest by segment: a reindex of this
+        # object reads only the files and segments that changed (see indexer.reindex).
         self.digests = DigestCache()
+        self.manifests = ManifestMemo()
 
     def _current(self) -> Snapshot | None:
         """The snapshot to serve from, acquired; reopened if the generation changed."""
@@ -229,7 +231,7 @@ class ArchiveIndex:
             self._publishing += 1
         try:
             return reindex(self.data_dir, full=full, progress=progress, on_published=self._swap_in_warm,
-                           digests=self.digests, merge=not merge_later)
+                           digests=self.digests, manifests=self.manifests, merge=not merge_later)
         finally:
             with self._lock:
                 self._publishing -= 1

@@ -35,13 +35,16 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import Schema
 from whoosh.index import EmptyIndexError, Index
+from whoosh.searching import Searcher
 
 from indexer.durable import fsync_dir, fsync_file, write_atomically
 from indexer.locks import lock_file
@@ -201,10 +204,53 @@ def _open_without_mmap(path: Path) -> Index:
     return FileStorage(str(path), supports_mmap=False).open_index()
 
 
-def read_manifest(ix: Index) -> dict[str, str]:
-    """Issue id -> sha256 from the kind="issue" documents of `ix`."""
+def read_manifest(ix: Index, memo: ManifestMemo | None = None) -> dict[str, str]:
+    """Issue id -> sha256 from the kind="issue" documents of `ix`, segment by segment (in docnum
+    order, so a later record of an issue wins, as it did read all at once); with `memo`, the
+    records of a segment read before are not read again."""
+    memo = memo if memo is not None else ManifestMemo()
+    manifest: dict[str, str] = {}
+    segment_ids = []
     with ix.searcher() as searcher:
-        return {fields["issue_id"]: fields["sha256"] for fields in searcher.documents(kind="issue")}
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if reader.segment() is None:  # an empty index
+                continue
+            segment_ids.append(reader.segment().segment_id())
+            deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+            for docnum, issue, sha256 in memo.records(segment_ids[-1], leaf):
+                if docnum not in deleted:
+                    manifest[issue] = sha256
+    memo.keep_only(segment_ids)
+    return manifest
+
+
+class ManifestMemo:
+    """The manifest records (docnum, issue id, sha256) of each segment, by segment id, for a
+    long-lived process (a server) whose every `archive add` would otherwise read the stored
+    fields of every issue (0.05-0.1 s at the 1x corpus). Sound because a segment's documents
+    never change once written; its deletions can, and `read_manifest` applies them afresh."""
+
+    def __init__(self) -> None:
+        self._by_segment: dict[str, list[tuple[int, str, str]]] = {}
+        self._lock = threading.Lock()
+
+    def records(self, segment_id: str, leaf: Searcher) -> list[tuple[int, str, str]]:
+        """The segment's records (live ones when first read; deletions only ever grow)."""
+        records = self._by_segment.get(segment_id)
+        if records is None:
+            records = [(docnum, fields["issue_id"], fields["sha256"])
+                       for docnum in leaf.document_numbers(kind="issue")
+                       for fields in (leaf.stored_fields(docnum),)]
+            with self._lock:
+                self._by_segment[segment_id] = records
+        return records
+
+    def keep_only(self, segment_ids: Iterable[str]) -> None:
+        """Forget segments no longer in the index (merged away, or another index directory)."""
+        wanted = set(segment_ids)
+        with self._lock:
+            self._by_segment = {key: records for key, records in self._by_segment.items() if key in wanted}
 
 
 def flush_to_disk(index_dir: Path) -> None:

@@ -1,4 +1,5 @@
-"""A long-lived `ArchiveIndex` remembers file hashes by stat, and still sees every change to a file's bytes."""
+"""A long-lived `ArchiveIndex` remembers file hashes by stat and manifest records by segment, and still sees
+every change to a file's bytes and to the index."""
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +10,10 @@ import pytest
 
 from indexer import digests
 from indexer.digests import DigestCache
+from indexer.reindex import reindex
 from indexer.service import ArchiveIndex
-from tests.reindex_fixtures import NEW_ISSUE, assert_up_to_date, make_indexed_archive
+from indexer.store import IndexStore, ManifestMemo, read_manifest
+from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, assert_up_to_date, make_indexed_archive
 
 
 def rewrite_in_place_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
@@ -80,3 +83,22 @@ def test_reindexes_of_one_archive_index_see_changes_the_stat_alone_hides(
     assert (summary.updated, summary.unchanged) == (1, 2)
     assert_up_to_date(data)
     archive.close()
+
+
+def test_a_remembered_manifest_follows_adds_replacements_removals_and_rebuilds(tmp_path: Path) -> None:
+    data = make_indexed_archive(tmp_path / "data", samples=3)
+    store, memo = IndexStore(data), ManifestMemo()
+    issues = data / "issues"
+    changes = [
+        lambda: (issues / "2021-06-01-02.txt").write_text(NEW_ISSUE, encoding="utf-8"),
+        lambda: (issues / SAMPLES[0].name).write_text(NEW_ISSUE.replace("琥珀色", "翡翠色"), encoding="utf-8"),
+        lambda: (issues / SAMPLES[1].name).unlink(),
+    ]
+    for change in changes:
+        change()
+        reindex(data, manifests=memo, merge=False)
+        ix = store.open_current()
+        assert read_manifest(ix, memo) == read_manifest(ix) == read_manifest(ix, memo)
+    reindex(data, full=True, manifests=memo)
+    ix = store.open_current()
+    assert read_manifest(ix, memo) == read_manifest(ix)
