@@ -186,21 +186,22 @@ def _scan(data_dir: Path, previous: dict[str, str], digests: DigestCache) -> _Sc
     issues_dir = data_dir / "issues"
     scan = _Scan()
     seen: dict[str, Path] = {}
+    def shown(path: Path) -> str:  # only for reports: a thousand of these cost 20 ms
+        return path.relative_to(data_dir).as_posix()
+
     for path in issue_files(issues_dir):
-        shown = path.relative_to(data_dir).as_posix()
-        if not _is_utf8(shown):
-            scan.failed.append(FailedFile(_printable_name(shown), "file name is not UTF-8; rename the file"))
+        if not _is_utf8(str(path)) and not _is_utf8(shown(path)):
+            scan.failed.append(FailedFile(_printable_name(shown(path)), "file name is not UTF-8; rename the file"))
             continue
         key = issue_id(path, issues_dir)
         if key in seen:
-            other = seen[key].relative_to(data_dir).as_posix()
-            scan.failed.append(FailedFile(shown, f"same issue id as {other}; rename one of them"))
+            scan.failed.append(FailedFile(shown(path), f"same issue id as {shown(seen[key])}; rename one of them"))
             continue
         seen[key] = path
         try:
             digest = digests.digest(path)
         except OSError as exc:  # vanished or unreadable since it was listed
-            scan.failed.append(FailedFile(shown, f"cannot read file ({exc.strerror or exc})"))
+            scan.failed.append(FailedFile(shown(path), f"cannot read file ({exc.strerror or exc})"))
             continue
         if key not in previous:
             scan.new[key] = path
