@@ -175,3 +175,22 @@ def test_archive_add_indexes_itself_when_the_server_refuses_its_token(archive: P
 
     assert added.returncode == 0 and added.stdout.startswith("added 1,"), added.stderr
     wait_for(lambda: total(http, PROBE) == 1, what="the server to see the index the CLI wrote")
+
+
+def test_adds_through_the_server_are_merged_in_the_background_and_stay_found(
+    archive: Path, http: Http, tmp_path: Path
+) -> None:
+    from indexer.segments import MERGE_ABOVE_SEGMENTS
+    from indexer.store import IndexStore
+
+    for n in range(MERGE_ABOVE_SEGMENTS + 2):
+        source = tmp_path / f"update-{n}.txt"
+        source.write_text(NEW_ISSUE.replace("琥珀色", f"第{n}座"), encoding="utf-8")
+        added = run_archive(archive, "add", str(source))
+        assert added.returncode == 0 and added.stdout.startswith("added 1,"), added.stderr
+        assert total(http, f"第{n}座的灯塔") == 1, "the server answers once the issue is searchable"
+
+    store = IndexStore(archive)
+    wait_for(lambda: len(store.open_current()._segments()) <= MERGE_ABOVE_SEGMENTS, what="the background merge")
+    wait_for(lambda: total(http, "的灯塔") == MERGE_ABOVE_SEGMENTS + 2, what="the merged generation to be served")
+    assert all(total(http, f"第{n}座的灯塔") == 1 for n in range(MERGE_ABOVE_SEGMENTS + 2))
