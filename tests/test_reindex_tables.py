@@ -2,7 +2,6 @@
 same tables, and answers the same searches, as one built from scratch."""
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,14 +18,9 @@ from indexer.store import IndexStore
 from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, make_indexed_archive
 
 
-@pytest.fixture(scope="module")
-def indexed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_indexed_archive(tmp_path_factory.mktemp("template") / "data")
-
-
 @pytest.fixture
-def archive(indexed_template: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(indexed_template, tmp_path / "data"))
+def archive(tmp_path: Path) -> Path:
+    return make_indexed_archive(tmp_path / "data")
 
 
 def served(data: Path, previous: Snapshot | None = None) -> Snapshot:
