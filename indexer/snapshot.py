@@ -124,7 +124,7 @@ class Snapshot:
         had copied from `reused` (its table; None: read every segment), the rows of documents
         deleted since set to `deleted` (unless _KEEP), the other segments `read` (local docnums)."""
         rows: list[Row] = []
-        for leaf, source, segment, gone in self._plan():
+        for leaf, _, source, segment, gone in self._plan():
             if reused is None or source is None:
                 rows.extend(read(leaf))
                 continue
@@ -135,12 +135,13 @@ class Snapshot:
                     rows[start + docnum] = deleted
         return rows
 
-    def _plan(self) -> Iterator[tuple[Searcher, int | None, _Segment, frozenset[int]]]:
-        """(leaf searcher, first docnum in the base's tables or None, segment, docnums deleted since) of each segment."""
+    def _plan(self) -> Iterator[tuple[Searcher, int, int | None, _Segment, frozenset[int]]]:
+        """(leaf searcher, first docnum, first docnum in the base's tables or None, segment,
+        local docnums deleted since the base) of each segment."""
         base = self._base
-        for n, (leaf, _, segment) in enumerate(self.segments):
+        for n, (leaf, offset, segment) in enumerate(self.segments):
             source, gone = (None, frozenset()) if base is None else base.sources[n]
-            yield leaf, source, segment, gone
+            yield leaf, offset, source, segment, gone
 
     @cached_property
     def facets(self) -> FacetTable:
@@ -156,7 +157,7 @@ class Snapshot:
         """Docnums of the articles (the issue records share the index)."""
         reused = None if self._base is None or self._base.articles is None else sorted(self._base.articles)
         articles: set[int] = set()
-        for (leaf, source, segment, gone), (_, offset, _) in zip(self._plan(), self.segments):
+        for leaf, offset, source, segment, gone in self._plan():
             if reused is None or source is None:
                 articles.update(offset + docnum for docnum in leaf.document_numbers(kind="article"))
             else:
