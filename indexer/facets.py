@@ -39,7 +39,7 @@ class FacetTable:
         self.values = values
         # Facets with at most one value a document (year, paper, issue) count values, not tuples.
         self.single = {name: [values[0] if values else None for values in by_doc]
-                       for name, by_doc in self.values.items() if all(len(values) <= 1 for values in by_doc)}
+                       for name, by_doc in self.values.items() if max(map(len, by_doc), default=0) <= 1}
         self.totals = {name: self._counts(name, articles) for name in FACET_FIELDS}
 
     def _counts(self, name: str, docnums: Iterable[int]) -> Counter[str]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
+import numpy as np
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -177,9 +178,12 @@ class Snapshot:
 
     @cached_property
     def _by_day(self) -> tuple[list[int], list[int]]:
-        """(days, docnums) of every dated docnum, ordered by day: a date range is one bisect."""
-        dated = sorted((day, docnum) for docnum, day in enumerate(self.days) if day)
-        return [day for day, _ in dated], [docnum for _, docnum in dated]
+        """(days, docnums) of every dated docnum, ordered by day and then docnum (a stable sort):
+        a date range is one bisect. In numpy: sorting tuples cost 30 ms a generation at the 1x corpus."""
+        days = np.asarray(self.days, dtype=np.int64)
+        order = np.argsort(days, kind="stable")
+        order = order[days[order] != 0]
+        return days[order].tolist(), order.tolist()
 
     def dated(self, start: int, end: int) -> set[int]:
         """Docnums dated start..end (YYYYMMDD, inclusive); undated ones never."""

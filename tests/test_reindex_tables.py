@@ -43,6 +43,8 @@ def tables(snapshot: Snapshot) -> dict[str, object]:
             for docnum in docnums:
                 expected[docnum] += (value,)
         assert facets.values[name] == expected, name
+    dated = sorted((day, docnum) for docnum, day in enumerate(snapshot.days) if day)
+    assert snapshot._by_day == ([day for day, _ in dated], [docnum for _, docnum in dated])
     for field in SCORED_FIELDS:
         assert snapshot.lengths(field) == [searcher.reader().doc_field_length(d, field, 0) or 0 for d in range(size)]
     return {
