@@ -35,8 +35,10 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import Index
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 from indexer.bulk import work_budget
 from indexer.cache import SizedLru
@@ -241,9 +243,27 @@ def _segment_days(leaf: Searcher) -> list[int]:
     return [int(column[d] or 0) for d in range(count)]
 
 
+# Whoosh's field length of each length byte (it keeps lengths as one lossy byte per document).
+_BYTE_LENGTHS = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.int64)
+
+
 def _segment_lengths(leaf: Searcher, field: str) -> list[int]:
+    """The field's length in every document of one segment, from its lengths column in one read.
+
+    Asking `doc_field_length` document by document costs a seek and a read
+    each: 0.6 s of a server's start-up at the 1x corpus. The column is one
+    byte per document (`whoosh3.LENGTHS_COLUMN`), so it is read whole and
+    decoded with Whoosh's own byte-to-length table; documents past its end
+    have no length, as Whoosh's reader says.
+    """
     reader = leaf.reader()
-    return [reader.doc_field_length(d, field, 0) or 0 for d in range(reader.doc_count_all())]
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)  # the pinned Whoosh's W3 reader
+    if column is None:
+        return [0] * count
+    stored = min(column._count, count)
+    raw = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+    return _BYTE_LENGTHS[raw].tolist() + [0] * (count - stored)
 
 
 @dataclass(frozen=True)
