@@ -19,14 +19,21 @@ class AddRefused(ValueError):
     """`add_files` will not copy these files; the message says which and why (CLI exit 1)."""
 
 
+# How long copying waits for the reindex lock: a server merges segments after an add (a second
+# or two) and indexes one new issue in well under a second; a full rebuild takes longer, and
+# then the add is refused (ReindexBusy) rather than left hanging.
+COPY_WAIT_SECONDS = 30.0
+
+
 def copy_into_issues(data_dir: Path, files: list[Path], replace: bool = False) -> None:
-    """Copy `files` into DATA/issues/ under the reindex lock (ReindexBusy if a reindex runs).
+    """Copy `files` into DATA/issues/ under the reindex lock (ReindexBusy if a reindex still
+    holds it after COPY_WAIT_SECONDS).
 
     Refuses (AddRefused, before copying anything) a file that is not .txt or
     .md, or whose name is taken in DATA/issues/ by a different file, unless
     `replace`. A file identical to the one in place is not copied again.
     """
-    with ReindexLock(lock_file(data_dir)):
+    with ReindexLock(lock_file(data_dir), wait=COPY_WAIT_SECONDS):
         copy_locked(Path(data_dir), files, replace)
 
 

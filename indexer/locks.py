@@ -6,9 +6,12 @@ Why `fcntl.flock` on DATA/.archive/reindex.lock:
 - it belongs to the open file description, not the process, so two threads
   of one server that each open the file exclude each other too (POSIX
   `lockf` locks would let a second thread of the same process in);
-- it is non-blocking here: a second reindex is told at once (ReindexBusy),
-  because waiting behind a long rebuild is not what a CLI user or an HTTP
-  client wants.
+- it is non-blocking by default: a second reindex is told at once
+  (ReindexBusy), because waiting behind a long rebuild is not what a CLI
+  user or an HTTP client wants. A caller whose own work is short may wait a
+  bounded time instead (`wait`): `archive add` copies its files behind a
+  server's background merge of segments, which takes a second or two, rather
+  than failing because of it.
 
 A forked worker inherits the descriptor and with it a share of the lock; if
 the parent were killed, an orphaned worker would keep the lock alive. Workers
@@ -20,11 +23,13 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 from types import TracebackType
 
 from indexer.results import ReindexBusy
 
+WAIT_POLL_SECONDS = 0.05  # how often a waiting caller tries the lock again
 # Descriptors of the locks this process holds; a forked child closes its copies.
 _held: set[int] = set()
 
@@ -35,20 +40,27 @@ def lock_file(data_dir: Path) -> Path:
 
 
 class ReindexLock:
-    """`with ReindexLock(path):` holds the lock for the block, or raises ReindexBusy at once."""
+    """`with ReindexLock(path):` holds the lock for the block, or raises ReindexBusy once it has
+    been held by someone else for `wait` seconds (0: at once)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, wait: float = 0.0) -> None:
         self.path = Path(path)
+        self.wait = wait
         self._fd: int | None = None
 
     def __enter__(self) -> ReindexLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise ReindexBusy(f"{self.path} is held by another reindex") from None
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise ReindexBusy(f"{self.path} is held by another reindex") from None
+                time.sleep(WAIT_POLL_SECONDS)
         self._fd = fd
         _held.add(fd)
         return self

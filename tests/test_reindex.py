@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from whoosh.fields import ID, Schema
 from whoosh.index import create_in
 
+from indexer import adding
 from indexer.locks import ReindexLock
 from indexer.reindex import AddRefused, add_files, reindex
 from indexer.results import FailedFile, ReindexBusy
@@ -252,6 +254,34 @@ def test_add_copies_the_files_in_and_indexes_them(archive: Path, tmp_path: Path)
     assert (archive / "issues" / incoming.name).read_bytes() == incoming.read_bytes()
     assert "2021-06-01-02" in assert_up_to_date(archive).manifest
     assert add_files(archive, [incoming]).unchanged == 4, "adding the same file again changes nothing"
+
+
+def test_archive_add_waits_behind_a_short_reindex_instead_of_failing(archive: Path, tmp_path: Path) -> None:
+    """A server merges segments after each add (a second or two, holding the reindex lock):
+    an `archive add` that arrives meanwhile waits for the lock and then indexes its file."""
+    incoming = tmp_path / "2021-06-01-02.txt"
+    incoming.write_text(NEW_ISSUE, encoding="utf-8")
+    lock = ReindexLock(IndexStore(archive).lock_path)
+    lock.__enter__()
+    release = threading.Timer(1.0, lock.__exit__, args=(None, None, None))
+    release.start()
+    try:
+        result = run_archive(archive, "add", str(incoming))
+    finally:
+        release.join()
+    assert result.returncode == 0, result.stderr
+    assert "2021-06-01-02" in assert_up_to_date(archive).manifest
+
+
+def test_archive_add_behind_a_long_reindex_is_refused_with_the_reason(archive: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    incoming = tmp_path / "2021-06-01-02.txt"
+    incoming.write_text(NEW_ISSUE, encoding="utf-8")
+    monkeypatch.setattr(adding, "COPY_WAIT_SECONDS", 0.2)
+    with ReindexLock(IndexStore(archive).lock_path):
+        with pytest.raises(ReindexBusy):
+            adding.copy_into_issues(archive, [incoming])
+    assert not (archive / "issues" / incoming.name).exists(), "nothing copied while the lock was held"
 
 
 def test_add_refuses_to_replace_a_different_file_unless_asked(archive: Path, tmp_path: Path) -> None:
