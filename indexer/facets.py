@@ -14,7 +14,7 @@ from itertools import chain
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from indexer.bulk import field_postings
+from indexer.postings import field_postings
 from indexer.results import FACETS, FacetValue, QueryError
 
 FACET_FIELDS = {"year": "year", "paper": "paper", "issue": "issue_id", "byline": "authors", "place": "places"}

@@ -14,7 +14,8 @@ list is read only in the blocks that hold a head document.
 """
 from __future__ import annotations
 
-from indexer.bulk import PackedRanking, doc_frequency, phrase_ranking, term_ranking
+from indexer.bulk import PackedRanking, phrase_ranking, term_ranking
+from indexer.postings import doc_frequency
 from indexer.normalize import compact
 from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.ranking import BM25_K1, PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, gram_terms, plain_words

@@ -24,7 +24,9 @@ from whoosh import query as wq
 from indexer.facets import filter_query
 from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
 from indexer.phrase import Docnums
-from indexer.bulk import PackedRanking, affordable, best_first, doc_frequency, postings, work_budget
+from indexer.budget import affordable, work_budget
+from indexer.bulk import PackedRanking, best_first
+from indexer.postings import doc_frequency, postings
 from indexer.ranking import build, gram_terms
 from indexer.results import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
 from indexer.snapshot import Snapshot
@@ -36,7 +38,7 @@ MAX_PER_PAGE = 100
 # (words, title, whole-phrase bonus) only reorder what the base score already
 # puts near the top, since title matches weigh in the base score too.
 RERANK_MARGIN = 40
-# Postings one search may read (`bulk.work_budget`): MAX_POSTINGS, or POSTINGS_PER_ARTICLE
+# Postings one search may read (`budget.work_budget`): MAX_POSTINGS, or POSTINGS_PER_ARTICLE
 # times the number of articles if that is more, since a common character has a posting in most
 # articles and an archive ten times larger must still answer two common words. On the 21,000-article
 # benchmark corpus that is about half a second: the commonest character has some 20,000 postings and

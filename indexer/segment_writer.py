@@ -27,7 +27,7 @@ bytes as for 2 KB (it sets up its state each time), and three quarters of
 the blocks are that small, holding a tenth of the bytes. Measured on half
 the sample: all blocks 19.4 MB in 1.9 s of zlib, from 256 bytes on
 20.6 MB in 0.7 s, none 33.7 MB. Each block records its own compression,
-so readers (Whoosh's and `bulk`) read both kinds.
+so readers (Whoosh's and `postings`) read both kinds.
 
 Where the time goes now (profile of the same sample, one process): jieba
 about a third, `term_positions` + collecting postings a quarter, writing

@@ -40,7 +40,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from indexer.bulk import work_budget
+from indexer.budget import work_budget
 from indexer.cache import SizedLru
 from indexer.facets import FACET_FIELDS, FacetTable, facet_rows
 from indexer.normalize import compact, pattern
@@ -149,7 +149,7 @@ class Snapshot:
     @cached_property
     def facets(self) -> FacetTable:
         reused = None if self._base is None else self._base.facets
-        with work_budget(None):  # built once for every search (see bulk.work_budget)
+        with work_budget(None):  # built once for every search (see budget.work_budget)
             values = {name: self._rows(None if reused is None else reused.values[name],
                                        lambda leaf, field=field: facet_rows(leaf, field), deleted=())
                       for name, field in FACET_FIELDS.items()}

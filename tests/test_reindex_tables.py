@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.bulk import field_postings
+from indexer.postings import field_postings
 from indexer.facets import FACET_FIELDS
 from indexer.reindex import merge_segments, reindex
 from indexer.results import SearchRequest
