@@ -306,8 +306,3 @@ def _encode_positions(positions: list[int]) -> bytes:
     if len(positions) == 1:
         return _ONE + dumps(positions, 2)
     return pack_uint(len(positions)) + dumps([positions[0], *map(sub, positions[1:], positions)], 2)
-
-
-def _encode_frequency(positions: list[int]) -> bytes:
-    """`Frequency`'s posting value: the term's count in the document."""
-    return pack_uint(len(positions))
