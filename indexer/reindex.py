@@ -186,6 +186,7 @@ def _scan(data_dir: Path, previous: dict[str, str], digests: DigestCache) -> _Sc
     issues_dir = data_dir / "issues"
     scan = _Scan()
     seen: dict[str, Path] = {}
+
     def shown(path: Path) -> str:  # only for reports: a thousand of these cost 20 ms
         return path.relative_to(data_dir).as_posix()
 
