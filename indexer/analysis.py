@@ -29,20 +29,22 @@ while a query needs one posting list per term instead of one per field
 Sections are a BREAK apart, so a phrase never runs from title into body.
 
 Two ways to the same tokens: `__call__` (Whoosh's Token stream, used for
-queries, highlighting and anything generic) and `term_positions` (each
-term's positions and summed boost for one value, what the index build
-stores; `segment_writer` uses it because a Token object per gram was a
-fifth of the build). tests/test_segment_writer.py checks they agree.
+queries, highlighting and anything generic) and `positions` plus
+`gram_tokens` (what sits at each position of a value, turned into tokens
+for a whole segment at once with numpy: the index build, where a Python
+step per token was most of the time). tests/test_segment_writer.py checks
+they agree.
 
 Analyzer classes are top-level and importable: Whoosh pickles the schema,
 analyzers included, into the index.
 """
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import count, repeat
-from operator import add, mul
+from collections.abc import Iterator, Sequence
+from itertools import chain
+from typing import NamedTuple
+
+import numpy as np
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
 
@@ -50,12 +52,8 @@ from indexer.normalize import BREAK, compact
 
 SECTION_SEP = "\x00"  # between the sections of a sectioned field value
 
-# term -> its positions (ascending, from 0) in one value, and term -> the sum of its tokens' boosts
-TermPositions = tuple[dict[str, list[int]], dict[str, float]]
-
-
-def _section_boost(boosts: tuple[float, ...], index: int) -> float:
-    return boosts[index] if index < len(boosts) else 1.0
+# An n-gram's term key (see gram_tokens): the first character's code point shifted past the second's + 1
+_KEY_SHIFT = 21  # code points are below 2**21
 
 
 def _fill(token: Token, text: str, boost: float, pos: int, startchar: int, endchar: int,
@@ -74,6 +72,22 @@ def _fill(token: Token, text: str, boost: float, pos: int, startchar: int, endch
     return token
 
 
+class Positions(NamedTuple):
+    """A value's tokens by position, for the index build (see `SectionedTokenizer.positions`).
+
+    `tokens[p]` is what position p holds: for n-grams a string with a
+    character a position, for words a list of words. The first
+    `run_lengths[0]` positions have boost `run_boosts[0]`, the next
+    `run_lengths[1]` boost `run_boosts[1]`, and so on. `count` is how many
+    tokens the value has (its field length).
+    """
+
+    tokens: Sequence[str]
+    run_lengths: list[int]
+    run_boosts: list[float]
+    count: int
+
+
 class SectionedTokenizer(Tokenizer):
     """A tokenizer over a value made of sections (split on SECTION_SEP), each with its own boost.
 
@@ -90,44 +104,21 @@ class SectionedTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash((type(self), self.section_boosts))
 
-    def term_positions(self, value: str) -> TermPositions:
-        """What the tokens `__call__` yields for `value` add up to, per term, without a Token each.
+    def positions(self, value: str) -> Positions:
+        """What sits at each position of `value`, and the boosts, for the index build.
 
-        The index build (`indexer.segment_writer`) needs only this: a
-        posting per term with its positions and summed boosts (BM25F's
-        weighted frequency). It runs over every character of the archive,
-        so the per-token work is left to C (`_add_positions`), and boosts
-        are summed as "last section's boost x count, plus the difference
-        for tokens of earlier sections" (title, subtitle and byline are
-        short, the body long). That equals the token-by-token sum Whoosh
-        makes for whole-number boosts like SECTION_BOOSTS.
+        The build (`indexer.segment_writer`) turns these into postings for a
+        whole segment at once (`gram_tokens` for n-grams): a Python step per
+        token, or even a dict entry per term and document, was most of a
+        build. `__call__` gives the same tokens one by one, for queries,
+        highlighting and anything generic; tests/test_segment_writer.py
+        checks the two agree.
         """
-        positions: defaultdict[str, list[int]] = defaultdict(list)
-        extra: defaultdict[str, float] = defaultdict(float)
-        sections = value.split(SECTION_SEP)
-        last_boost = _section_boost(self.section_boosts, len(sections) - 1)
-        base = 0
-        for index, section in enumerate(sections):
-            boost_over_last = _section_boost(self.section_boosts, index) - last_boost
-            pieces, base = self._section_terms(section, index, base)
-            for terms, start in pieces:
-                _add_positions(positions, terms, start)
-                if boost_over_last:
-                    for term in terms:
-                        extra[term] += boost_over_last
-        weights = dict(zip(positions, map(mul, map(len, positions.values()), repeat(last_boost))))
-        for term, more in extra.items():  # only the terms of the short sections: a Python loop is fine
-            weights[term] += more
-        return positions, weights
-
-    def _section_terms(self, section: str, index: int, start: int) -> tuple[list[tuple[Sequence[str], int]], int]:
-        """Section `index`'s terms as (terms at consecutive positions, first position) pieces, and the next position."""
         raise NotImplementedError
 
-
-def _add_positions(positions: defaultdict[str, list[int]], terms: Iterable[str], start: int) -> None:
-    """positions[term].append(p) for the terms at p = start, start + 1, ..., looped in C (no Python frame per term)."""
-    deque(map(list.append, map(positions.__getitem__, terms), count(start)), maxlen=0)
+    def _boost(self, index: int) -> float:
+        """The boost of section `index` (1 past the given boosts)."""
+        return self.section_boosts[index] if index < len(self.section_boosts) else 1.0
 
 
 class NgramTokenizer(SectionedTokenizer):
@@ -156,7 +147,7 @@ class NgramTokenizer(SectionedTokenizer):
             return
         pos_base, char_base = start_pos, start_char
         for index, section in enumerate(value.split(SECTION_SEP)):
-            boost = _section_boost(self.section_boosts, index)
+            boost = self._boost(index)
             if index > 0:  # the separator: a break between sections
                 yield _fill(token, BREAK, boost, pos_base, char_base - 1, char_base, keeporiginal)
                 pos_base += 1
@@ -173,18 +164,15 @@ class NgramTokenizer(SectionedTokenizer):
             pos_base += len(text)
             char_base += len(section) + len(SECTION_SEP)
 
-    def _section_terms(self, section: str, index: int, start: int) -> tuple[list[tuple[Sequence[str], int]], int]:
-        pieces: list[tuple[Sequence[str], int]] = []
-        if index > 0:  # the separator: a break between sections
-            pieces.append((BREAK, start))
-            start += 1
-        text = compact(section).text
-        pieces.append((text, start))  # unigrams, BREAK included
-        run_start = start
-        for run in text.split(BREAK):
-            pieces.append((list(map(add, run, run[1:])), run_start))  # bigrams within the run
-            run_start += len(run) + 1
-        return pieces, start + len(text)
+    def positions(self, value: str) -> Positions:
+        """A character a position: the sections' compact texts with a BREAK before each but the first
+        (with that section's boost). The unigram at every position, plus the bigrams, are the tokens."""
+        texts = [compact(section).text for section in value.split(SECTION_SEP)]
+        text = BREAK.join(texts)
+        runs = text.split(BREAK)
+        bigrams = len(text) - (len(runs) - 1) - (len(runs) - runs.count(""))  # n - 1 in each run of n
+        lengths = [len(texts[0]), *[len(t) + 1 for t in texts[1:]]]
+        return Positions(text, lengths, [self._boost(i) for i in range(len(texts))], len(text) + bigrams)
 
 
 class WordsTokenizer(SectionedTokenizer):
@@ -197,16 +185,18 @@ class WordsTokenizer(SectionedTokenizer):
         sections = value.split(SECTION_SEP) if tokenize else [value]
         pos, char = start_pos, start_char
         for index, section in enumerate(sections):
-            boost = _section_boost(self.section_boosts, index)
+            boost = self._boost(index)
             for word in section.split(" ") if tokenize else [section]:
                 if word:
                     yield _fill(token, word, boost, pos, char, char + len(word), keeporiginal)
                     pos += 1
                 char += len(word) + 1
 
-    def _section_terms(self, section: str, index: int, start: int) -> tuple[list[tuple[Sequence[str], int]], int]:
-        words = list(filter(None, section.split(" ")))
-        return [(words, start)], start + len(words)
+    def positions(self, value: str) -> Positions:
+        """A word a position, the sections one after another."""
+        sections = [list(filter(None, section.split(" "))) for section in value.split(SECTION_SEP)]
+        words = list(chain.from_iterable(sections))
+        return Positions(words, list(map(len, sections)), [self._boost(i) for i in range(len(sections))], len(words))
 
 
 def ngram_analyzer(section_boosts: tuple[float, ...] = ()) -> Analyzer:
@@ -248,3 +238,29 @@ def query_grams(compact_text: str) -> list[str]:
         else:
             grams.append(char)
     return grams
+
+
+def gram_tokens(text: str, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram tokens of values' position texts (`NgramTokenizer.positions`) laid end to end,
+    `starts` saying where each value begins: each token's term key and its position in `text`.
+
+    The tokens are those `NgramTokenizer.__call__` yields: a unigram at
+    every position, a bigram where a position and the next belong to the
+    same value and neither is BREAK. A key is the first character's code
+    point, shifted, plus the second's + 1 for a bigram, so keys sort as
+    their terms do (code point order, a unigram before the bigrams it
+    starts): the byte order of their UTF-8, which Whoosh's term index needs.
+    """
+    points = np.frombuffer(text.encode("utf-32-le"), "<u4").astype(np.int64)
+    pairs = np.flatnonzero((points[:-1] != ord(BREAK)) & (points[1:] != ord(BREAK)))
+    value_start = np.zeros(len(points) + 1, bool)
+    value_start[starts] = True
+    pairs = pairs[~value_start[pairs + 1]]  # none across two values
+    keys = np.concatenate((points << _KEY_SHIFT, (points[pairs] << _KEY_SHIFT) | (points[pairs + 1] + 1)))
+    return keys, np.concatenate((np.arange(len(points)), pairs))
+
+
+def gram_term(key: int) -> str:
+    """The term of a `gram_tokens` key."""
+    second = key & ((1 << _KEY_SHIFT) - 1)
+    return chr(key >> _KEY_SHIFT) + (chr(second - 1) if second else "")

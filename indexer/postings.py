@@ -47,10 +47,10 @@ class Postings:
     values: list[bytes]  # encoded positions, in step with docnums (empty unless asked for)
 
 
-# Pickle protocol 2 opcodes of a block's (id gaps, weights, values), as Whoosh's writer and ours dump it.
-_MARK, _TUPLE, _BININT1, _BINFLOAT, _NONE = 0x28, 0x74, ord("K"), ord("G"), ord("N")
+# Pickle opcodes of a block's (id gaps, weights, values), as Whoosh's writer and block_encoding write it.
+_MARK, _TUPLE, _BININT1, _BINFLOAT, _NONE, _BINPUT = 0x28, 0x74, ord("K"), ord("G"), ord("N"), ord("q")
 _TUPLE2_STOP = b"\x86."
-# Protocol 2 pickles bytes as _codecs.encode(text, "latin1"): where the values (encoded positions) start.
+# Protocol 2 (Whoosh's writer) pickles bytes as _codecs.encode(text, "latin1"): where the values start.
 _BYTES_GLOBAL = b"c_codecs\nencode\n"
 
 
@@ -63,13 +63,14 @@ def _run(opcode: int, count: int) -> bytes:
 def _fast_ids(data: bytes, count: int) -> tuple[np.ndarray, int] | None:
     """(id gaps, where the weights start) if the ids were pickled as `count` one-byte ints, else None.
 
-    Protocol 2 writes a tuple of four or more as MARK, the items, TUPLE,
-    then BINPUT 0 (two bytes): with one-byte gaps, every other byte.
+    A tuple of four or more is pickled as MARK, the items, TUPLE, then
+    (Whoosh's writer) BINPUT 0 or (`block_encoding`) nothing: with one-byte
+    gaps, every other byte is an id gap.
     """
     end = 3 + 2 * count
-    if count < 4 or data[2] != _MARK or len(data) <= end or data[end] != _TUPLE or data[3:end:2] != _run(_BININT1, count):
+    if count < 4 or data[2] != _MARK or len(data) <= end + 1 or data[end] != _TUPLE or data[3:end:2] != _run(_BININT1, count):
         return None
-    return np.frombuffer(data, np.uint8, 2 * count, 3)[1::2], end + 3
+    return np.frombuffer(data, np.uint8, 2 * count, 3)[1::2], end + (3 if data[end + 1] == _BINPUT else 1)
 
 
 def _fast_weights(data: bytes, start: int, count: int) -> np.ndarray | None:

@@ -64,10 +64,10 @@ WORKERS_ENV = "ARCHIVE_INDEX_WORKERS"
 WORKER_NICENESS = 5
 # Up to this many segments, searching stays fast enough not to merge (see merge_small_segments).
 MERGE_ABOVE_SEGMENTS = 8
-# A segment is written once its postings pass this many (held in memory until then:
-# a worker indexing half of the 1x corpus, 5.7M characters, peaked at 1.16 GB RSS).
-# A 1x corpus worker's share stays below it, so a full build makes one segment per worker.
-MAX_SEGMENT_POSTINGS = 12_000_000
+# A segment is written once it holds this many tokens (kept in memory until then; sorting them into
+# postings takes ~80 bytes a token of the largest field at its peak). A 1x corpus worker's share
+# (about 16M) stays below it, so a full build makes one segment per worker.
+MAX_SEGMENT_TOKENS = 20_000_000
 # Whoosh's commit waits this long for its own write lock; only our own
 # reindex (already excluded by the reindex lock) ever takes it.
 WRITE_LOCK_TIMEOUT = 10.0
@@ -188,13 +188,13 @@ def _usable_cores() -> int:
 def _index_into_segments(
     ix: Index, paths: list[Path], data_dir: Path, on_outcome: Callable[[Outcome], None]
 ) -> list[Segment]:
-    """Index `paths` into one segment, or several if its postings would outgrow MAX_SEGMENT_POSTINGS."""
+    """Index `paths` into one segment, or several if its tokens would outgrow MAX_SEGMENT_TOKENS."""
     segments: list[Segment] = []
     builder = SegmentBuilder(ix)
     try:
         for path in paths:
             on_outcome(_index_file(builder, path, data_dir))
-            if builder.postings > MAX_SEGMENT_POSTINGS:
+            if builder.tokens > MAX_SEGMENT_TOKENS:
                 segments.append(builder.finish())
                 builder = SegmentBuilder(ix)
         segment = builder.finish()

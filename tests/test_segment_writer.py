@@ -15,12 +15,14 @@ from typing import Any
 
 import pytest
 from whoosh import index
+from whoosh.fields import TEXT
 from whoosh.writing import SegmentWriter
 
 from archive.articles import split_articles
 from archive.issues import read_issue
 from indexer.analysis import SECTION_SEP, NgramTokenizer, WordsTokenizer
 from indexer.documents import issue_documents
+from indexer.field_postings import FieldPostings
 from indexer.schema import make_schema
 from indexer.segment_writer import SegmentBuilder
 
@@ -55,7 +57,10 @@ def _generated_documents(count: int) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def documents() -> list[dict[str, Any]]:
-    return _sample_documents() + _generated_documents(400)
+    long_body = "中国经济，" * 14_000  # positions past 65,535 (4-byte ints) and lists of more than 1,000
+    return _sample_documents() + _generated_documents(400) + [{
+        "id": "long", "kind": "article", "issue_id": "long", "number": 0, "data": "{}",
+        "text_grams": SECTION_SEP.join(["长文", "", "", long_body]), "words": " ".join(["中国", "经济"] * 14_000)}]
 
 
 def _build_with_whoosh(index_dir: Path, documents: list[dict[str, Any]]) -> index.Index:
@@ -123,12 +128,26 @@ def test_builder_without_documents_makes_no_segment(tmp_path: Path) -> None:
     assert SegmentBuilder(ix).finish() is None
 
 
-@pytest.mark.parametrize("tokenizer", [NgramTokenizer((6.0, 3.0, 1.0, 1.0)), WordsTokenizer((6.0, 3.0))])
-@pytest.mark.parametrize("value", ["", "中国", f"标题{SECTION_SEP}{SECTION_SEP}正文，正文 ab cd。", "a  b c a"])
-def test_term_positions_add_up_the_tokens(tokenizer: Any, value: str) -> None:
-    positions: dict[str, list[int]] = {}
-    weights: dict[str, float] = {}
-    for token in tokenizer(value, positions=True):
-        positions.setdefault(token.text, []).append(token.pos)
-        weights[token.text] = weights.get(token.text, 0.0) + token.boost
-    assert tokenizer.term_positions(value) == (positions, weights)
+@pytest.mark.parametrize("field", [TEXT(analyzer=NgramTokenizer((6.0, 3.0, 1.0, 1.0)), phrase=True),
+                                   TEXT(analyzer=WordsTokenizer((6.0, 3.0)), phrase=False)])
+def test_field_postings_add_up_the_tokens(field: Any) -> None:
+    """The build's postings (positions, then all values at once) are what the tokens yield one by one."""
+    values = ["", "中国", f"标题{SECTION_SEP}{SECTION_SEP}正文，正文 ab cd。", "a  b c a", "国中国，中国人", "x"]
+    expected: dict[tuple[str, int], tuple[list[int], float]] = {}
+    postings = FieldPostings(field)
+    for doc, value in enumerate(values):
+        tokens = [(token.text, token.pos, token.boost) for token in field.analyzer(value, positions=True)]
+        assert postings.add(doc, value) == len(tokens)
+        for text, pos, boost in tokens:
+            positions, weight = expected.get((text, doc), ([], 0.0))
+            expected[text, doc] = (positions + [pos], weight + boost)
+    built = postings.sorted_postings()
+    assert built.terms == sorted(built.terms) == sorted({text for text, _ in expected})
+    actual = {}
+    terms = [term for term, size in zip(built.terms, built.term_sizes) for _ in range(size)]
+    for p, (term, doc) in enumerate(zip(terms, built.docs.tolist())):
+        positions = expected[term, doc][0] if built.positions is None else \
+            built.positions[built.position_at[p]:built.position_at[p + 1]].tolist()
+        assert built.counts[p] == len(positions)
+        actual[term, doc] = (positions, built.weights[p])
+    assert actual == expected
