@@ -17,6 +17,8 @@ ROLE = (
 )
 _ROLE = re.compile(ROLE)
 _MARKERS = "□■▲●◆★☆◇"
+_MARKER = re.compile(f"[{_MARKERS}]")
+_MARKER_GAP = re.compile(rf"\s*[{_MARKERS}]\s*")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
 _SINGLE = re.compile(r"[\u4e00-\u9fff]")
 # Words that close a credit but are not names: `报道`, `文/图`, `摄`.
@@ -93,8 +95,9 @@ def parse_byline(text: str) -> Byline | None:
     a bracketed name (`【胡正学】`, `（侯伟生）`), or names with a photo credit
     (`王子强 摄`). A bare name is not accepted here (see `parse_name_line`).
     """
-    display = re.sub(r"\s+", " ", text.strip(" \t\u3000" + _MARKERS)).strip()
-    display = re.sub(rf"\s*[{_MARKERS}]\s*", " ", display).strip()
+    display = " ".join(text.strip(" \t\u3000" + _MARKERS).split())  # whitespace runs -> one space
+    if _MARKER.search(display):  # rare inside a line
+        display = _MARKER_GAP.sub(" ", display).strip()
     if not display or len(display) > MAX_BYLINE:
         return None
     inner = _PARENTHESIZED.match(display)
@@ -204,6 +207,8 @@ _TRAILING_CREDIT = re.compile(
 
 
 _TRAILING_BRACKETS = re.compile(r"(?<=[。！？!?…”』」])\s*([（(][^（）()]{2,30}[）)])\s*$")
+# The last character (before trailing whitespace) of anything the two patterns above match.
+_CREDIT_LAST = re.compile(r"[\u4e00-\u9fff·/）)]")
 
 
 def split_trailing_credit(paragraph: str) -> tuple[str, Byline | None, bool]:
@@ -213,7 +218,11 @@ def split_trailing_credit(paragraph: str) -> tuple[str, Byline | None, bool]:
     `…交接仪式。（本报专电）`, `…质量。（新华社记者陈飞摄）` -> a bracketed credit.
     The credit must follow a sentence end and contain a role, end in `摄`, or
     be a bracketed credit, so a sentence that happens to end in a name is not cut.
+    A paragraph that ends otherwise (most end on `。`) is answered without
+    the searches, which try every sentence end of the paragraph.
     """
+    if not _CREDIT_LAST.fullmatch(paragraph.rstrip()[-1:]):
+        return paragraph, None, False
     bracketed = _TRAILING_BRACKETS.search(paragraph)
     if bracketed and parse_byline(bracketed.group(1)) is not None:
         match, byline = bracketed, parse_byline(bracketed.group(1))
