@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.bylines import Byline, merge_bylines, names_a_role, parse_name_line, split_opening, split_trailing_credit
+from archive.bylines import Byline, has_dateline, merge_bylines, names_a_role, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
 from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese
@@ -216,7 +216,7 @@ def _head_group(items: list[Item], start: int, blocks_mode: bool = False) -> int
 
 def _is_credit_start(item: Item | None) -> bool:
     return item is not None and (
-        item.role is Role.BYLINE or (item.role is Role.BODY and split_opening(item.paragraph.raw).dateline is not None)
+        item.role is Role.BYLINE or (item.role is Role.BODY and has_dateline(item.paragraph.raw))
     )
 
 
@@ -457,7 +457,7 @@ class _Page:
     def body(self, item: Item) -> None:
         draft = self.current
         new_block = self.blocks_mode and draft is not None and draft.paragraphs and item.paragraph.block != draft.last_block
-        dateline_opens = draft is not None and draft.has_news_text() and split_opening(item.paragraph.raw).dateline is not None
+        dateline_opens = draft is not None and has_dateline(item.paragraph.raw) and draft.has_news_text()
         if draft is None or draft.closed or new_block or dateline_opens:
             waiting = [d for d in self.drafts if d.title is not None and not d.paragraphs and d.kind == "article" and d is not draft]
             if draft is not None and draft.closed and waiting and not self.blocks_mode:

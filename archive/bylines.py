@@ -17,8 +17,10 @@ ROLE = (
 )
 _ROLE = re.compile(ROLE)
 _MARKERS = "□■▲●◆★☆◇"
+_SPACES_AND_MARKERS = " \t\u3000" + _MARKERS
 _MARKER = re.compile(f"[{_MARKERS}]")
 _MARKER_GAP = re.compile(rf"\s*[{_MARKERS}]\s*")
+_PHOTO_CREDIT = re.compile(r"\s摄$")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
 _SINGLE = re.compile(r"[\u4e00-\u9fff]")
 # Words that close a credit but are not names: `报道`, `文/图`, `摄`.
@@ -95,7 +97,7 @@ def parse_byline(text: str) -> Byline | None:
     a bracketed name (`【胡正学】`, `（侯伟生）`), or names with a photo credit
     (`王子强 摄`). A bare name is not accepted here (see `parse_name_line`).
     """
-    display = " ".join(text.strip(" \t\u3000" + _MARKERS).split())  # whitespace runs -> one space
+    display = " ".join(text.strip(_SPACES_AND_MARKERS).split())  # whitespace runs -> one space
     if _MARKER.search(display):  # rare inside a line
         display = _MARKER_GAP.sub(" ", display).strip()
     if not display or len(display) > MAX_BYLINE:
@@ -113,7 +115,7 @@ def parse_byline(text: str) -> Byline | None:
         return Byline(display, ())  # `（宋学春陈长法）`: names run together, where one ends is unknown
     credit = inner.group(1) if inner else display  # `（新华社记者李欣摄）`: a photo credit in brackets
     has_role = _ROLE.search(credit) is not None
-    is_photo_credit = re.search(r"\s摄$", credit) is not None or (inner is not None and credit.endswith("摄"))
+    is_photo_credit = _PHOTO_CREDIT.search(credit) is not None or (inner is not None and credit.endswith("摄"))
     if not (has_role or is_photo_credit):
         return None
     names = _credit_names(credit)
@@ -191,6 +193,11 @@ def _leading_credit(text: str) -> tuple[Byline | None, str]:
     return Byline(re.sub(r"\s+", " ", credit.strip()), tuple(names)), rest
 
 
+def has_dateline(paragraph: str) -> bool:
+    """Whether a body paragraph opens with a dateline: `split_opening(paragraph).dateline is not None`, cheaply."""
+    return _DATELINE.match(paragraph.lstrip()) is not None
+
+
 def split_opening(paragraph: str) -> Opening:
     """Take a dateline (`本报济宁讯`) and a credit printed after it off the start of a body paragraph."""
     dateline_match = _DATELINE.match(paragraph.lstrip())
@@ -207,8 +214,9 @@ _TRAILING_CREDIT = re.compile(
 
 
 _TRAILING_BRACKETS = re.compile(r"(?<=[。！？!?…”』」])\s*([（(][^（）()]{2,30}[）)])\s*$")
-# The last character (before trailing whitespace) of anything the two patterns above match.
-_CREDIT_LAST = re.compile(r"[\u4e00-\u9fff·/）)]")
+# The last character (before trailing whitespace) of anything _TRAILING_CREDIT or _TRAILING_BRACKETS matches.
+_CREDIT_LAST = re.compile(r"[\u4e00-\u9fff·/]")
+_BRACKETS_LAST = ("）", ")")
 
 
 def split_trailing_credit(paragraph: str) -> tuple[str, Byline | None, bool]:
@@ -218,16 +226,17 @@ def split_trailing_credit(paragraph: str) -> tuple[str, Byline | None, bool]:
     `…交接仪式。（本报专电）`, `…质量。（新华社记者陈飞摄）` -> a bracketed credit.
     The credit must follow a sentence end and contain a role, end in `摄`, or
     be a bracketed credit, so a sentence that happens to end in a name is not cut.
-    A paragraph that ends otherwise (most end on `。`) is answered without
-    the searches, which try every sentence end of the paragraph.
+    Each search is made only when the paragraph's last character is one its
+    match can end on (most paragraphs end on `。`): a search tries every
+    sentence end of the paragraph.
     """
-    if not _CREDIT_LAST.fullmatch(paragraph.rstrip()[-1:]):
-        return paragraph, None, False
-    bracketed = _TRAILING_BRACKETS.search(paragraph)
-    if bracketed and parse_byline(bracketed.group(1)) is not None:
-        match, byline = bracketed, parse_byline(bracketed.group(1))
+    last = paragraph.rstrip()[-1:]
+    bracketed = _TRAILING_BRACKETS.search(paragraph) if last in _BRACKETS_LAST else None
+    byline = parse_byline(bracketed.group(1)) if bracketed else None
+    if byline is not None:
+        match = bracketed
     else:
-        match = _TRAILING_CREDIT.search(paragraph)
+        match = _TRAILING_CREDIT.search(paragraph) if _CREDIT_LAST.fullmatch(last) else None
         byline = parse_byline(match.group(1)) if match else None
         if byline is None or not (_ROLE.search(match.group(1)) or byline.text.endswith("摄")):
             return paragraph, None, False

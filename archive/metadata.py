@@ -26,6 +26,7 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 
 HEADER_KEYS = {"date": "date", "日期": "date", "page": "page", "版次": "page", "版": "page", "paper": "paper", "报纸": "paper", "报名": "paper"}
+_HEADER_FIELDS = frozenset(HEADER_KEYS.values())
 _FRONT_MATTER = re.compile(r"\A[ \t]*---[ \t]*\n(.*?)\n[ \t]*---[ \t]*(?:\n|\Z)", re.S)
 _HEADER_LINE = re.compile(r"^[ \t]*([A-Za-z\u4e00-\u9fff]+)[ \t]*[:：][ \t]*(.*?)[ \t]*$")
 
@@ -73,7 +74,8 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
                 fields[HEADER_KEYS[match.group(1).lower()]] = match.group(2).strip("'\"")
         return fields, text[front.end():]
     fields: dict[str, str] = {}
-    lines = text.split("\n")
+    # Each field is taken once, so the loop reads at most one line past them: no need to split the whole page.
+    lines = text.split("\n", len(_HEADER_FIELDS) + 1)
     taken = 0
     for line in lines:
         match = _HEADER_LINE.match(line)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from archive.bylines import Byline, parse_byline, split_opening, split_trailing_credit
+from archive.bylines import Byline, has_dateline, parse_byline, split_trailing_credit
 from archive.layout import Paragraph
 from archive.ocr_repair import ends_mid_sentence, ends_sentence, starts_with_cut_word
 
@@ -97,7 +97,7 @@ def _cut_mid_sentence(item: Item, following: Item) -> bool:
         return False
     if split_trailing_credit(item.paragraph.raw)[1] is not None:  # ended by its credit
         return False
-    if split_opening(following.paragraph.raw).dateline:
+    if has_dateline(following.paragraph.raw):
         return False
     if item.role is Role.BODY:
         long_or_full = item.paragraph.ends_full_line or len(item.text) >= LONG_PARAGRAPH

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 BREAK = " "  # stands for any gap that is not ignorable; never a letter or digit
 
@@ -72,18 +73,37 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _foldable() -> re.Pattern[str]:
-    """A regex for runs of characters that fold to another one (the keys of `_fold_table`)."""
-    codes = sorted(_fold_table())
+def _runs_of(codes: Iterable[int]) -> re.Pattern[str]:
+    """A regex for runs of the given characters (one character class of ranges)."""
     ranges: list[list[int]] = []
-    for code in codes:
+    for code in sorted(codes):
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
     members = "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in ranges)
     return re.compile(f"[{members}]+")
+
+
+@lru_cache(maxsize=1)
+def _foldable() -> re.Pattern[str]:
+    """Runs of characters that fold to another one (the keys of `_fold_table`)."""
+    return _runs_of(_fold_table())
+
+
+def _searchable(char: str) -> bool:
+    return char.isalnum() or char.isspace()
+
+
+@lru_cache(maxsize=1)
+def _foldable_searchable() -> re.Pattern[str]:
+    """Runs of the folding characters that can change compact text: letters, digits, whitespace, or what folds to them.
+
+    The rest is punctuation folding to punctuation (`，` -> `,`, `（` -> `(`:
+    nineteen in twenty folds in Chinese text), and compact text drops
+    punctuation whether folded or not.
+    """
+    return _runs_of(code for code, folded in _fold_table().items() if _searchable(chr(code)) or _searchable(folded))
 
 
 def _fold_run(run: re.Match[str]) -> str:
@@ -126,11 +146,13 @@ def compact_text(text: str) -> str:
 
     compact() walks the alphanumeric runs in Python to record offsets (one
     step per run, about every eighth character of Chinese text); indexing
-    uses only the text, so here it takes two regex passes: an all-whitespace
-    gap next to a CJK character is dropped (the lookarounds see the
-    characters on both sides), then the runs left are joined by BREAK.
+    uses only the text, so here it takes regex passes: folding only what
+    can change the result (letters, digits, whitespace), dropping each
+    all-whitespace gap next to a CJK character (the lookarounds see the
+    characters on both sides), then joining the runs left by BREAK.
     """
-    return BREAK.join(_ALNUM_RUN.findall(_IGNORED_GAP.sub("", fold(text))))
+    folded = _foldable_searchable().sub(_fold_run, text)  # the letters, digits and gaps of fold(text)
+    return BREAK.join(_ALNUM_RUN.findall(_IGNORED_GAP.sub("", folded)))
 
 
 def compact(text: str) -> Compact:
