@@ -211,11 +211,8 @@ def _position_values(counts: np.ndarray, positions: np.ndarray | None) -> tuple[
     first = _offsets(counts)[:-1]
     gaps = np.diff(positions.astype(np.int64), prepend=0)
     gaps[first] = positions[first]
-    int_bytes, int_at = _pickled_ints(gaps)
     rank = np.arange(len(gaps)) - np.repeat(first, counts)
-    batch_starts = (rank > 0) & (rank % _PICKLE_BATCH == 0)
-    if batch_starts.any():
-        int_bytes, int_at = _in_batches(int_bytes, int_at, batch_starts)
+    int_bytes, int_at = _pickled_ints(gaps, (rank > 0) & (rank % _PICKLE_BATCH == 0))
     int_sizes = int_at[first + counts] - int_at[first]
     several = (counts > 1).astype(np.int64)  # one position: APPEND, else MARK ... APPENDS
     sizes = 11 + several + int_sizes  # count 4, PROTO 2, EMPTY_LIST + BINPUT 3, ints, APPEND(S) + STOP 2
@@ -236,17 +233,6 @@ def _position_values(counts: np.ndarray, positions: np.ndarray | None) -> tuple[
         (closing + 2 * several, 2),
     ])
     return items, _offsets(item_sizes)
-
-
-def _in_batches(int_bytes: np.ndarray, int_at: np.ndarray, batch_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pickled ints of lists, with APPENDS and a new MARK before each item that starts a batch:
-    pickle appends a list's items 1,000 at a time."""
-    source = _Source()
-    between = source.add(b"e(")
-    int_start = source.add(int_bytes)
-    out, sizes = _assemble(source, len(int_at) - 1, [(between, 2 * batch_starts.astype(np.int64)),
-                                                     (int_start + int_at[:-1], np.diff(int_at))])
-    return out, _offsets(sizes)
 
 
 def _block_headers(blocks: _Blocks, docs: np.ndarray, stats: _Statistics,
@@ -293,15 +279,23 @@ def _term_infos(blocks: _Blocks, docs: np.ndarray, stats: _Statistics, offsets: 
 # ------------------------------------------------------------ pickling in bulk
 
 
-def _pickled_ints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each value as pickle writes an int (BININT1, BININT2 or BININT), in a row; where each starts (plus the end)."""
+def _pickled_ints(values: np.ndarray, new_batch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each value as pickle writes an int (BININT1, BININT2 or BININT), in a row; where each starts (plus the end).
+
+    Where `new_batch` is true, the int is preceded by APPENDS and a MARK:
+    pickle appends a list's items in batches of 1,000.
+    """
     values = values.astype(np.int64)
     if len(values) and (values.min() < 0 or values.max() > _LARGEST_INT):
         raise ValueError("posting numbers must be from 0 to 2**31 - 1")
     widths = np.where(values < 0x100, 2, np.where(values < 0x10000, 3, 5))
-    at = _offsets(widths)
-    start = at[:-1]
+    breaks = np.zeros(len(values), np.int64) if new_batch is None else 2 * new_batch.astype(np.int64)
+    at = _offsets(widths + breaks)
     out = np.empty(int(at[-1]), np.uint8)
+    batch_at = at[:-1][breaks > 0]
+    out[batch_at] = ord("e")
+    out[batch_at + 1] = ord("(")
+    start = at[:-1] + breaks
     out[start] = np.where(widths == 2, _BININT1, np.where(widths == 3, _BININT2, _BININT))
     out[start + 1] = values & 0xFF  # little-endian
     wide = widths > 2

@@ -7,17 +7,14 @@ read back and heap-merged (~30 s); the field writer then looked up the
 document's field length in a column, per posting (~14 s); and the analyzer
 made a `Token` object per gram (~7 s).
 
-This writer keeps each field's postings in memory as columns (term number,
-document, weight, count, and the positions in one flat array), appended a
-document at a time from our tokenizers' `term_positions` (no Token objects,
-no Python loop per posting: the appends run in C). Term numbers come from a
-dictionary that numbers each new term as it is first seen, so a posting
-holds no string of its own. `finish()` sorts each field's postings by term
-with numpy and hands them, a chunk of terms at a time, to
-`block_encoding.encode`, which writes the blocks and term infos in the byte
-layout `W3PostingsWriter` / `W3TermInfo` read (its docstring says where
-the bytes differ from Whoosh's and why no reader can tell); the term index
-goes through `term_table`, and the stored fields, lengths and columns
+This writer keeps each field's values in memory in the cheapest form that
+still gives the postings (`field_postings`: the n-gram fields' position
+texts, the words' numbers), and remembers each document's field lengths as
+it goes. `finish()` sorts each field's tokens into postings with numpy and
+hands them, a chunk of terms at a time, to `block_encoding.encode`, which
+writes the blocks and term infos in the byte layout `W3PostingsWriter` /
+`W3TermInfo` read (its docstring says where the bytes differ from Whoosh's
+and why no reader can tell); the stored fields, lengths and columns go
 through the codec's own per-document writer, exactly as `SegmentWriter`
 does. What a reader gets back is what `SegmentWriter` writes for the same
 documents (tests/test_segment_writer.py compares them term by term, posting
@@ -30,9 +27,10 @@ are that small, holding a tenth of the bytes; level 1 took half the time of
 level 3 on the sample for an index as large (46 MB either way). Each block
 records its own compression, so readers read both kinds.
 
-Memory: about 40 bytes a posting until `finish()` (`segments` starts a new
-segment once `postings` passes its limit), plus, while a chunk of
-`CHUNK_POSTINGS` postings is encoded, some 50 bytes per byte it writes.
+Memory: a few bytes a token until `finish()` (`segments` starts a new
+segment once `tokens` passes its limit); sorting the largest field then
+takes ~80 bytes a token, and encoding a chunk of `CHUNK_POSTINGS` postings
+some 50 bytes per byte it writes.
 """
 from __future__ import annotations
 
