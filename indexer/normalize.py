@@ -142,14 +142,14 @@ def _is_spaced(char: str) -> bool:
 
 
 def compact_text(text: str) -> str:
-    """`compact(text).text`, without the offsets: what indexing needs, at C speed.
+    """`compact(text).text`, without the offsets: what indexing needs, three times faster.
 
-    compact() walks the alphanumeric runs in Python to record offsets (one
-    step per run, about every eighth character of Chinese text); indexing
-    uses only the text, so here it takes regex passes: folding only what
-    can change the result (letters, digits, whitespace), dropping each
-    all-whitespace gap next to a CJK character (the lookarounds see the
-    characters on both sides), then joining the runs left by BREAK.
+    compact() also records an offset per character (twice the cost of the
+    text); indexing uses only the text, so here it takes regex passes:
+    folding only what can change the result (letters, digits, whitespace;
+    see `_foldable_searchable`), dropping each all-whitespace gap next to a
+    CJK character (the lookarounds see the characters on both sides), then
+    joining the runs left by BREAK.
     """
     folded = _foldable_searchable().sub(_fold_run, text)  # the letters, digits and gaps of fold(text)
     return BREAK.join(_ALNUM_RUN.findall(_IGNORED_GAP.sub("", folded)))
