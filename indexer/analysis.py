@@ -48,7 +48,7 @@ import numpy as np
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
 
-from indexer.normalize import BREAK, compact
+from indexer.normalize import BREAK, compact, compact_text
 
 SECTION_SEP = "\x00"  # between the sections of a sectioned field value
 
@@ -167,7 +167,7 @@ class NgramTokenizer(SectionedTokenizer):
     def positions(self, value: str) -> Positions:
         """A character a position: the sections' compact texts with a BREAK before each but the first
         (with that section's boost). The unigram at every position, plus the bigrams, are the tokens."""
-        texts = [compact(section).text for section in value.split(SECTION_SEP)]
+        texts = [compact_text(section) for section in value.split(SECTION_SEP)]
         text = BREAK.join(texts)
         runs = text.split(BREAK)
         bigrams = len(text) - (len(runs) - 1) - (len(runs) - runs.count(""))  # n - 1 in each run of n

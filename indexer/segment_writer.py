@@ -14,7 +14,8 @@ it goes. `finish()` sorts each field's tokens into postings with numpy and
 hands them, a chunk of terms at a time, to `block_encoding.encode`, which
 writes the blocks and term infos in the byte layout `W3PostingsWriter` /
 `W3TermInfo` read (its docstring says where the bytes differ from Whoosh's
-and why no reader can tell); the stored fields, lengths and columns go
+and why no reader can tell); the term index goes through `term_table`
+(the same bytes as Whoosh's, in bulk); the stored fields, lengths and columns go
 through the codec's own per-document writer, exactly as `SegmentWriter`
 does. What a reader gets back is what `SegmentWriter` writes for the same
 documents (tests/test_segment_writer.py compares them term by term, posting
@@ -34,20 +35,20 @@ some 50 bytes per byte it writes.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
 from whoosh.codec.base import Segment
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import FieldType
-from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS
 from whoosh.index import Index
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from indexer.block_encoding import BlockFormat, Postings, encode
 from indexer.field_postings import VALUE_KINDS, FieldPostings, SortedPostings
+from indexer.term_table import add_sorted, write_hash_tables
 
 # Smaller posting blocks are stored as they are (see module docstring).
 COMPRESS_FROM_BYTES = 256
@@ -105,6 +106,8 @@ class SegmentBuilder:
         if not self.docnum:
             return None
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
+        tindex = fieldwriter._tindex
+        tindex._write_hashes = partial(write_hash_tables, tindex)  # the same tables, in bulk, when it closes
         for name in sorted(self._fields):
             self._write_field(fieldwriter, name, self._fields.pop(name).sorted_postings())
         fieldwriter.close()
@@ -155,7 +158,7 @@ class SegmentBuilder:
             infos += chunk_infos
         prefix = pack_ushort(fieldwriter._fieldid)
         keys = [prefix + (term.encode("utf-8") if isinstance(term, str) else term) for term in postings.terms]
-        _add_in_order(fieldwriter._tindex, keys, infos)
+        add_sorted(fieldwriter._tindex, keys, infos)
         fieldwriter.finish_field()
 
     def _length_bytes(self, name: str) -> np.ndarray:
@@ -176,22 +179,3 @@ def _chunks(term_sizes: np.ndarray, postings: int) -> list[tuple[int, int, int, 
     return [(a, b, int(starts[a]), int(starts[b])) for a, b in zip(bounds, bounds[1:])]
 
 
-
-def _add_in_order(tindex: OrderedHashWriter, keys: list[bytes], values: list[bytes]) -> None:
-    """`OrderedHashWriter.add` for many (key, value) pairs in increasing key order, in one write."""
-    dbfile = tindex.dbfile
-    position = dbfile.tell()
-    hashfn = tindex.hashfn
-    buckets = tindex.buckets
-    keep_position = tindex.index.append
-    records = []
-    for key, value in zip(keys, values):
-        keep_position(position)
-        hashed = hashfn(key)
-        buckets[hashed & 255].append((hashed, position))
-        record = _KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value
-        records.append(record)
-        position += len(record)
-    dbfile.write(b"".join(records))
-    if keys:
-        tindex.lastkey = keys[-1]
