@@ -260,7 +260,16 @@ def gram_tokens(text: str, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return keys, np.concatenate((np.arange(len(points)), pairs))
 
 
-def gram_term(key: int) -> str:
-    """The term of a `gram_tokens` key."""
-    second = key & ((1 << _KEY_SHIFT) - 1)
-    return chr(key >> _KEY_SHIFT) + (chr(second - 1) if second else "")
+def gram_terms(keys: np.ndarray) -> list[str]:
+    """The terms of `gram_tokens` keys, decoded together (one UTF-32 decode, not a Python step a term).
+
+    Each term is followed by SECTION_SEP, which compact text never holds, to split them apart.
+    """
+    second = keys & ((1 << _KEY_SHIFT) - 1)
+    bigram = second > 0
+    widths = np.where(bigram, 3, 2)  # the characters, then the separator
+    at = np.cumsum(widths) - widths
+    points = np.full(int(widths.sum()), ord(SECTION_SEP), "<u4")
+    points[at] = keys >> _KEY_SHIFT
+    points[at[bigram] + 1] = second[bigram] - 1
+    return points.tobytes().decode("utf-32-le").split(SECTION_SEP)[:-1]

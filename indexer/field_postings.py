@@ -33,7 +33,7 @@ import numpy as np
 from whoosh.fields import FieldType
 from whoosh.formats import Existence, Frequency, Positions
 
-from indexer.analysis import NgramTokenizer, SectionedTokenizer, gram_term, gram_tokens
+from indexer.analysis import NgramTokenizer, SectionedTokenizer, gram_terms, gram_tokens
 from indexer.block_encoding import ValueKind
 
 VALUE_KINDS: dict[type, ValueKind] = {Positions: "positions", Frequency: "frequency", Existence: "existence"}
@@ -157,7 +157,7 @@ class FieldPostings:
         first = np.flatnonzero(np.concatenate(([True], (keys[1:] != keys[:-1]) | (value[1:] != value[:-1]))))
         term_first = np.flatnonzero(np.concatenate(([True], keys[first[1:]] != keys[first[:-1]])))
         if self._grams:
-            terms = [gram_term(key) for key in keys[first[term_first]].tolist()]
+            terms = gram_terms(keys[first[term_first]])
         weights = np.add.reduceat(boosts, first) * self.field.format.field_boost
         counts = np.diff(np.append(first, len(keys)))
         positions = (at - starts[value]) if self._grams else None
