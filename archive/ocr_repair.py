@@ -21,8 +21,7 @@ _WIDE = (
     "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
     "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u2010-\u2027\u2030-\u203e\u00b7\u00d7\u2460-\u24ff\u25a0-\u25ff\u2605\u2606"
 )
-# Runs of the other characters: cut out, what is left of a line is its wide characters.
-_NARROW_RUN = re.compile(f"[^{_WIDE}]+")
+_WIDE_RUN = re.compile(f"[{_WIDE}]+")
 _SPACES = re.compile(r"[ \t\u3000]+")
 _TWO_WORD_CHARACTERS = re.compile(r"[^\W_].*?[^\W_]", re.S)
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -42,12 +41,11 @@ _CUT_WORD_START = re.compile(r"^[^\s，。、；：！？,;:\d０-９一二三�
 def display_width(text: str) -> int:
     """Columns the text takes when printed: 2 for CJK characters and marks (curly quotes too), 1 for ASCII.
 
-    Counted as what is left when the (few) runs of narrow characters are
-    cut out: finding every wide character one by one made a string per
-    character. Remembered, because page_wrap, block_wrap and Wrap.is_full
-    measure the same lines of a page in turn.
+    Counted by runs: finding every wide character one by one made a string
+    per character. Remembered, because page_wrap, block_wrap and
+    Wrap.is_full measure the same lines of a page in turn.
     """
-    return len(text) + len(_NARROW_RUN.sub("", text))
+    return len(text) + sum(map(len, _WIDE_RUN.findall(text)))
 
 
 def strip_markdown_emphasis(line: str) -> str:
