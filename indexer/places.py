@@ -16,11 +16,13 @@ jieba tags many ordinary words `ns` (place name), however frequent: 治安,
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from indexer.segmenter import dictionary_files, segmenter
 
 PLACE_TAG = "ns"
+_HAS_PLACE_TAG = re.compile(PLACE_TAG.encode("ascii")).search
 ADMIN_SUFFIXES = tuple("省市县区州盟旗镇乡村")
 FULL_NAME_SUFFIXES = tuple("省市县")  # in order of preference: 济宁 -> 济宁市
 GENERIC_ENDINGS = ("地区", "城市", "市区", "城区", "郊区", "山区", "景区", "社区", "园区", "小区", "街区", "灾区",
@@ -30,13 +32,19 @@ NOT_PLACES = frozenset({"新建", "高原", "南海", "中美", "南北", "东�
 
 
 def _jieba_places() -> set[str]:
-    """jieba's `ns` words."""
+    """jieba's `ns` words.
+
+    Only lines holding the bytes `ns` (1 in 20 of jieba's 350k lines) are
+    decoded and split, picked out in C: a Python step per line was 0.3 s
+    of a build's first document.
+    """
     places: set[str] = set()
-    with segmenter().get_dict_file() as lines:
-        for raw in lines:
-            parts = raw.decode("utf-8").split()
-            if len(parts) == 3 and parts[2] == PLACE_TAG:
-                places.add(parts[0])
+    with segmenter().get_dict_file() as dictionary:
+        lines = dictionary.read().split(b"\n")
+    for raw in filter(_HAS_PLACE_TAG, lines):
+        parts = raw.decode("utf-8").split()
+        if len(parts) == 3 and parts[2] == PLACE_TAG:
+            places.add(parts[0])
     return places
 
 
