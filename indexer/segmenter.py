@@ -22,9 +22,15 @@ import tempfile
 import threading
 import warnings
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 DICT_DIR = Path(__file__).resolve().parents[1] / "data" / "dict"
+# Clauses whose words `words()` remembers, per process. On the 1x corpus in one process it saves
+# 96% of what an unbounded cache would (19.3% of the Chinese characters not segmented again,
+# against 20.0%; 16.6% with the build's two workers) and holds ~84 MiB when full (~330 B a clause:
+# the clause, its tuple, lru bookkeeping; the interned words are shared with the index's terms).
+CLAUSE_CACHE_SIZE = 1 << 18
 _lock = threading.Lock()
 
 
@@ -117,5 +123,25 @@ def _load_segmenter():
 
 
 def words(compact_text: str) -> list[str]:
-    """jieba words of compact text (HMM on, so unknown names are guessed), gaps dropped."""
-    return [w for w in segmenter().cut(compact_text, HMM=True) if not w.isspace()]
+    """jieba words of compact text (HMM on, so unknown names are guessed), gaps dropped.
+
+    jieba's `cut` splits its text with `re_han_default` into clauses (runs of
+    Chinese, letters and digits, and the gaps between them) and segments each
+    one on its own, so the words of a text are the words of its clauses one
+    after the other. A quarter of the corpus's Chinese is in clauses that
+    occur more than once (source lines like 央视网消息, set phrases, openers like 今年以来),
+    so each clause's words are remembered rather than segmented again: about
+    a fifth less jieba work, with exactly the words `cut` of the whole text gives.
+    """
+    clauses = filter(None, _jieba_module().re_han_default.split(compact_text))
+    return list(chain.from_iterable(map(_clause_words, clauses)))
+
+
+@lru_cache(maxsize=CLAUSE_CACHE_SIZE)
+def _clause_words(clause: str) -> tuple[str, ...]:
+    """The words of one clause, remembered (the dictionary never changes after `segmenter()` loads it).
+
+    Words are interned: a clause's tuple then shares the strings that other
+    clauses and the index's term tables hold, instead of keeping its own copies.
+    """
+    return tuple(sys.intern(w) for w in segmenter().cut(clause, HMM=True) if not w.isspace())
