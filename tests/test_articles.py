@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archive.articles import Article, split_articles
-from archive.bylines import parse_byline, parse_name_line, split_opening, split_trailing_credit
+from archive.bylines import has_dateline, parse_byline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue, read_issue
 from archive.paragraph_roles import looks_like_title
 
@@ -324,6 +324,7 @@ def test_a_bare_name_under_a_title_is_an_author_line() -> None:
 def test_datelines_and_their_credits_come_off_the_body(paragraph: str, dateline: str | None, credit: str | None, rest: str) -> None:
     opening = split_opening(paragraph)
     assert (opening.dateline, opening.byline.text if opening.byline else None, opening.rest) == (dateline, credit, rest)
+    assert has_dateline(paragraph) is (dateline is not None)
 
 
 @pytest.mark.parametrize(
@@ -333,6 +334,9 @@ def test_datelines_and_their_credits_come_off_the_body(paragraph: str, dateline:
         ("赢得了广大外卖员的好评。 王子强 摄", "赢得了广大外卖员的好评。", "王子强 摄", True),
         ("就在身边。 ■通讯员 代瑜 摄", "就在身边。", "通讯员 代瑜 摄", True),
         ("他说这是好事。我们都同意", "他说这是好事。我们都同意", None, False),
+        ("质量。（新华社记者陈飞摄）", "质量。", "（新华社记者陈飞摄）", True),
+        ("就在身边。 ■通讯员 代瑜 摄  ", "就在身边。", "通讯员 代瑜 摄", True),  # trailing spaces: the credit still ends it
+        ("本报记者 尹彤。", "本报记者 尹彤。", None, False),  # ends on a full stop: no credit after it
     ],
 )
 def test_closing_credits_come_off_the_end_of_the_body(paragraph: str, body: str, credit: str | None, photo: bool) -> None:

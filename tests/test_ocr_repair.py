@@ -28,6 +28,7 @@ from archive.wrapping import Wrap, page_wrap, unwrap_lines
         ("１２ ５４户", "１２５４户"),
         ("“警情 通办” 平台", "“警情通办”平台"),
         ("无空格的正文", "无空格的正文"),
+        ("全角\u3000空格", "全角空格"),
     ],
 )
 def test_spaces_next_to_chinese_go_and_spaces_between_latin_words_stay(text: str, repaired: str) -> None:
@@ -70,6 +71,8 @@ def test_sentence_ends(text: str, ends: bool, mid: bool) -> None:
 def test_display_width_counts_chinese_and_curly_quotes_double() -> None:
     assert display_width("犯罪团伙") == 8
     assert display_width("“110”") == 7
+    assert display_width("LED大屏，2台") == 12
+    assert display_width("") == 0
 
 
 WRAPPED_004 = [
@@ -119,6 +122,11 @@ def test_page_wrap_finds_the_column_and_a_dropped_indent() -> None:
 def test_exact_duplicate_paragraphs_are_dropped_but_short_lines_may_repeat() -> None:
     paragraphs = ["通过为期6天的分班集训，磨砺了过硬本领。", "通讯员 张凯", "通过为期6天的分班集训，磨砺了过硬本领。", "通讯员 张凯"]
     assert drop_duplicate_paragraphs(paragraphs) == ["通过为期6天的分班集训，磨砺了过硬本领。", "通讯员 张凯", "通讯员 张凯"]
+
+
+def test_paragraphs_differing_only_in_whitespace_are_duplicates() -> None:
+    paragraphs = ["通过为期6天的分班集训，磨砺了过硬本领。", "通过为期6天的 分班集训，\u3000磨砺了过硬本领。\n"]
+    assert drop_duplicate_paragraphs(paragraphs) == paragraphs[:1]
 
 
 @pytest.mark.parametrize(
