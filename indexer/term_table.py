@@ -73,7 +73,7 @@ def _extend_positions(tindex: OrderedHashWriter, positions: np.ndarray) -> None:
 
     `GrowableArray.append` retypes its array on the first number that
     overflows it; the positions increase, so everything before that number
-    fits and goes in with one `extend`, and `append` itself does the retyping.
+    fits and goes in as one block of bytes, and `append` itself does the retyping.
     """
     index = tindex.index
     while len(positions):
