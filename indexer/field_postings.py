@@ -103,8 +103,8 @@ class FieldPostings:
         self._counts = _Column(np.int32)
         self._run_lengths: list[int] = []  # sectioned fields: positions per boost run, and its boost
         self._run_boosts: list[float] = []
-        self._documents: list[int] = []  # each value's document, and its positions (postings, other fields)
-        self._sizes: list[int] = []
+        self._documents: list[int] = []  # each value's document
+        self._sizes: list[int] = []  # each value's positions (other fields: its postings)
         self.tokens = 0  # held in memory: positions, or postings of other fields
 
     def add(self, docnum: int, value: Any) -> int:

@@ -66,8 +66,10 @@ WORKER_NICENESS = 5
 MERGE_ABOVE_SEGMENTS = 8
 # A segment is written once it holds this many tokens (kept in memory until then; sorting them into
 # postings takes ~80 bytes a token of the largest field at its peak). A 1x corpus worker's share
-# (about 16M) stays below it, so a full build makes one segment per worker.
-MAX_SEGMENT_TOKENS = 20_000_000
+# (about 16M) stays below it, so a full build makes one segment per worker; at 5x (about 75M a
+# worker) three each, six in all, so the first `archive add` does not push the index past
+# MERGE_ABOVE_SEGMENTS into a merge (20M made eight, and the ninth merged).
+MAX_SEGMENT_TOKENS = 30_000_000
 # Whoosh's commit waits this long for its own write lock; only our own
 # reindex (already excluded by the reindex lock) ever takes it.
 WRITE_LOCK_TIMEOUT = 10.0
