@@ -128,10 +128,12 @@ def words(compact_text: str) -> list[str]:
     jieba's `cut` splits its text with `re_han_default` into clauses (runs of
     Chinese, letters and digits, and the gaps between them) and segments each
     one on its own, so the words of a text are the words of its clauses one
-    after the other. A quarter of the corpus's Chinese is in clauses that
-    occur more than once (source lines like 央视网消息, set phrases, openers like 今年以来),
-    so each clause's words are remembered rather than segmented again: about
-    a fifth less jieba work, with exactly the words `cut` of the whole text gives.
+    after the other. A fifth of the corpus's Chinese is in clauses that occur
+    more than once (source lines like 央视网消息, set phrases, openers like
+    今年以来), so each clause's words are remembered rather than segmented
+    again, with exactly the words `cut` of the whole text gives. Measured:
+    `words()` over the corpus takes about a tenth less CPU (a clause not yet
+    seen now costs a `cut` call of its own).
     """
     clauses = filter(None, _jieba_module().re_han_default.split(compact_text))
     return list(chain.from_iterable(map(_clause_words, clauses)))
