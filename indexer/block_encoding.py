@@ -143,7 +143,7 @@ class _Blocks:
 
 
 class _Statistics:
-    """Per block and per term: summed and largest weight, smallest and largest length byte."""
+    """Per block: the stored weights' smallest, largest and sum, the largest weight, the smallest and largest length byte."""
 
     def __init__(self, blocks: _Blocks, docs: np.ndarray, weights: np.ndarray, length_bytes: np.ndarray) -> None:
         self.stored_weights = weights.astype(np.float32).astype(np.float64)  # a block keeps weights as float32

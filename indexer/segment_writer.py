@@ -47,7 +47,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from indexer.block_encoding import BlockFormat, Postings, encode
-from indexer.field_postings import VALUE_KINDS, FieldPostings, SortedPostings
+from indexer.field_postings import VALUE_KINDS, FieldPostings
 from indexer.term_table import add_sorted, write_hash_tables
 
 # Smaller posting blocks are stored as they are (see module docstring).
@@ -109,7 +109,7 @@ class SegmentBuilder:
         tindex = fieldwriter._tindex
         tindex._write_hashes = partial(write_hash_tables, tindex)  # the same tables, in bulk, when it closes
         for name in sorted(self._fields):
-            self._write_field(fieldwriter, name, self._fields.pop(name).sorted_postings())
+            self._write_field(fieldwriter, name, self._fields.pop(name))
         fieldwriter.close()
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
@@ -135,14 +135,14 @@ class SegmentBuilder:
 
     # ------------------------------------------------------------- writing
 
-    def _write_field(self, fieldwriter: Any, name: str, postings: SortedPostings) -> None:
+    def _write_field(self, fieldwriter: Any, name: str, field_postings: FieldPostings) -> None:
         """Write one field's terms in byte order into the postings file and the term index."""
+        postings = field_postings.sorted_postings()
         if not postings.terms:
             return
         fieldwriter.start_field(name, self.schema[name])
         postfile = fieldwriter._postfile
-        fmt = BlockFormat(VALUE_KINDS[type(self.schema[name].format)], self.codec._blocklimit, COMPRESSION_LEVEL,
-                          COMPRESS_FROM_BYTES)
+        fmt = BlockFormat(field_postings.kind, self.codec._blocklimit, COMPRESSION_LEVEL, COMPRESS_FROM_BYTES)
         length_bytes = self._length_bytes(name)
         infos: list[bytes] = []
         offset = postfile.tell()
