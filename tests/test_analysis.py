@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
@@ -13,6 +14,8 @@ from indexer.analysis import (
     NgramTokenizer,
     WordsTokenizer,
     covering,
+    gram_terms,
+    gram_tokens,
     ngram_analyzer,
     query_grams,
 )
@@ -181,3 +184,15 @@ def test_docnums_restricts_a_query_across_segments() -> None:
 )
 def test_covering_grams_pin_down_every_character(text: str, offsets: list[int]) -> None:
     assert covering(query_grams(text)) == offsets
+
+
+def test_gram_keys_sort_as_the_utf8_of_their_terms() -> None:
+    """Whoosh's term index needs terms in UTF-8 byte order; the build sorts integer keys instead."""
+    values = ["a中𠀀b é9", "ab", "𠀀", "中 中国"]  # ASCII, Latin, CJK and a character beyond the BMP
+    texts = [NgramTokenizer().positions(value).tokens for value in values]
+    keys, at = gram_tokens("".join(texts), np.cumsum([0] + [len(t) for t in texts]))
+    terms = gram_terms(np.unique(keys))
+    assert terms == sorted(terms, key=lambda term: term.encode("utf-8"))
+    # exactly the tokenizer's terms: none made of the end of one value and the start of the next
+    assert set(terms) == {token.text for value in values for token in NgramTokenizer()(value)}
+    assert len(at) == len(keys)
