@@ -73,6 +73,11 @@ def main(ctx: click.Context, data_dir: Path) -> None:
     ctx.obj["data"] = data_dir
 
 
+from archive.editor_cli import editor  # noqa: E402 (the group must exist first)
+
+main.add_command(editor)
+
+
 # ---------------------------------------------------------------- progress
 
 

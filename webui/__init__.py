@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from indexer.service import open_archive
-from webui import api, errors, pages, security
+from webui import api, auth, corrections, errors, pages, security
 from webui.formatting import groupby_month, issue_date, zh_date
 from webui.urls import search_url, toggle_value, with_args, without
 
@@ -23,7 +23,8 @@ SORT_LABELS = {"relevance": "相关度", "date": "最新在前", "-date": "最�
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Config: DATA_DIR (default $ARCHIVE_DATA or ./data), ADMIN_TOKEN (None = reindex off),
     LOCAL_TOKEN (set by `webui.server.serve` for `archive add` on the same machine, see indexer.local_server),
-    REINDEX_RATE_LIMIT and SEARCH_RATE_LIMIT ((calls, seconds) per client, None = unlimited)."""
+    REINDEX_RATE_LIMIT, SEARCH_RATE_LIMIT and CORRECTION_RATE_LIMIT ((calls, seconds) per client, None = unlimited),
+    LOGIN_FAILURE_LIMIT ((failures, seconds)) and CORRECTION_MAX_BODY (bytes; see webui.corrections)."""
     app = Flask(__name__)
     app.config.from_mapping(
         DATA_DIR=os.environ.get("ARCHIVE_DATA", "data"),
@@ -31,7 +32,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         LOCAL_TOKEN=None,
         REINDEX_RATE_LIMIT=(6, 60.0),
         SEARCH_RATE_LIMIT=None,  # off: one address may be a whole reading room behind a proxy; set it when exposed
-        MAX_CONTENT_LENGTH=64 * 1024,  # no endpoint takes a body; refuse big ones early
+        MAX_CONTENT_LENGTH=64 * 1024,  # only corrections take a body; refuse big ones early
+        CORRECTION_MAX_BODY=1024 * 1024,  # a whole long article posted from the edit form
+        CORRECTION_RATE_LIMIT=(30, 60.0),  # saves and reverts per client a minute
+        LOGIN_FAILURE_LIMIT=(5, 900.0),  # failed logins per address and per name within 15 minutes
+        **auth.SESSION_SETTINGS,
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -41,6 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     security.init_app(app)
+    corrections.init_app(app)
+    auth.init_app(app, exempt=[api.bp, corrections.api_bp])  # the API authenticates with tokens, not the cookie
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.jinja_env.globals.update(

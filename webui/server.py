@@ -58,7 +58,7 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 
     # poll(), not select(): select() fails outright once a descriptor number passes 1023 (many clients).
     server = create_server(app, map=sockets, host=host, port=port, threads=threads, ident="archive",
                            clear_untrusted_proxy_headers=True, asyncore_use_poll=True,
-                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+                           max_request_body_size=max(app.config["MAX_CONTENT_LENGTH"], app.config["CORRECTION_MAX_BODY"]))
     listeners = [listener for listener in sockets.values() if isinstance(listener, BaseWSGIServer)]
     for listener in listeners:
         listener.channel_class = _SecureChannel

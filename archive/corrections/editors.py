@@ -42,7 +42,7 @@ def now_iso() -> str:
 class Editors:
     """Editors of one corrections database; `lock` serialises use of the shared connection."""
 
-    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock) -> None:
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock) -> None:
         self.conn = conn
         self.lock = lock
 

@@ -18,6 +18,7 @@ the current one.
 """
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -132,7 +133,7 @@ class Corrections:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.issues_dir = self.data_dir / "issues"
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered when the first use opens the database
         self._conn: sqlite3.Connection | None = None
 
     @property
@@ -146,6 +147,16 @@ class Corrections:
     @property
     def editors(self) -> Editors:
         return Editors(self.conn, self._lock)
+
+    def signing_key(self) -> str:
+        """The web UI's cookie-signing key: made once, kept in the database (so sessions survive restarts)."""
+        with self._lock, transaction(self.conn):
+            row = self.conn.execute("SELECT value FROM settings WHERE key = 'signing_key'").fetchone()
+            if row is not None:
+                return row["value"]
+            key = secrets.token_urlsafe(48)
+            self.conn.execute("INSERT INTO settings (key, value) VALUES ('signing_key', ?)", (key,))
+            return key
 
     def exists(self) -> bool:
         """Whether this data directory has a corrections database (commands that only read need not create one)."""
@@ -239,7 +250,7 @@ class Corrections:
         with self._lock, transaction(self.conn):
             current = next(c for c in self._corrected_issue(issue, articles) if c.article.id == article_id)
             if version != current.version:
-                raise Conflict(self._changed_since(article_id, version, current.version))
+                raise Conflict(self._changes_since(article_id, version, current.version))
             edits = plan_edits(ArticleText.of(current.article), changes)
             new_version = current.version + 1
             ids = [self._insert(issue, article_id, edit.field, edit.paragraph, edit.before, edit.after, editor.name,
@@ -302,6 +313,11 @@ class Corrections:
         with self._lock:
             found = self._corrections("c.id = ?", [correction_id])
         return found[0] if found else None
+
+    def changes_since(self, article_id: str, given: int, current: int) -> str:
+        """What changed in the article after version `given` (now `current`), in words, for a 409."""
+        with self._lock:
+            return self._changes_since(article_id, given, current)
 
     def stats(self) -> CorrectionStats:
         """Corrected articles and characters (original against corrected text, so a revert counts nothing),
@@ -406,7 +422,7 @@ class Corrections:
         rows = self.conn.execute(f"SELECT {_CORRECTION_COLUMNS} WHERE {where_sql} ORDER BY c.id", list(args)).fetchall()
         return [_correction(r) for r in rows]
 
-    def _changed_since(self, article_id: str, given: int, current: int) -> str:
+    def _changes_since(self, article_id: str, given: int, current: int) -> str:
         """The 409 message: which version was sent, which is current, and who changed what meanwhile."""
         newer = self._corrections("(c.article_id = ? OR p.article_id = ?) AND c.version > ?",
                                   [article_id, article_id, given])
