@@ -12,15 +12,16 @@ builds on the earlier one's result):
 3. its `before` occurs once inside a field of the same kind (two
    paragraphs were joined): that occurrence is replaced;
 4. at the same place, each changed run of characters is found once
-   together with up to `CONTEXT` characters either side as they were
-   (the scan changed other characters of the paragraph): those runs are
-   changed there (`transplant`);
+   together with context as it was (up to `CONTEXT` characters on both
+   sides, or on one, at least `MIN_CONTEXT` in all: the scan changed
+   other characters of the paragraph): those runs are changed there
+   (`transplant`);
 5. otherwise it needs review: listed on the article page and in
    `archive stats`, never applied somewhere it might not belong.
 
 Wrong when a changed run with its context occurs once in the new text but
 is not the place the editor meant (a repeated phrase whose other
-occurrences the scan changed); 8 characters of context make that rare.
+occurrences the scan changed); the widest unique context is tried first.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from difflib import SequenceMatcher
 from archive.corrections.text import ArticleText
 
 CONTEXT = 8
+MIN_CONTEXT = 3
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,23 @@ def transplant(before: str, after: str, target: str) -> str | None:
     result = target
     runs = [op for op in SequenceMatcher(None, before, after, autojunk=False).get_opcodes() if op[0] != "equal"]
     for _, i1, i2, j1, j2 in reversed(runs):
-        left, right = before[max(0, i1 - CONTEXT):i1], before[i2:i2 + CONTEXT]
-        pattern = left + before[i1:i2] + right
-        if not (left or right) or result.count(pattern) != 1:
+        found = _anchor(before, i1, i2, result)
+        if found is None:
             return None
-        result = result.replace(pattern, left + after[j1:j2] + right)
+        left, right = found
+        result = result.replace(left + before[i1:i2] + right, left + after[j1:j2] + right)
     return result
+
+
+def _anchor(before: str, i1: int, i2: int, target: str) -> tuple[str, str] | None:
+    """The widest context (CONTEXT down to MIN_CONTEXT characters, both sides or one) around
+    `before[i1:i2]` that occurs exactly once in `target`, as (left, right); None if none does."""
+    for size in range(CONTEXT, MIN_CONTEXT - 1, -1):
+        left, right = before[max(0, i1 - size):i1], before[i2:i2 + size]
+        for pair in ((left, right), (left, ""), ("", right)):
+            if len(pair[0]) + len(pair[1]) >= MIN_CONTEXT and target.count(pair[0] + before[i1:i2] + pair[1]) == 1:
+                return pair
+    return None
 
 
 def _fields(texts: dict[str, ArticleText], field: str) -> list[tuple[str, int | None, str]]:
