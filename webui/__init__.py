@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SEARCH_RATE_LIMIT=None,  # off: one address may be a whole reading room behind a proxy; set it when exposed
         MAX_CONTENT_LENGTH=64 * 1024,  # only corrections take a body; refuse big ones early
         CORRECTION_MAX_BODY=1024 * 1024,  # a whole long article posted from the edit form
-        CORRECTION_RATE_LIMIT=(30, 60.0),  # saves and reverts per client a minute
+        CORRECTION_RATE_LIMIT=(60, 60.0),  # saves and reverts per editor a minute
         LOGIN_FAILURE_LIMIT=(5, 900.0),  # failed logins per address and per name within 15 minutes
         **auth.SESSION_SETTINGS,
     )

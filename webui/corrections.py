@@ -11,16 +11,17 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from archive.corrections.diff import char_diff, trimmed
+from archive.corrections.editors import Editor
 from archive.corrections.service import Conflict, CorrectedArticle, Correction, NotFound, Saved
 from archive.corrections.text import FIELDS, MAX_NOTE_CHARS, ArticleText, Change, ChangeError, plan_edits, where
 from webui import context, urls
 from webui.auth import corrections, current_editor, editor_required, token_editor
 from webui.errors import ClientError
-from webui.security import rate_limited
+from webui.security import enforce_rate_limit
 
 api_bp = Blueprint("corrections_api", __name__, url_prefix="/api")
 bp = Blueprint("corrections", __name__)
@@ -119,14 +120,20 @@ def changes_from_json(body: dict[str, Any]) -> list[Change]:
     return changes
 
 
+def counted(editor: Editor) -> Editor:
+    """Count a save or revert against the editor's allowance (CORRECTION_RATE_LIMIT: per editor, not per
+    address, because a newsroom shares one address and a script must not use up its colleagues' limit)."""
+    enforce_rate_limit("CORRECTION_RATE_LIMIT", "editor:" + editor.name)
+    return editor
+
+
 @api_bp.post("/articles/<path:article_id>/corrections")
-@rate_limited("CORRECTION_RATE_LIMIT")
 def save(article_id: str) -> tuple[Response, int]:
-    editor = token_editor()
+    editor = counted(token_editor())
     body = _json_body()
     version = body.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ClientError(400, "bad_correction", "要给出 version（整数）：你修改所依据的文章版本，见 GET /api/articles/<id>。")
+        raise ClientError(400, "bad_correction", "要给出 version（整数）：你修改所依据的文章版本，见 GET /api/articles/<id>/corrections 的 version。")
     if not context.valid_id(article_id):
         raise ClientError(404, "not_found", f"没有这篇文章：{article_id}")
     try:
@@ -143,9 +150,8 @@ def history(article_id: str) -> Response:
 
 
 @api_bp.post("/corrections/<int:correction_id>/revert")
-@rate_limited("CORRECTION_RATE_LIMIT")
 def revert(correction_id: int) -> tuple[Response, int]:
-    editor = token_editor()
+    editor = counted(token_editor())
     body = request.get_json(silent=True) if request.content_length else {}
     note = body.get("note", "") if isinstance(body, dict) else None
     try:
@@ -197,7 +203,6 @@ def edit(article_id: str) -> Response:
 
 @bp.post("/articles/<path:article_id>/edit")
 @editor_required
-@rate_limited("CORRECTION_RATE_LIMIT")
 def edit_post(article_id: str) -> Response:
     """Preview (the character diff of every changed field) or save; a save needs the same edits previewed."""
     shown = shown_article(article_id)
@@ -217,7 +222,7 @@ def edit_post(article_id: str) -> Response:
     if form.get("action") == "save" and form.get("previewed") == digest:
         try:
             saved = corrections().save(article_id, version, [Change(e.field, e.paragraph, e.after) for e in edits],
-                                       form.get("note", ""), current_editor())
+                                       form.get("note", ""), counted(current_editor()))
         except (NotFound, Conflict, ChangeError) as error:
             raise refused(error)
         return redirect(urls.article_url(article_id) + "?saved=" + str(saved.version))
@@ -237,10 +242,9 @@ def history_page(article_id: str) -> Response:
 
 @bp.post("/corrections/<int:correction_id>/revert")
 @editor_required
-@rate_limited("CORRECTION_RATE_LIMIT")
 def revert_post(correction_id: int) -> Response:
     try:
-        saved = corrections().revert(correction_id, request.form.get("note", ""), current_editor())
+        saved = corrections().revert(correction_id, request.form.get("note", ""), counted(current_editor()))
     except (NotFound, Conflict, ChangeError) as error:
         raise refused(error)
     return redirect(urls.article_url(saved.article_id) + "/history")

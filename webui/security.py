@@ -101,17 +101,22 @@ def rate_limited(config_key: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def limited(*args, **kwargs):
-            setting = current_app.config.get(config_key)
-            if setting and not g.get("local_caller"):
-                limit, per_seconds = setting
-                wait = current_app.extensions["rate_limiter"].check(
-                    config_key, request.remote_addr or "", limit, per_seconds)
-                if wait:
-                    seconds = max(1, round(wait))
-                    raise ClientError(429, "rate_limited", f"请求太频繁，请 {seconds} 秒后再试。",
-                                      {"Retry-After": str(seconds)})
+            if not g.get("local_caller"):
+                enforce_rate_limit(config_key, request.remote_addr or "")
             return view(*args, **kwargs)
 
         return limited  # type: ignore[return-value]
 
     return decorate
+
+
+def enforce_rate_limit(config_key: str, client: str) -> None:
+    """Count one call of `client` against config[config_key]; 429 with Retry-After once over it."""
+    setting = current_app.config.get(config_key)
+    if not setting:
+        return
+    limit, per_seconds = setting
+    wait = current_app.extensions["rate_limiter"].check(config_key, client, limit, per_seconds)
+    if wait:
+        seconds = max(1, round(wait))
+        raise ClientError(429, "rate_limited", f"请求太频繁，请 {seconds} 秒后再试。", {"Retry-After": str(seconds)})
