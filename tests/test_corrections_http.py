@@ -332,3 +332,19 @@ def test_killing_the_server_in_the_middle_of_saves_leaves_a_consistent_database(
             assert current(http)["version"] == version
     finally:
         stop_server(process)
+
+
+def test_correction_responses_match_the_documented_schemas(http, token):
+    from tests.test_openapi import assert_matches_spec
+    from webui.openapi import openapi_spec
+
+    spec = openapi_spec()
+    version = current(http)["version"]
+    saved = post_correction(http, token, {"version": version, "changes": [{"field": "subtitle", "text": "按说明书校"}]})
+    assert_matches_spec(spec, "post", "/api/articles/{article_id}/corrections", saved)
+    assert_matches_spec(spec, "post", "/api/articles/{article_id}/corrections",
+                        post_correction(http, token, {"version": version, "changes": []}))
+    assert_matches_spec(spec, "get", "/api/articles/{article_id}/corrections", http.get(f"/api/articles/{ARTICLE}/corrections"))
+    assert_matches_spec(spec, "get", "/api/corrections", http.get("/api/corrections"))
+    reverted = http.post(f"/api/corrections/{saved.json()['corrections'][0]['id']}/revert", headers=bearer(token))
+    assert_matches_spec(spec, "post", "/api/corrections/{correction_id}/revert", reverted)

@@ -144,6 +144,8 @@ SEARCH_PARAMETERS = [
 
 @functools.cache
 def openapi_spec() -> Schema:
+    from webui.corrections_openapi import CORRECTION_PATHS, CORRECTION_SCHEMAS, EDITOR_TOKEN
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "报纸档案检索 API", "version": "1.0.0",
@@ -179,10 +181,12 @@ def openapi_spec() -> Schema:
                                                "Rebuild the whole index.")],
                 "responses": {"200": response("What changed.", "ReindexSummary"),
                               **errors(401, 403, 409, 429)}}},
+            **CORRECTION_PATHS,
         },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **CORRECTION_SCHEMAS},
             "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer",
-                                               "description": "The server's ARCHIVE_ADMIN_TOKEN."}},
+                                               "description": "The server's ARCHIVE_ADMIN_TOKEN."},
+                                "editorToken": EDITOR_TOKEN},
         },
     }

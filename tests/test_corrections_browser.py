@@ -1,0 +1,75 @@
+"""An editor in real headless Chromium: log in, correct a paragraph, see the diff, save, revert.
+
+Runs on a server of its own (the test changes the archive). The screenshot
+of the preview goes to tests/artifacts/correction-preview.png.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, playwright_api
+from tests.test_corrections_http import ARTICLE, PASSWORD, archive_command
+from tests.webui_fixtures import build_archive, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def editor_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = build_archive(tmp_path_factory.mktemp("corrections-browser"))
+    archive_command(data, "editor", "add", "zhang", "--password-stdin", stdin=PASSWORD + "\n")
+    process, base_url = start_server(data)
+    yield base_url
+    stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def tab(editor_server: str) -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (make browser)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=editor_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.loaded, page.errors = [], []
+        page.on("request", lambda request: page.loaded.append(request.url))
+        page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+        yield page
+        browser.close()
+
+
+def test_an_editor_corrects_an_article_and_reverts_it(tab, editor_server):
+    tab.goto(f"/articles/{ARTICLE}")
+    tab.get_by_role("link", name="校对", exact=True).click()
+    tab.wait_for_url("**/login?next=**")
+    tab.get_by_label("用户名").fill("zhang")
+    tab.get_by_label("密码").fill(PASSWORD)
+    tab.get_by_role("button", name="登录").click()
+    tab.wait_for_url(f"**/articles/{ARTICLE}/edit")
+
+    paragraph = tab.get_by_label("第 2 段")
+    original = paragraph.input_value()
+    paragraph.fill(original.replace("带破", "带破（浏览器校对）", 1))
+    tab.get_by_role("button", name="预览改动").click()
+    tab.wait_for_load_state()
+    assert tab.locator(".preview ins").inner_text() == "（浏览器校对）"
+    assert "第 2 段" in tab.locator(".preview").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "correction-preview.png"), full_page=False)
+
+    tab.get_by_role("button", name="保存").click()
+    tab.wait_for_url(f"**/articles/{ARTICLE}?saved=**")
+    tab.goto(f"/articles/{ARTICLE}/history")
+    assert "（浏览器校对）" in tab.locator(".history li").first.inner_text()
+    tab.get_by_role("button", name="撤销这条").first.click()
+    tab.wait_for_url(f"**/articles/{ARTICLE}/history")
+    assert "撤销了" in tab.locator(".history li").first.inner_text()
+    assert tab.get_by_role("button", name="撤销这条").count() == 1, "only the revert itself can still be undone"
+
+    tab.goto(f"/articles/{ARTICLE}/edit")
+    assert tab.get_by_label("第 2 段").input_value() == original
+    assert all(url.startswith(editor_server) for url in tab.loaded), "nothing from other hosts"
+    assert not tab.errors, tab.errors
