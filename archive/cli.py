@@ -262,10 +262,13 @@ def search(
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Issues, articles, date range, and the files that failed with why."""
+    """Issues, articles, date range, the files that failed with why, and corrections (counts, those needing review)."""
+    from archive.corrections.service import Corrections
+
     figures = _archive(ctx).stats()
+    corrected = Corrections(ctx.obj["data"]).stats()
     if as_json:
-        click.echo(json.dumps(asdict(figures), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**asdict(figures), "corrections": asdict(corrected)}, ensure_ascii=False, indent=2))
         return
     click.echo(f"issues:     {figures.issues}")
     click.echo(f"articles:   {figures.articles}")
@@ -274,6 +277,12 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"failed:     {len(figures.failed)}")
     for failed in figures.failed:
         click.echo(f"  {failed.path}: {failed.reason}")
+    click.echo(f"corrected:  {corrected.corrected_articles} articles, {corrected.corrected_characters} characters "
+               f"({corrected.corrections} corrections)")
+    click.echo(f"to review:  {len(corrected.review)}")
+    for correction in corrected.review:
+        click.echo(f"  #{correction.id} {correction.applies_to or correction.article_id} {correction.field}: "
+                   f"{correction.before[:30]!r} -> {correction.after[:30]!r} ({correction.editor})")
 
 
 @main.command()

@@ -8,6 +8,8 @@ where other users could read them in the process list.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -22,10 +24,17 @@ def _editors(ctx: click.Context):  # -> archive.corrections.editors.Editors
     return Corrections(data_dir).editors
 
 
-def _failure(message: str) -> click.ClickException:
-    error = click.ClickException(message)
-    error.exit_code = 1
-    return error
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """An editor request the store refuses (a taken name, a short password): exit 1 with its message."""
+    from archive.corrections.editors import EditorError
+
+    try:
+        yield
+    except EditorError as exc:
+        error = click.ClickException(str(exc))
+        error.exit_code = 1
+        raise error from exc
 
 
 @click.group()
@@ -39,16 +48,12 @@ def editor() -> None:
 @click.pass_context
 def add(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Add an editor NAME, asking for a password (at least 10 characters)."""
-    from archive.corrections.editors import EditorError
-
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
-    try:
+    with _refusals():
         _editors(ctx).add(name, password)
-    except EditorError as exc:
-        raise _failure(str(exc)) from exc
     click.echo(f"editor {name} added; they log in at /login")
 
 
@@ -65,12 +70,8 @@ def list_editors(ctx: click.Context) -> None:
 @click.pass_context
 def remove(ctx: click.Context, name: str) -> None:
     """Remove editor NAME: their sessions and token stop working; their corrections stay in the history."""
-    from archive.corrections.editors import EditorError
-
-    try:
+    with _refusals():
         _editors(ctx).remove(name)
-    except EditorError as exc:
-        raise _failure(str(exc)) from exc
     click.echo(f"editor {name} removed")
 
 
@@ -79,10 +80,6 @@ def remove(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def token(ctx: click.Context, name: str) -> None:
     """Print a new API token for NAME, once (only its hash is kept); their earlier token stops working."""
-    from archive.corrections.editors import EditorError
-
-    try:
+    with _refusals():
         value = _editors(ctx).issue_token(name)
-    except EditorError as exc:
-        raise _failure(str(exc)) from exc
     click.echo(value)

@@ -227,3 +227,19 @@ def test_the_editor_commands(data_dir):
     assert run("remove", "zhao").exit_code == 0
     assert run("remove", "zhao").exit_code == 1
     assert "zhao" not in run("list").output
+
+
+def test_archive_stats_counts_corrections_and_lists_those_to_review(service, editor, data_dir):
+    from indexer.reindex import reindex
+
+    reindex(data_dir)
+    fix_title(service, editor, title="全民攻坚凝聚反电诈合力量")
+    path = data_dir / "issues" / f"{ISSUE}.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("全民攻坚凝聚反电诈合力", "全民攻坚合力"), encoding="utf-8")
+    runner = CliRunner()
+    text = runner.invoke(main, ["--data", str(data_dir), "stats"], catch_exceptions=False).output
+    assert "corrected:  0 articles" in text and "to review:  1" in text and "全民攻坚凝聚反电诈合力量" in text
+    figures = runner.invoke(main, ["--data", str(data_dir), "stats", "--json"], catch_exceptions=False).output
+    import json
+
+    assert json.loads(figures)["corrections"]["corrections"] == 1
