@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 if TYPE_CHECKING:
-    from indexer.results import ReindexSummary
-    from indexer.service import ArchiveIndex
+    from indexer.api import ReindexSummary
+    from indexer.engines.whoosh.engine import ArchiveIndex
 
 
 class Failure(click.ClickException):
@@ -39,7 +39,7 @@ class BadInput(click.UsageError):
 
 
 def _archive(ctx: click.Context) -> ArchiveIndex:
-    from indexer.service import open_archive
+    from indexer.engines.whoosh.engine import open_archive
 
     return open_archive(ctx.obj["data"])
 
@@ -48,7 +48,7 @@ class ArchiveGroup(click.Group):
     """Turns an unreadable index into CONTRACT's one-line failure for every command."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from indexer.results import IndexUnavailable
+        from indexer.api import IndexUnavailable
 
         try:
             return super().invoke(ctx)
@@ -122,7 +122,7 @@ def _report_summary(summary: ReindexSummary) -> None:
 
 
 def _run_indexing(work: Callable[[Callable[[int, int, int], None]], ReindexSummary], label: str) -> ReindexSummary:
-    from indexer.results import ReindexBusy
+    from indexer.api import ReindexBusy
 
     report, close = _progress_reporter(label)
     try:
@@ -154,8 +154,8 @@ def add(ctx: click.Context, files: tuple[Path, ...], replace: bool) -> None:
     everything loaded, and answers once the issue is searchable);
     without one, this process does.
     """
-    from indexer.adding import AddRefused, copy_into_issues
-    from indexer.local_server import reindex_by_server
+    from indexer.lifecycle.adding import AddRefused, copy_into_issues
+    from webui.local_server import reindex_by_server
 
     data_dir: Path = ctx.obj["data"]
 
@@ -164,7 +164,7 @@ def add(ctx: click.Context, files: tuple[Path, ...], replace: bool) -> None:
         summary = reindex_by_server(data_dir)
         if summary is not None:
             return summary
-        from indexer.reindex import reindex
+        from indexer.engines.whoosh.reindex import reindex
 
         return reindex(data_dir, progress=report)
 
@@ -290,7 +290,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, watch: bool) -
     if archive.stats().generation is None:
         _run_indexing(lambda report: archive.reindex(progress=report), "indexing")
     if watch:
-        from indexer.watch import start_watching
+        from indexer.lifecycle.watch import start_watching
 
         start_watching(data_dir, on_change=lambda summary: click.echo(f"watch: {_summary_line(summary)}", err=True))
     click.echo(f"serving {data_dir} at http://{host}:{port}/", err=True)

@@ -88,7 +88,7 @@ def build_stages(data_dir: Path) -> dict[str, Any]:
 
 def full_reindex(data_dir: Path) -> dict[str, Any]:
     """The product's full rebuild in this process under cProfile (workers, if any, are not profiled)."""
-    from indexer.service import open_archive
+    from indexer.engines.whoosh.engine import open_archive
 
     archive = open_archive(data_dir)
     profile = cProfile.Profile()
@@ -106,7 +106,7 @@ def full_reindex(data_dir: Path) -> dict[str, Any]:
 
 def search_request(query: BenchQuery) -> Any:
     """The SearchRequest the HTTP API would build for a bench query."""
-    from indexer.results import SearchRequest
+    from indexer.api import SearchRequest
 
     params = dict(query.params)
     filters = {"year": (params["year"],)} if "year" in params else {}
@@ -121,7 +121,7 @@ def search_request(query: BenchQuery) -> Any:
 
 def query_mix(data_dir: Path, queries: list[BenchQuery]) -> dict[str, Any]:
     """In-process search latency (no HTTP) of one warm pass, then cProfile of another."""
-    from indexer.service import open_archive
+    from indexer.engines.whoosh.engine import open_archive
 
     archive = open_archive(data_dir)
     requests = [search_request(q) for q in queries]

@@ -25,9 +25,9 @@ from pathlib import Path
 from archive.articles import Article
 from archive.issues import Issue
 from indexer.documents import issue_documents
-from indexer.results import SearchRequest
-from indexer.service import ArchiveIndex
-from indexer.store import IndexStore
+from indexer.api import SearchRequest
+from indexer.engines.whoosh.engine import ArchiveIndex
+from indexer.engines.whoosh.store import IndexStore
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pd1998-early"
 PAPER = "人民日报"

@@ -15,11 +15,11 @@ from typing import Any
 
 from archive.articles import Article
 from archive.issues import Issue
-from indexer.normalize import compact_text
-from indexer.analysis import SECTION_SEP
-from indexer.schema import SECTIONS, TEXT_GRAMS, WORDS
-from indexer.places import place_names
-from indexer.segmenter import words
+from indexer.text.normalize import compact_text
+from indexer.engines.whoosh.analyzers import SECTION_SEP
+from indexer.engines.whoosh.schema import SECTIONS, TEXT_GRAMS, WORDS
+from indexer.text.places import place_names
+from indexer.text.segmenter import words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
 

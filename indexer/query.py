@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-from indexer.normalize import BREAK, compact, fold
-from indexer.results import QueryError
+from indexer.text.normalize import BREAK, compact, fold
+from indexer.api import QueryError
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32

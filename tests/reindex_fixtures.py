@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from indexer.store import IndexStore
+from indexer.engines.whoosh.store import IndexStore
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "data" / "issues").glob("*.txt"))
@@ -48,7 +48,7 @@ def make_archive(root: Path, samples: int = 3) -> Path:
 
 def make_indexed_archive(root: Path, samples: int = 3) -> Path:
     """make_archive, then one reindex: the starting state most tests change from."""
-    from indexer.reindex import reindex
+    from indexer.engines.whoosh.reindex import reindex
 
     reindex(make_archive(root, samples=samples))
     return root

@@ -9,7 +9,7 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Term
 
-from indexer.analysis import (
+from indexer.engines.whoosh.analyzers import (
     SECTION_SEP,
     NgramTokenizer,
     WordsTokenizer,
@@ -19,9 +19,9 @@ from indexer.analysis import (
     ngram_analyzer,
     query_grams,
 )
-from indexer.normalize import BREAK, compact, fold
-from indexer.phrase import Docnums
-from indexer.ranking import grams_query
+from indexer.text.normalize import BREAK, compact, fold
+from indexer.engines.whoosh.phrase import Docnums
+from indexer.engines.whoosh.ranking import grams_query
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from whoosh.index import TOC
 
-from indexer.reindex import reindex
-from indexer.store import IndexStore
+from indexer.engines.whoosh.reindex import reindex
+from indexer.engines.whoosh.store import IndexStore
 from tests.reindex_fixtures import (
     NEW_ISSUE,
     SAMPLES,

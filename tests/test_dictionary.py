@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.normalize import compact
+from indexer.text.normalize import compact
 from indexer.documents import article_places
-from indexer.places import place_names
-from indexer.segmenter import dictionary_files, words
+from indexer.text.places import place_names
+from indexer.text.segmenter import dictionary_files, words
 
 
 def dictionary_words() -> list[str]:

@@ -24,9 +24,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from indexer import search as search_module
-from indexer.reindex import reindex
-from indexer.results import FACETS, SORTS
+from indexer.engines.whoosh import search as search_module
+from indexer.engines.whoosh.reindex import reindex
+from indexer.api import FACETS, SORTS
 from tests.hardening_fixtures import (  # noqa: F401 (fixtures)
     HOSTILE_WORD,
     Latencies,

@@ -122,7 +122,7 @@ def test_serve_watch_picks_up_files_dropped_changed_and_removed(archive: Path) -
         wait_for(lambda: total(http, "青绿色的灯塔") == 0, what="the removal")
 
 
-# --- `archive add` with a server running: the server indexes (indexer.local_server) -----------
+# --- `archive add` with a server running: the server indexes (webui.local_server) -----------
 
 
 def test_archive_add_hands_the_indexing_to_the_running_server(archive: Path, http: Http, tmp_path: Path) -> None:
@@ -180,8 +180,8 @@ def test_archive_add_indexes_itself_when_the_server_refuses_its_token(archive: P
 def test_adds_through_the_server_are_merged_in_the_background_and_stay_found(
     archive: Path, http: Http, tmp_path: Path
 ) -> None:
-    from indexer.segments import MERGE_ABOVE_SEGMENTS
-    from indexer.store import IndexStore
+    from indexer.engines.whoosh.segments import MERGE_ABOVE_SEGMENTS
+    from indexer.engines.whoosh.store import IndexStore
 
     for n in range(MERGE_ABOVE_SEGMENTS + 2):
         source = tmp_path / f"update-{n}.txt"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.normalize import BREAK
+from indexer.text.normalize import BREAK
 from indexer.query import MAX_QUERY_CHARS, And, DateRange, Not, Or, Text, parse, positive_texts
-from indexer.results import QueryError
+from indexer.api import QueryError
 
 
 @pytest.mark.parametrize(

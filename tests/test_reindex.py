@@ -10,12 +10,12 @@ import pytest
 from whoosh.fields import ID, Schema
 from whoosh.index import create_in
 
-from indexer import adding
-from indexer.locks import ReindexLock
-from indexer.reindex import AddRefused, add_files, reindex
-from indexer.results import FailedFile, ReindexBusy
-from indexer.segments import MERGE_ABOVE_SEGMENTS, commit, index_files
-from indexer.store import IndexStore
+from indexer.lifecycle import adding
+from indexer.lifecycle.locks import ReindexLock
+from indexer.engines.whoosh.reindex import AddRefused, add_files, reindex
+from indexer.api import FailedFile, ReindexBusy
+from indexer.engines.whoosh.segments import MERGE_ABOVE_SEGMENTS, commit, index_files
+from indexer.engines.whoosh.store import IndexStore
 from tests.reindex_fixtures import (
     NEW_ISSUE,
     SAMPLES,

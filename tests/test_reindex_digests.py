@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import digests
-from indexer.digests import DigestCache
-from indexer.reindex import reindex
-from indexer.service import ArchiveIndex
-from indexer.store import IndexStore, ManifestMemo, read_manifest
+from indexer.lifecycle import digests
+from indexer.lifecycle.digests import DigestCache
+from indexer.engines.whoosh.reindex import reindex
+from indexer.engines.whoosh.engine import ArchiveIndex
+from indexer.engines.whoosh.store import IndexStore, ManifestMemo, read_manifest
 from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, assert_up_to_date, make_indexed_archive
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.postings import field_postings
-from indexer.facets import FACET_FIELDS
-from indexer.reindex import merge_segments, reindex
-from indexer.results import SearchRequest
-from indexer.segments import MERGE_ABOVE_SEGMENTS
-from indexer.service import ArchiveIndex
-from indexer.snapshot import SCORED_FIELDS, Snapshot
-from indexer.store import IndexStore
+from indexer.engines.whoosh.codec.postings import field_postings
+from indexer.engines.whoosh.facet_table import FACET_FIELDS
+from indexer.engines.whoosh.reindex import merge_segments, reindex
+from indexer.api import SearchRequest
+from indexer.engines.whoosh.segments import MERGE_ABOVE_SEGMENTS
+from indexer.engines.whoosh.engine import ArchiveIndex
+from indexer.engines.whoosh.snapshot import SCORED_FIELDS, Snapshot
+from indexer.engines.whoosh.store import IndexStore
 from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, make_indexed_archive
 
 

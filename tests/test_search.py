@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-import indexer.service
-from indexer import search as search_module
-from indexer.bulk import term_ranking
+import indexer.engines.whoosh.engine
+from indexer.engines.whoosh import search as search_module
+from indexer.engines.whoosh.bulk import term_ranking
 from indexer.query import parse
-from indexer.ranking import BM25_K1, build, single_term
-from indexer.reindex import reindex
-from indexer.scoring import text_ranking
-from indexer.results import QueryError, SearchRequest, SearchResults
-from indexer.service import ArchiveIndex
+from indexer.engines.whoosh.ranking import BM25_K1, build, single_term
+from indexer.engines.whoosh.reindex import reindex
+from indexer.engines.whoosh.scoring import text_ranking
+from indexer.api import QueryError, SearchRequest, SearchResults
+from indexer.engines.whoosh.engine import ArchiveIndex
 
 ISSUES = {
     "2021-04-08-05.txt": """\
@@ -292,7 +292,7 @@ def test_stats(archive: ArchiveIndex) -> None:
 
 
 def test_a_new_generation_is_served_without_restart(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(indexer.service, "RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(indexer.engines.whoosh.engine, "RECHECK_SECONDS", 0.0)
     write_issues(tmp_path, {"undated-note.txt": ISSUES["undated-note.txt"]})
     reindex(tmp_path)
     index = ArchiveIndex(tmp_path)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.reindex import reindex
-from indexer.results import SearchRequest
-from indexer.service import ArchiveIndex
+from indexer.engines.whoosh.reindex import reindex
+from indexer.api import SearchRequest
+from indexer.engines.whoosh.engine import ArchiveIndex
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "eval" / "seed_queries.json"

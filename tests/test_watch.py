@@ -8,10 +8,10 @@ from typing import Iterator
 
 import pytest
 
-from indexer.locks import ReindexLock
-from indexer.results import ReindexSummary
-from indexer.store import IndexStore
-from indexer.watch import Watcher, start_watching
+from indexer.lifecycle.locks import ReindexLock
+from indexer.api import ReindexSummary
+from indexer.engines.whoosh.store import IndexStore
+from indexer.lifecycle.watch import Watcher, start_watching
 from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, indexed_state, make_indexed_archive, sha256_of, wait_for
 
 POLL = 0.2

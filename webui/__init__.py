@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from indexer.service import open_archive
+from indexer.engines.whoosh.engine import open_archive
 from webui import api, errors, pages, security
 from webui.formatting import groupby_month, issue_date, zh_date
 from webui.urls import search_url, toggle_value, with_args, without
@@ -22,7 +22,7 @@ SORT_LABELS = {"relevance": "相关度", "date": "最新在前", "-date": "最�
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Config: DATA_DIR (default $ARCHIVE_DATA or ./data), ADMIN_TOKEN (None = reindex off),
-    LOCAL_TOKEN (set by `webui.server.serve` for `archive add` on the same machine, see indexer.local_server),
+    LOCAL_TOKEN (set by `webui.server.serve` for `archive add` on the same machine, see webui.local_server),
     REINDEX_RATE_LIMIT and SEARCH_RATE_LIMIT ((calls, seconds) per client, None = unlimited)."""
     app = Flask(__name__)
     app.config.from_mapping(

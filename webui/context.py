@@ -17,8 +17,8 @@ from typing import Any
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from indexer.results import FACETS, SORTS, ArticleLink, Hit, IssueRef, QueryError, SearchRequest
-from indexer.service import ArchiveIndex
+from indexer.api import FACETS, SORTS, ArticleLink, Hit, IssueRef, QueryError, SearchRequest
+from indexer.engines.whoosh.engine import ArchiveIndex
 from webui import urls
 from webui.errors import ClientError
 from webui.suggestions import query_suggestions

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from indexer.results import FACETS, SORTS
+from indexer.api import FACETS, SORTS
 from webui.context import ISSUES_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SEARCH_PER_PAGE
 
 Schema = dict[str, Any]

@@ -12,7 +12,7 @@ without them.
 
 Once listening, the server announces its address and a fresh token in
 DATA/.archive/server.json, so `archive add` can hand it the indexing
-(indexer.local_server), and removes the file when it stops.
+(webui.local_server), and removes the file when it stops.
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
-from indexer.local_server import announce, withdraw
-from indexer.results import SearchRequest
-from indexer.service import ArchiveIndex
+from webui.local_server import announce, withdraw
+from indexer.api import SearchRequest
+from indexer.engines.whoosh.engine import ArchiveIndex
 from webui.security import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)

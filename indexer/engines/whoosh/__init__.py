@@ -1,0 +1,13 @@
+"""The local engine: a Whoosh index under DATA/.archive/, read and written partly by our own code.
+
+Several modules here read or write Whoosh's private structures (its W3
+codec's files, writer and reader internals), so they are only correct for
+the pinned Whoosh-Reloaded release; importing this package checks it.
+"""
+from importlib.metadata import version
+
+WHOOSH_VERSION = "2.7.5"  # pyproject.toml pins Whoosh-Reloaded to this release
+
+if version("Whoosh-Reloaded") != WHOOSH_VERSION:
+    raise ImportError(f"the local engine reads Whoosh's files directly and needs Whoosh-Reloaded {WHOOSH_VERSION}, "
+                      f"not {version('Whoosh-Reloaded')}: `pip install Whoosh-Reloaded=={WHOOSH_VERSION}`")

@@ -1,0 +1,358 @@
+"""Run one SearchRequest against a snapshot: match, filter, sort, page, facet, snippet.
+
+Two stages, so the expensive part runs for a few dozen documents: one pass
+with the base score (the n-gram match alone, BM25F over title, subtitle,
+byline and body) finds every match, for the total and the facet counts over
+the whole result set; the full score (plus words, title and whole-phrase
+bonuses) then re-orders the head of that list. Only the page's hits are
+read back and get snippets. Both scores are computed from posting blocks
+read in bulk (`scoring`, `bulk`), not through Whoosh's per-posting
+matchers; Whoosh runs only the shapes those do not cover (a NOT or a date
+alone). What one search may read is bounded (`MAX_POSTINGS`).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Hashable
+
+from whoosh import query as wq
+
+from indexer.engines.whoosh.facet_table import filter_query
+from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
+from indexer.engines.whoosh.phrase import Docnums
+from indexer.engines.whoosh.budget import affordable, work_budget
+from indexer.engines.whoosh.bulk import PackedRanking, best_first
+from indexer.engines.whoosh.codec.postings import doc_frequency, postings
+from indexer.engines.whoosh.ranking import build, gram_terms
+from indexer.api import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
+from indexer.engines.whoosh.snapshot import Snapshot
+from indexer.engines.whoosh.scoring import full_scores, text_ranking
+from indexer.present.snippets import snippet
+
+MAX_PER_PAGE = 100
+# Matches beyond the page that the full score re-orders: the ranking clauses
+# (words, title, whole-phrase bonus) only reorder what the base score already
+# puts near the top, since title matches weigh in the base score too.
+RERANK_MARGIN = 40
+# Postings one search may read (`budget.work_budget`): MAX_POSTINGS, or POSTINGS_PER_ARTICLE
+# times the number of articles if that is more, since a common character has a posting in most
+# articles and an archive ten times larger must still answer two common words. On the 21,000-article
+# benchmark corpus that is about half a second: the commonest character has some 20,000 postings and
+# the bench mix reads at most 45,000 for one query; past the budget a query is refused as too broad
+# instead of holding a thread for seconds.
+MAX_POSTINGS = 200_000
+POSTINGS_PER_ARTICLE = 10
+# A relaxed search (`relax`) looks for at most this many of the words, the rarest ones, and
+# re-scores the head of what it finds (as `RERANK_MARGIN` does for an ordinary search).
+MAX_RELAXED_WORDS = 6
+RELAXED_HEAD = 200
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Ranked = list[tuple[float, int]]  # (score, docnum), best first
+
+
+def _day(value: str | None, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if not _ISO_DATE.match(value):
+        raise QueryError(f"{name} 应写成 YYYY-MM-DD，而不是“{value}”")
+    return int(value.replace("-", ""))
+
+
+def request_filters(request: SearchRequest) -> tuple[list[wq.Term], DateRange | None]:
+    """The selected facet values (one Term each) and the inclusive date range, if any."""
+    start, end = _day(request.date_from, "from"), _day(request.date_to, "to")
+    dates = DateRange(start or 0, end or 99991231) if start is not None or end is not None else None
+    return filter_query(request.filters), dates
+
+
+def validate(request: SearchRequest) -> Node | None:
+    """The parsed query; QueryError for it or for a sort, page, size, date or filter the caller let through."""
+    if request.sort not in SORTS:
+        raise QueryError(f"sort 只能是 {', '.join(SORTS)}")
+    if request.page < 1:
+        raise QueryError("page 从 1 开始")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page 应在 1 到 {MAX_PER_PAGE} 之间")
+    request_filters(request)
+    return parse(request.q)
+
+
+def requires_text(node: Node | None) -> bool:
+    """Whether every match must contain some text, so it can only be an article (no kind filter needed)."""
+    if isinstance(node, Text):
+        return True
+    if isinstance(node, And):
+        return any(requires_text(item) for item in node.items)
+    if isinstance(node, Or):
+        return all(requires_text(item) for item in node.items)
+    return False
+
+
+def _allowed(snap: Snapshot, node: Node | None, request: SearchRequest) -> set[int] | None:
+    """The docnums a match may have (None: any): articles within the facet and date filters."""
+    terms, dates = request_filters(request)
+    if not terms and dates is None:
+        return None if requires_text(node) else snap.articles
+    allowed = snap.articles
+    for term in terms:
+        allowed = allowed.intersection(postings(snap.searcher, term.fieldname, term.text).docnums.tolist())
+    return allowed if dates is None else allowed & _docs(snap, dates)
+
+
+def _docs(snap: Snapshot, node: Node, within: list[int] | None = None) -> set[int]:
+    """Every docnum that `node` matches (of the sorted `within`, if given, for text), unscored:
+    dates from the day column, text from bulk postings."""
+    if isinstance(node, DateRange):
+        return snap.dated(node.start, node.end)
+    scores = _base_scores(snap, node, within)
+    if scores is not None:
+        return set(scores)
+    return set(snap.searcher.docs_for_query(build(node, ranked=False)))
+
+
+def _unscored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked:
+    """Every match, in docnum order (for date sorting)."""
+    matches = snap.articles if node is None else _docs(snap, node)
+    return [(0.0, d) for d in sorted(matches) if allowed is None or d in allowed]
+
+
+def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked | PackedRanking:
+    """Every match, best first by the base score (the n-gram match alone: BM25F over the sections);
+    one text's as bulk scoring packed it."""
+    if allowed is not None and not allowed:  # an empty filter set would mean "no filter" to Whoosh
+        return []
+    if isinstance(node, Text):  # already best first
+        ranked = text_ranking(snap, node)
+        return ranked if allowed is None else [item for item in ranked if item[1] in allowed]
+    scores = _base_scores(snap, node)
+    if scores is None:
+        return snap.searcher.search(build(node, ranked=False), filter=allowed, limit=None).top_n
+    return best_first([(scores[docnum], docnum) for docnum in sorted(scores) if allowed is None or docnum in allowed])
+
+
+def _base_scores(snap: Snapshot, node: Node | None, within: list[int] | None = None) -> dict[int, float] | None:
+    """docnum -> base score of every match (of the sorted docnums `within`, if given), combined the
+    way Whoosh combines them (And and Or add up, NOT and dates score nothing; a repeated part counts
+    once), but each text scored in bulk (`scoring.text_ranking`).
+
+    An AND goes from its rarest part to its commonest, each looked for only among the documents
+    the ones before left, so the common parts read only the blocks that can still matter.
+    None where a part cannot stand alone (a NOT or a date range outside an AND): Whoosh then runs
+    the whole query.
+    """
+    if isinstance(node, Text):
+        return text_ranking(snap, node, within).by_docnum()
+    if isinstance(node, Or):
+        items = tuple(dict.fromkeys(node.items))
+        if within is None:  # each part reads at least its rarest list whole: refuse before reading
+            affordable(sum(_estimate(snap, item) for item in items))
+        parts = [_base_scores(snap, item, within) for item in items]
+        if any(part is None for part in parts):
+            return None
+        merged: dict[int, float] = {}
+        for part in parts:
+            for docnum, score in part.items():
+                merged[docnum] = merged.get(docnum, 0.0) + score
+        return merged
+    if isinstance(node, And):
+        positives = [item for item in dict.fromkeys(node.items) if not isinstance(item, (Not, DateRange))]
+        if not positives:
+            return None
+        scores: dict[int, float] | None = None
+        for item in sorted(positives, key=lambda item: _estimate(snap, item)):
+            part = _base_scores(snap, item, within)
+            if part is None:
+                return None
+            scores = part if scores is None else {docnum: score + part[docnum]
+                                                  for docnum, score in scores.items() if docnum in part}
+            if not scores:
+                return {}
+            within = sorted(scores)
+        for item in node.items:
+            if isinstance(item, (Not, DateRange)) and scores:
+                having = _docs(snap, item.item if isinstance(item, Not) else item, sorted(scores))
+                keep = (lambda d: d not in having) if isinstance(item, Not) else having.__contains__
+                scores = {docnum: score for docnum, score in scores.items() if keep(docnum)}
+        return scores
+    return None
+
+
+def _estimate(snap: Snapshot, node: Node) -> int:
+    """An upper bound of how many documents `node` matches, from document frequencies alone."""
+    if isinstance(node, Text):
+        field, grams, _ = gram_terms(node)
+        return min(doc_frequency(snap.searcher, field, gram) for gram in grams)
+    if isinstance(node, Or):
+        return sum(_estimate(snap, item) for item in node.items)
+    if isinstance(node, And):
+        return min(_estimate(snap, item) for item in node.items)
+    return snap.searcher.doc_count_all()
+
+
+def reranks(node: Node | None) -> bool:
+    """Whether the full score can order matches differently from the base score.
+
+    Not for one word of one or two characters: its jieba word is its own
+    n-gram, its title weight is in the base score already, and re-scoring
+    walks the whole posting list again (the commonest characters cost most).
+    """
+    return not (node is None or isinstance(node, Text) and len(node.text) <= 2)
+
+
+def _rescored(snap: Snapshot, node: Node | None, ranked: Ranked) -> Ranked:
+    """`ranked` re-ordered by the full score (words, title and phrase bonuses), computed for them only."""
+    if not ranked:
+        return []
+    head = sorted(docnum for _, docnum in ranked)
+    scores = full_scores(snap, node, head)
+    if scores is not None:
+        return best_first([(scores[docnum], docnum) for docnum in head])
+    within = Docnums(head)
+    return snap.searcher.search(wq.And([within, build(node, within=within)]), limit=None).top_n
+
+
+def relax(node: Node | None) -> tuple[Node, ...]:
+    """The words of an AND that no article has all of, to look for separately (() if not an AND).
+
+    Articles are often shorter than what a reader remembers together (a
+    brief about a 貉 rescued by a police station that never says 民警):
+    rather than nothing, show what has some of the words, flagged `relaxed`,
+    the rarest words first (`_by_coverage`). Exclusions and dates still hold.
+    Of a long AND (thirty common words) only the `MAX_RELAXED_WORDS` rarest
+    are looked for (`_rarest`): the others would match nearly everything.
+    """
+    if not isinstance(node, And):
+        return ()
+    wanted = tuple(item for item in node.items if not isinstance(item, (Not, DateRange)))
+    return wanted if len(wanted) >= 2 else ()
+
+
+def _rarest(snap: Snapshot, wanted: tuple[Node, ...]) -> tuple[Node, ...]:
+    """The MAX_RELAXED_WORDS rarest of `wanted`, in query order."""
+    if len(wanted) <= MAX_RELAXED_WORDS:
+        return wanted
+    kept = set(sorted(wanted, key=lambda item: _estimate(snap, item))[:MAX_RELAXED_WORDS])
+    return tuple(item for item in wanted if item in kept)
+
+
+def _relaxed(node: And, wanted: tuple[Node, ...]) -> Node:
+    kept = tuple(item for item in node.items if isinstance(item, (Not, DateRange)))
+    return And((Or(wanted), *kept)) if kept else Or(wanted)
+
+
+def _by_coverage(snap: Snapshot, node: Node, wanted: tuple[Node, ...], ranked: Ranked) -> Ranked:
+    """Re-rank: first by the summed rarity (IDF) of the query words a document has, then by score;
+    the first RELAXED_HEAD by the full score (`_rescored`), the rest by the base score."""
+    total = snap.searcher.doc_frequency("kind", "article")
+    matched = sorted(docnum for _, docnum in ranked)
+    coverage = dict.fromkeys(matched, 0.0)
+    for word in wanted:
+        having = _docs(snap, word, matched)
+        rarity = math.log(1 + total / max(1, len(having)))
+        for docnum in having:
+            coverage[docnum] += rarity
+    ranked = sorted(ranked, key=lambda item: (-coverage[item[1]], -item[0], item[1]))
+    head = sorted(_rescored(snap, node, ranked[:RELAXED_HEAD]), key=lambda item: (-coverage[item[1]], -item[0], item[1]))
+    return head + ranked[RELAXED_HEAD:]
+
+
+def _by_date(snap: Snapshot, matches: list[int], newest_first: bool) -> Ranked:
+    """Newest (or oldest) first; undated last either way."""
+    days = snap.days
+    ordered = sorted(matches, key=lambda d: (days[d] == 0, -days[d] if newest_first else days[d], d))
+    return [(0.0, docnum) for docnum in ordered]
+
+
+def make_hit(fields: dict[str, Any], score: float, node: Node | None) -> Hit:
+    data = json.loads(fields["data"])
+    body = "\n".join(data["paragraphs"])
+    return Hit(
+        id=fields["id"],
+        title=data["title"],
+        byline=data["byline"],
+        issue=IssueRef(**data["issue"]),
+        snippet=snippet(body, positive_texts(node, "body")),
+        score=round(score, 4),
+        subtitle=data["subtitle"],
+        number=fields["number"],
+    )
+
+
+@dataclass(frozen=True)
+class _Matched:
+    """The page-independent part of a search, cached per snapshot."""
+
+    node: Node | None  # the query actually run: relaxed if no article had all its words
+    ranked: PackedRanking  # every match: base-score order (relevance), date order, or coverage order (relaxed)
+    facets: dict[str, list[FacetValue]]
+    relaxed: bool
+
+
+def _cache_key(node: Node | None, sort: str, request: SearchRequest) -> Hashable:
+    filters = tuple(sorted((name, tuple(values)) for name, values in request.filters.items()))
+    return node, sort, filters, request.date_from or None, request.date_to or None
+
+
+def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest) -> _Matched:
+    allowed = _allowed(snap, node, request)
+    find = _scored if sort == "relevance" else _unscored
+    ranked = find(snap, node, allowed)
+    wanted = _rarest(snap, relax(node)) if not ranked else ()
+    if wanted:
+        node = _relaxed(node, wanted)
+        ranked = find(snap, node, allowed)
+    matches = ranked.matches() if isinstance(ranked, PackedRanking) else [docnum for _, docnum in ranked]
+    if sort != "relevance":
+        ranked = _by_date(snap, matches, newest_first=sort == "date")
+    elif wanted:
+        ranked = _by_coverage(snap, node, wanted, ranked)
+    facets = snap.facets.count(matches, request.filters)
+    return _Matched(node, PackedRanking.of(ranked), facets, bool(wanted) and bool(matches))
+
+
+def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
+    """Results for `request`.
+
+    sort: "relevance" (best first), "date" (newest first), "-date" (oldest
+    first); undated articles come last either way. A blank query browses:
+    every article (within the filters), newest first unless "-date" is asked;
+    so does a query with nothing to rank by (`date:2021`, `-广告`).
+    Facet counts are over the whole result set, not just the page. When no
+    article has all the words of an AND, see `relax`.
+    """
+    started = time.monotonic()
+    node = validate(request)
+    ranks = any(positive_texts(node, field) for field in ("title", "byline"))
+    sort = "date" if request.sort == "relevance" and not ranks else request.sort
+    key = _cache_key(node, sort, request)
+    first = (request.page - 1) * request.per_page
+    with work_budget(max(MAX_POSTINGS, POSTINGS_PER_ARTICLE * len(snap.articles))):
+        matched = snap.results.get(key)
+        if matched is None:
+            matched = _match(snap, node, sort, request)
+            snap.results.put(key, matched, size=len(matched.ranked) + 1)
+        if sort == "relevance" and not matched.relaxed and reranks(matched.node):
+            head = first + request.per_page + RERANK_MARGIN  # the page lies inside the re-scored head
+            rescored = snap.results.get((key, head))
+            if rescored is None:
+                rescored = _rescored(snap, matched.node, matched.ranked[:head])
+                snap.results.put((key, head), rescored, size=len(rescored) + 1)
+            page = rescored[first : first + request.per_page]
+        else:
+            page = matched.ranked[first : first + request.per_page]
+    return SearchResults(
+        query=request.q,
+        total=len(matched.ranked),
+        page=request.page,
+        per_page=request.per_page,
+        results=[make_hit(snap.stored(docnum), score, matched.node) for score, docnum in page],
+        facets=matched.facets,
+        took_ms=round((time.monotonic() - started) * 1000),
+        sort=sort,
+        relaxed=matched.relaxed,
+    )
