@@ -6,7 +6,7 @@ build on SAMPLE, a fresh data dir with a slice of the corpus (a profiled
 full build would cost minutes). jieba and the index load the way the
 product loads them, and the bench process stays clean. Only the
 public seams are used (read_issue, split_articles, issue_documents, the
-reindex entry point, ArchiveIndex.search), so it keeps working while the
+reindex entry point, Engine.search), so it keeps working while the
 owners change their internals. Each part records its error instead of
 stopping the others.
 """
@@ -88,9 +88,10 @@ def build_stages(data_dir: Path) -> dict[str, Any]:
 
 def full_reindex(data_dir: Path) -> dict[str, Any]:
     """The product's full rebuild in this process under cProfile (workers, if any, are not profiled)."""
-    from indexer.engines.whoosh.engine import open_archive
+    from indexer.factory import open_engine
+    from indexer.settings import Settings
 
-    archive = open_archive(data_dir)
+    archive = open_engine(Settings(data_dir=data_dir))
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
@@ -121,9 +122,10 @@ def search_request(query: BenchQuery) -> Any:
 
 def query_mix(data_dir: Path, queries: list[BenchQuery]) -> dict[str, Any]:
     """In-process search latency (no HTTP) of one warm pass, then cProfile of another."""
-    from indexer.engines.whoosh.engine import open_archive
+    from indexer.factory import open_engine
+    from indexer.settings import Settings
 
-    archive = open_archive(data_dir)
+    archive = open_engine(Settings(data_dir=data_dir))
     requests = [search_request(q) for q in queries]
     for request in requests:  # warm-up: searcher open, caches filled
         archive.search(request)

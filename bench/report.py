@@ -373,7 +373,7 @@ def profile_section(run: dict[str, Any]) -> list[str]:
     if "latencies" in query:
         inproc = latency_summary(ms for _, ms in query["latencies"])
         http = headline(run).ours_http or {}
-        lines.append(f"**Query**, the whole mix in-process on the full index (`ArchiveIndex.search`, snippets included): "
+        lines.append(f"**Query**, the whole mix in-process on the full index (`Engine.search`, snippets included): "
                      f"p50 {_ms(inproc['p50'])}, p95 {_ms(inproc['p95'])}, p99 {_ms(inproc['p99'])}; over HTTP p50 "
                      f"{_ms(http.get('p50'))}, so HTTP + Flask + JSON add about "
                      f"{_ms((http.get('p50') or 0) - inproc['p50']) if http else DASH} at the median.")

@@ -13,6 +13,11 @@ An unquoted word is matched like a phrase: its characters in a row, so
 (only punctuation) is ignored. Operators are upper case; `or` is a word.
 Every syntax error raises `QueryError` with a message (in the product's
 language) that says what is wrong and where.
+
+This is the one parser of the product: every engine runs the tree `parse`
+gives, and the web UI's suggestions rewrite it (webui.suggestions). The
+limits of a query and of a search request are checked here too
+(`validate`), so each is defined once.
 """
 from __future__ import annotations
 
@@ -20,11 +25,13 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
+from indexer.api import FACETS, MAX_PER_PAGE, SORTS, QueryError, SearchRequest
 from indexer.text.normalize import BREAK, compact, fold
-from indexer.api import QueryError
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
+# A day as requests give it (`from=`, `to=`): the one date pattern of the product's requests and pages.
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 CLOSING_QUOTES = {"”", "」", "』"}
@@ -286,3 +293,59 @@ def positive_texts(node: Node | None, field: str | None) -> list[str]:
     if isinstance(node, (And, Or)):
         return [text for item in node.items for text in positive_texts(item, field)]
     return []
+
+
+def requires_text(node: Node | None) -> bool:
+    """Whether every match must contain some text, so it can only be an article (no kind filter needed)."""
+    if isinstance(node, Text):
+        return True
+    if isinstance(node, And):
+        return any(requires_text(item) for item in node.items)
+    if isinstance(node, Or):
+        return all(requires_text(item) for item in node.items)
+    return False
+
+
+def relax(node: Node | None) -> tuple[Node, ...]:
+    """The words of an AND that no article has all of, to look for separately (() if not an AND).
+
+    Articles are often shorter than what a reader remembers together (a
+    brief about a 貉 rescued by a police station that never says 民警):
+    rather than nothing, an engine shows what has some of the words, flagged
+    `relaxed`, the rarest words first. Exclusions and dates still hold. Of a
+    long AND (thirty common words) an engine looks for the rarest few only:
+    the others would match nearly everything.
+    """
+    if not isinstance(node, And):
+        return ()
+    wanted = tuple(item for item in node.items if not isinstance(item, (Not, DateRange)))
+    return wanted if len(wanted) >= 2 else ()
+
+
+def _day(value: str | None, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if not ISO_DATE.fullmatch(value):
+        raise QueryError(f"{name} 应写成 YYYY-MM-DD，而不是“{value}”")
+    return int(value.replace("-", ""))
+
+
+def request_dates(request: SearchRequest) -> DateRange | None:
+    """The inclusive date range of `from`/`to`, if any (QueryError for a malformed day)."""
+    start, end = _day(request.date_from, "from"), _day(request.date_to, "to")
+    return DateRange(start or 0, end or 99991231) if start is not None or end is not None else None
+
+
+def validate(request: SearchRequest) -> Node | None:
+    """The parsed query; QueryError for it or for a sort, page, size, date or filter the caller let through."""
+    if request.sort not in SORTS:
+        raise QueryError(f"sort 只能是 {', '.join(SORTS)}")
+    if request.page < 1:
+        raise QueryError("page 从 1 开始")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page 应在 1 到 {MAX_PER_PAGE} 之间")
+    for name in request.filters:
+        if name not in FACETS:
+            raise QueryError(f"未知的筛选项“{name}”；可用：{'、'.join(FACETS)}")
+    request_dates(request)
+    return parse(request.q)

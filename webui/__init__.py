@@ -11,7 +11,8 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from indexer.engines.whoosh.engine import open_archive
+from indexer.factory import open_engine
+from indexer.settings import Settings
 from webui import api, errors, pages, security
 from webui.formatting import groupby_month, issue_date, zh_date
 from webui.urls import search_url, toggle_value, with_args, without
@@ -21,11 +22,15 @@ SORT_LABELS = {"relevance": "相关度", "date": "最新在前", "-date": "最�
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. Config: DATA_DIR (default $ARCHIVE_DATA or ./data), ADMIN_TOKEN (None = reindex off),
+    """Build the app. Config: SETTINGS (an `indexer.settings.Settings`, as `archive serve` builds it) or,
+    to build one, DATA_DIR (default $ARCHIVE_DATA or ./data) and ADMIN_TOKEN (None = reindex off);
     LOCAL_TOKEN (set by `webui.server.serve` for `archive add` on the same machine, see webui.local_server),
-    REINDEX_RATE_LIMIT and SEARCH_RATE_LIMIT ((calls, seconds) per client, None = unlimited)."""
+    REINDEX_RATE_LIMIT and SEARCH_RATE_LIMIT ((calls, seconds) per client, None = unlimited).
+
+    The app opens the engine the settings select (`app.extensions["archive"]`, an `indexer.api.Engine`)."""
     app = Flask(__name__)
     app.config.from_mapping(
+        SETTINGS=None,
         DATA_DIR=os.environ.get("ARCHIVE_DATA", "data"),
         ADMIN_TOKEN=None,
         LOCAL_TOKEN=None,
@@ -37,7 +42,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in curl output
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep CONTRACT's field order
-    app.extensions["archive"] = open_archive(Path(app.config["DATA_DIR"]))
+    settings = app.config["SETTINGS"] or Settings(data_dir=Path(app.config["DATA_DIR"]),
+                                                  admin_token=app.config["ADMIN_TOKEN"])
+    app.config.update(SETTINGS=settings, DATA_DIR=settings.data_dir, ADMIN_TOKEN=settings.admin_token)
+    app.extensions["archive"] = open_engine(settings)
 
     errors.init_app(app)
     security.init_app(app)

@@ -1,18 +1,19 @@
 """The handshake between `archive serve` and `archive add` on the same data directory.
 
 A new `archive add` process would spend seconds before indexing a single
-file: importing Whoosh, loading jieba's dictionary and the place tables.
-A running server has all of that warm. So the server announces itself in
+file: loading jieba's dictionary, the place tables and the index's own
+tables. A running server has all of that warm. So the server announces itself in
 DATA/.archive/server.json (its loopback URL and a random token, mode 0600,
 so only the data directory's owner can read it), and `archive add` asks it
 to index the files it has just copied, through the ordinary
 `POST /api/reindex` with that token. The server reindexes in its request
-thread (it never forks; see indexer.engines.whoosh.segments) and swaps the new generation
-in before it answers, so when `archive add` returns, the issue is found.
+thread (an engine never forks inside a threaded server) and answers once the
+new documents are searchable, so when `archive add` returns, the issue is found.
 
 When no server answers (none running, a stale file after a crash, another
 program on that port, a refusal), `archive add` indexes in its own process,
-exactly as without a server.
+exactly as without a server. `webui.server` announces and withdraws;
+`archive add` passes `reindex_by_server` to `Engine.add` as its `hand_over`.
 """
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from contextlib import suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from indexer.lifecycle.durable import write_atomically
 from indexer.api import FailedFile, ReindexSummary
+from indexer.lifecycle.durable import write_atomically
 
 CONNECT_SECONDS = 2.0
 # The server's reindex may merge segments (seconds); a server that takes longer than this is

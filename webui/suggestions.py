@@ -48,7 +48,7 @@ def query_suggestions(q: str) -> list[Suggestion]:
     return unique
 
 
-def plain_words(q: str) -> str:
+def syntax_free(q: str) -> str:
     """`q` with all query syntax removed: what to offer when the syntax itself was wrong."""
     words = re.sub(r'["“”「」()（）:：\\^*~\[\]{}]', " ", FIELD_SCOPE.sub("", q)).split()
     return " ".join(word.lstrip("-") for word in words if word not in OPERATORS).strip()

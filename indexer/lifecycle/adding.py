@@ -1,49 +1,38 @@
 """`archive add`'s first half: copy issue files into DATA/issues/, refusing what must not go there.
 
-Apart from the indexing (`indexer.engines.whoosh.reindex`) because `archive add` hands the
+Apart from the indexing (`Engine.reindex`) because `archive add` hands the
 second half to a running server when there is one (`webui.local_server`):
-then this process never loads Whoosh or jieba (over a second of cold
-start), and the server, which has them loaded, indexes at once.
+then this process never loads jieba (over a second of cold start), and the
+server, which has it loaded, indexes at once.
 """
 from __future__ import annotations
 
 import glob
+from collections.abc import Sequence
 from pathlib import Path
 
 from archive.issues import ISSUE_SUFFIXES
+from indexer.api import AddRefused
 from indexer.lifecycle.durable import write_atomically
 from indexer.lifecycle.locks import ReindexLock, lock_file
 
 
-class AddRefused(ValueError):
-    """`add_files` will not copy these files; the message says which and why (CLI exit 1)."""
-
-
-# How long copying waits for the reindex lock: a server merges segments after an add (a second
-# or two) and indexes one new issue in well under a second; a full rebuild takes longer, and
-# then the add is refused (ReindexBusy) rather than left hanging.
-COPY_WAIT_SECONDS = 30.0
-
-
-def copy_into_issues(data_dir: Path, files: list[Path], replace: bool = False) -> None:
+def copy_into_issues(data_dir: Path, files: Sequence[Path], replace: bool, wait: float) -> None:
     """Copy `files` into DATA/issues/ under the reindex lock (ReindexBusy if a reindex still
-    holds it after COPY_WAIT_SECONDS).
+    holds it after `wait` seconds: a server merges segments after an add, a second or two, and
+    indexes one new issue in well under a second; a full rebuild takes longer, and then the add
+    is refused rather than left hanging).
 
     Refuses (AddRefused, before copying anything) a file that is not .txt or
     .md, or whose name is taken in DATA/issues/ by a different file, unless
     `replace`. A file identical to the one in place is not copied again.
     """
-    with ReindexLock(lock_file(data_dir), wait=COPY_WAIT_SECONDS):
-        copy_locked(Path(data_dir), files, replace)
-
-
-def copy_locked(data_dir: Path, files: list[Path], replace: bool) -> None:
-    """`copy_into_issues` for a caller that holds the reindex lock already."""
-    issues_dir = data_dir / "issues"
-    copies = _plan_copies(issues_dir, [Path(f) for f in files], replace)
-    issues_dir.mkdir(parents=True, exist_ok=True)
-    for source, target in copies:
-        write_atomically(target, source.read_bytes())  # a reindex never sees half a file
+    with ReindexLock(lock_file(data_dir), wait=wait):
+        issues_dir = Path(data_dir) / "issues"
+        copies = _plan_copies(issues_dir, [Path(f) for f in files], replace)
+        issues_dir.mkdir(parents=True, exist_ok=True)
+        for source, target in copies:
+            write_atomically(target, source.read_bytes())  # a reindex never sees half a file
 
 
 def _plan_copies(issues_dir: Path, files: list[Path], replace: bool) -> list[tuple[Path, Path]]:

@@ -14,8 +14,9 @@ move on; ctime cannot be set back by any tool, unlike mtime with `touch -d`
 or `cp -p`) or replaced by a rename (a new inode, as `archive add` does).
 The one blind spot is a change within the same timestamp tick as the hash
 ("racy git"): a digest is only remembered for a file whose timestamps were
-already `SETTLED_SECONDS` old when its hashing began, so a file written
-just before (or while) it was hashed is hashed again next time.
+already `settled_seconds` old when its hashing began (Settings.settled_seconds;
+file systems stamp with a clock of at most a few milliseconds' granularity),
+so a file written just before (or while) it was hashed is hashed again next time.
 
 A new process starts with an empty cache: the CLI's `archive reindex`
 hashes every file, as before.
@@ -29,17 +30,14 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-# Timestamps this much older than the start of hashing cannot belong to a change we missed
-# (file systems stamp with a clock of at most a few milliseconds' granularity).
-SETTLED_SECONDS = 2.0
-
 Fingerprint = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
 
 
 class DigestCache:
     """path -> (fingerprint, sha256) of the files hashed so far. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, settled_seconds: float) -> None:
+        self.settled_seconds = settled_seconds
         self._known: dict[Path, tuple[Fingerprint, str]] = {}
         self._lock = threading.Lock()
 
@@ -53,7 +51,7 @@ class DigestCache:
             before = _fingerprint(os.fstat(f.fileno()))
             digest = hashlib.file_digest(f, "sha256").hexdigest()
             after = _fingerprint(os.fstat(f.fileno()))
-        settled = max(after[3], after[4]) < started - int(SETTLED_SECONDS * 1e9)
+        settled = max(after[3], after[4]) < started - int(self.settled_seconds * 1e9)
         with self._lock:
             if before == after and settled:
                 self._known[path] = (after, digest)

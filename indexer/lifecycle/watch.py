@@ -24,10 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from archive.issues import issue_files
-from indexer.engines.whoosh.reindex import reindex
 from indexer.api import ReindexBusy, ReindexSummary
-
-POLL_SECONDS = 0.5
 
 log = logging.getLogger(__name__)
 
@@ -47,30 +44,31 @@ def folder_state(issues_dir: Path) -> FolderState:
 
 
 def watch(
-    data_dir: Path,
+    issues_dir: Path,
+    reindex: Callable[[], ReindexSummary],
     stop: threading.Event,
-    interval: float = POLL_SECONDS,
+    interval: float,
     on_change: Callable[[ReindexSummary], None] | None = None,
 ) -> None:
-    """Poll DATA/issues/ every `interval` seconds until `stop` is set, reindexing settled changes.
+    """Poll DATA/issues/ every `interval` seconds until `stop` is set, calling `reindex` (an
+    engine's incremental reindex) for settled changes.
 
     The first reindex comes after two polls, catching up with whatever changed
     while nobody watched. `on_change` gets the summary of every reindex that
     changed the index. A reindex that fails is logged and retried on the next
     change, so one bad moment never stops the watching.
     """
-    issues_dir = Path(data_dir) / "issues"
     indexed: FolderState | None = None
     previous: FolderState | None = None
     while not stop.is_set():
         current = folder_state(issues_dir)
         if current != indexed and current == previous:
             try:
-                summary = reindex(data_dir)
+                summary = reindex()
             except ReindexBusy:
                 pass  # another reindex runs; look again on the next poll
             except Exception:
-                log.exception("watch: reindex of %s failed; will retry on the next change", data_dir)
+                log.exception("watch: reindex of %s failed; will retry on the next change", issues_dir)
                 indexed = current
             else:
                 indexed = current
@@ -93,14 +91,15 @@ class Watcher:
 
 
 def start_watching(
-    data_dir: Path,
-    interval: float = POLL_SECONDS,
+    issues_dir: Path,
+    reindex: Callable[[], ReindexSummary],
+    interval: float,
     on_change: Callable[[ReindexSummary], None] | None = None,
 ) -> Watcher:
     """Watch in a daemon thread, so a server shutting down never waits for it."""
     stop = threading.Event()
     thread = threading.Thread(
-        target=watch, args=(Path(data_dir), stop, interval, on_change), name="archive-watch", daemon=True
+        target=watch, args=(Path(issues_dir), reindex, stop, interval, on_change), name="archive-watch", daemon=True
     )
     thread.start()
     return Watcher(thread, stop)

@@ -25,6 +25,8 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
+from indexer.settings import default_cache_dir
+
 DICT_DIR = Path(__file__).resolve().parents[2] / "data" / "dict"
 # Clauses whose words `words()` remembers, per process. On the 1x corpus in one process it saves
 # 96% of what an unbounded cache would (19.3% of the Chinese characters not segmented again,
@@ -32,6 +34,7 @@ DICT_DIR = Path(__file__).resolve().parents[2] / "data" / "dict"
 # the clause, its tuple, lru bookkeeping; the interned words are shared with the index's terms).
 CLAUSE_CACHE_SIZE = 1 << 18
 _lock = threading.Lock()
+_cache_dir: Path | None = None  # Settings.jieba_cache_dir, once an engine passes it on (`use_cache_dir`)
 
 
 def dictionary_files() -> list[Path]:
@@ -39,9 +42,17 @@ def dictionary_files() -> list[Path]:
     return sorted(DICT_DIR.glob("*.txt"))
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "newspaper-archive"
+def use_cache_dir(path: Path) -> None:
+    """Where jieba's dictionary cache goes (Settings.jieba_cache_dir): jieba is loaded once per
+    process, so this takes effect if it is set before the first `segmenter()` call."""
+    global _cache_dir
+    _cache_dir = Path(path)
+
+
+def _usable_cache_dir() -> Path:
+    """The cache directory (the settings' default if no engine set one), created if need be; if it
+    cannot be (a read-only home), a private one in the system's temporary directory."""
+    path = _cache_dir or default_cache_dir()
     try:
         path.mkdir(parents=True, exist_ok=True)
         return path
@@ -111,7 +122,7 @@ def segmenter():
 def _load_segmenter():
     jieba = _jieba_module()
     tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(_cache_dir())
+    tokenizer.tmp_dir = str(_usable_cache_dir())
     if not _load_cached_dictionary(tokenizer):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -15,7 +15,7 @@ from typing import Iterator, Sequence
 import numpy as np
 from whoosh.searching import Searcher
 
-from indexer.engines.whoosh.codec.postings import Postings, decoded_positions, doc_frequency, postings
+from indexer.engines.whoosh.codec.postings import PostingList, decoded_positions, doc_frequency, postings
 
 Ranking = list[tuple[float, int]]  # (score, docnum), best first
 
@@ -146,7 +146,7 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
         return _NOTHING
     order = sorted(by_word, key=frequencies.__getitem__)
     decode = searcher.schema[field].format.decode_positions
-    lists: dict[str, Postings] = {}
+    lists: dict[str, PostingList] = {}
     candidates: Sequence[int] | np.ndarray | None = within
     for word in order:
         found = postings(searcher, field, word, within=candidates, values=True)

@@ -1,51 +1,55 @@
-"""`ArchiveIndex`: the one object webui and the CLI talk to.
+"""`WhooshEngine`: the local engine, an `indexer.api.Engine` over a Whoosh index in DATA/.archive/.
 
 It serves from the current index generation and reopens its searcher when
 a reindex (this process or another) has committed a new one, so a running
 server sees new issues without a restart and never a half-written index.
-The generation is polled at most every `RECHECK_SECONDS`; `Searcher.refresh()`
-is never used (it returns wrong results after a merge, PITFALLS.md), and a
-replaced searcher is closed once the last call using it has finished.
+The generation is polled at most every `Settings.recheck_seconds`;
+`Searcher.refresh()` is never used (it returns wrong results after a merge,
+PITFALLS.md), and a replaced searcher is closed once the last call using it
+has finished.
 
 A new generation needs its per-snapshot tables (about a second per 20k
 articles from scratch; a swap-in copies the rows of the segments the served
-snapshot has from its tables, see indexer.engines.whoosh.snapshot). A plain `ArchiveIndex`
-builds them in the first call that needs them; a server's
-(`refresh_in_background`) builds them off the request path and swaps the
-snapshot in when they are ready, and a reindex run through `reindex()` swaps
-its own result in, tables built, before returning.
+snapshot has from its tables, see `snapshot`). A plain engine builds them in
+the first call that needs them; a serving one (`prepare_to_serve`) builds
+them off the request path and swaps the snapshot in when they are ready, and
+a reindex run through `reindex()` swaps its own result in, tables built,
+before returning.
 """
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from archive.issues import issue_files
-from indexer.engines.whoosh import search
-from indexer.engines.whoosh import lookups as views
-from indexer.lifecycle.digests import DigestCache
 from indexer.api import (
     ArticleView,
+    Health,
     IndexStats,
     IndexUnavailable,
     IssuePage,
     IssueView,
+    Progress,
     QueryError,
     ReindexBusy,
     ReindexSummary,
     SearchRequest,
     SearchResults,
 )
-from indexer.text.segmenter import segmenter
+from indexer.engines.whoosh import lookups, search
 from indexer.engines.whoosh.snapshot import Snapshot
 from indexer.engines.whoosh.store import IndexStore, ManifestMemo, read_manifest
-
-RECHECK_SECONDS = 0.5
+from indexer.lifecycle.adding import copy_into_issues
+from indexer.lifecycle.digests import DigestCache
+from indexer.lifecycle.watch import Watcher, start_watching
+from indexer.query import validate
+from indexer.settings import Settings
+from indexer.text.segmenter import segmenter, use_cache_dir
 
 
 def _empty_results(request: SearchRequest) -> SearchResults:
@@ -57,18 +61,22 @@ def _unavailable(cause: Exception) -> IndexUnavailable:
                             "rebuild it with `archive reindex --full`")
 
 
-class ArchiveIndex:
+class WhooshEngine:
     """Search, read and reindex one data directory (DATA/issues + DATA/.archive). Thread-safe."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
+    name = "local"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.data_dir = Path(settings.data_dir)
         self.store = IndexStore(self.data_dir)
+        use_cache_dir(settings.jieba_cache_dir)
         self._snapshot: Snapshot | None = None
         self._checked = float("-inf")
         self._lock = threading.Lock()
         self._stats: IndexStats | None = None  # of the generation it names
         self._publishing = 0  # reindexes of this object under way: they swap the new generation in themselves
-        # A server sets this: a generation committed by another process is opened and its tables
+        # Set by `prepare_to_serve`: a generation committed by another process is opened and its tables
         # built in a background thread while readers keep the previous one (they would otherwise
         # all wait about a second per 20k articles for the first of them to build the tables).
         self.refresh_in_background = False
@@ -76,14 +84,14 @@ class ArchiveIndex:
         self._failed_generation: str | None = None  # a served generation whose files failed a read
         # Issue files' hashes by their stat and the index's manifest by segment: a reindex of this
         # object reads only the files and segments that changed (see indexer.engines.whoosh.reindex).
-        self.digests = DigestCache()
+        self.digests = DigestCache(settings.settled_seconds)
         self.manifests = ManifestMemo()
 
     def _current(self) -> Snapshot | None:
         """The snapshot to serve from, acquired; reopened if the generation changed."""
         with self._lock:
             now = time.monotonic()
-            if now - self._checked >= RECHECK_SECONDS and not (self._publishing and self._snapshot):
+            if now - self._checked >= self.settings.recheck_seconds and not (self._publishing and self._snapshot):
                 self._checked = now
                 generation = self.store.generation()
                 old = self._snapshot
@@ -130,7 +138,7 @@ class ArchiveIndex:
             return None
         try:
             ix = self.store.open_current()
-            return Snapshot(ix, generation, previous) if ix is not None else None
+            return Snapshot(ix, generation, self.settings, previous) if ix is not None else None
         except Exception as exc:  # noqa: BLE001 - damaged files raise anything: struct, zlib, pickle,
             raise _unavailable(exc) from exc  # Key, Type, EOF, Unicode errors, even a bare Exception
 
@@ -151,23 +159,21 @@ class ArchiveIndex:
         finally:
             snap.release()
 
+    def prepare_to_serve(self) -> None:
+        """From now on swap new generations in off the request path, and build the tables of the
+        served one now (about 1 s at 20k articles): every search needs them, and a search that
+        had to wait for them would stall longer than the rest of the warm-up."""
+        self.refresh_in_background = True
+        self._warm_tables()
+
     def warm_up(self) -> None:
-        """Do now what the first search would otherwise wait for (about 1-2 s): load jieba's
-        dictionary, open the index and build the per-snapshot tables. For servers, before
-        they take requests; a CLI command that searches once need not bother."""
+        """Load jieba's dictionary (0.5 s; a search that comes sooner waits for it), build the
+        tables, run one search through every code path, then load what a first `archive add`
+        would wait for (about 0.5 s, plus 0.2-0.4 s of hashing per 20k articles): the indexing
+        modules, the place-name table, the digests of the issue files and the index's manifest."""
         segmenter()
-        self.warm_tables()
-
-    def warm_tables(self) -> None:
-        """Open the index and build the per-snapshot tables (the part of `warm_up` that needs the index)."""
-        with self._using() as snap:
-            if snap is not None:
-                snap.warm()
-
-    def prepare_indexing(self) -> None:
-        """Load what a server's first reindex would otherwise wait for (about 0.5 s, plus 0.2-0.4 s of
-        hashing per 20k articles): the indexing modules, the place-name table, the digests of the
-        issue files and the index's manifest. For a server, in the background once it listens."""
+        self._warm_tables()
+        self.search(SearchRequest(q="报纸 新闻"))
         import indexer.engines.whoosh.reindex  # noqa: F401
         from indexer.text.places import place_names
 
@@ -177,30 +183,36 @@ class ArchiveIndex:
         if ix is not None:
             read_manifest(ix, self.manifests)
 
+    def _warm_tables(self) -> None:
+        """Open the index and build the per-snapshot tables."""
+        with self._using() as snap:
+            if snap is not None:
+                snap.warm()
+
     def search(self, request: SearchRequest) -> SearchResults:
         """Ranked, paginated, faceted results; raises QueryError for a bad query (see search.run)."""
         with self._using() as snap:
             if snap is None:
-                search.validate(request)
+                validate(request)
                 return _empty_results(request)
-            return search.run(snap, request)
+            return search.run(snap, request, self.settings)
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article (None if unknown); with q, `highlighted` marks the matches."""
         with self._using() as snap:
-            return None if snap is None else views.article_view(snap, article_id, q)
+            return None if snap is None else lookups.article_view(snap, article_id, q)
 
     def issues(self, page: int = 1, per_page: int = 50) -> IssuePage:
         """Issues newest first (undated last)."""
         with self._using() as snap:
             if snap is None:
                 return IssuePage(0, page, per_page, [])
-            return views.issue_page(snap, page, per_page)
+            return lookups.issue_page(snap, page, per_page)
 
     def issue(self, issue_id: str) -> IssueView | None:
         """One issue with its articles in page order and its original text."""
         with self._using() as snap:
-            return None if snap is None else views.issue_view(snap, self.data_dir / "issues", issue_id)
+            return None if snap is None else lookups.issue_view(snap, self.data_dir / "issues", issue_id)
 
     def stats(self) -> IndexStats:
         """Counts and dates of the served generation, computed once per generation (they walk every
@@ -212,10 +224,13 @@ class ArchiveIndex:
                 return IndexStats(0, 0, None, None, failed, None, 0)
             cached = self._stats
             if cached is None or cached.generation != snap.generation:
-                cached = self._stats = views.index_stats(snap, [])
+                cached = self._stats = lookups.index_stats(snap, [])
             return replace(cached, failed=failed)
 
-    def reindex(self, full: bool = False, progress: Callable[[int, int], None] | None = None) -> ReindexSummary:
+    def health(self) -> Health:
+        return Health(self.name)
+
+    def reindex(self, full: bool = False, progress: Progress | None = None) -> ReindexSummary:
         """Index new/changed files and drop removed ones; raises ReindexBusy if one is running.
 
         While a snapshot is served, readers keep it until the new generation
@@ -234,7 +249,7 @@ class ArchiveIndex:
         with self._lock:
             self._publishing += 1
         try:
-            return reindex(self.data_dir, full=full, progress=progress, on_published=self._swap_in_warm,
+            return reindex(self.settings, full=full, progress=progress, on_published=self._swap_in_warm,
                            digests=self.digests, manifests=self.manifests, merge=not merge_later)
         finally:
             with self._lock:
@@ -243,13 +258,22 @@ class ArchiveIndex:
             if merge_later:
                 threading.Thread(target=self._merge, name="archive-merge", daemon=True).start()
 
+    def add(self, files: Sequence[Path], replace: bool = False, progress: Progress | None = None,
+            hand_over: Callable[[], ReindexSummary | None] | None = None) -> ReindexSummary:
+        copy_into_issues(self.data_dir, files, replace, wait=self.settings.copy_wait_seconds)
+        summary = hand_over() if hand_over is not None else None
+        return summary if summary is not None else self.reindex(progress=progress)
+
+    def watch(self, on_change: Callable[[ReindexSummary], None] | None = None) -> Watcher:
+        return start_watching(self.data_dir / "issues", self.reindex, self.settings.watch_seconds, on_change)
+
     def _merge(self) -> None:
         """Merge small segments after a server's reindex, and serve the result (tables built here,
         so the next add extends them instead of waiting for a reader to pick the merge up)."""
         from indexer.engines.whoosh.reindex import merge_segments
 
         try:
-            merge_segments(self.data_dir)
+            merge_segments(self.settings)
         except ReindexBusy:
             return  # the reindex holding the lock merges (or schedules its own merge) when it is done
         self._swap_in_warm()
@@ -305,7 +329,3 @@ class ArchiveIndex:
                 self._snapshot.retire()
                 self._snapshot = None
             self._checked = float("-inf")
-
-
-def open_archive(data_dir: Path) -> ArchiveIndex:
-    return ArchiveIndex(data_dir)

@@ -1,12 +1,12 @@
-"""Facets: counts over the whole result set, and the filters they turn into.
+"""The local engine's facet counts over the whole result set, and the filters they turn into.
 
 Counting reads a per-searcher table (docnum -> values of each facet field),
 built once from the postings of the facet fields, so a query costs one
 dictionary lookup per matching document and facet, no stored-field reads.
+The counts are shaped into what a reader sees by `indexer.present.facets`.
 """
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
@@ -14,12 +14,10 @@ from itertools import chain
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from indexer.api import FacetValue
+from indexer.documents import FACET_FIELDS
 from indexer.engines.whoosh.codec.postings import field_postings
-from indexer.api import FACETS, FacetValue, QueryError
-
-FACET_FIELDS = {"year": "year", "paper": "paper", "issue": "issue_id", "byline": "authors", "place": "places"}
-MAX_VALUES = 20  # per facet; selected values are always listed
-assert tuple(FACET_FIELDS) == FACETS
+from indexer.present.facets import facet_values
 
 
 class FacetTable:
@@ -60,13 +58,7 @@ class FacetTable:
         facets: dict[str, list[FacetValue]] = {}
         for name in FACET_FIELDS:
             counts = self._counts(name, docnums) if missing is None else self.totals[name] - self._counts(name, missing)
-            chosen = set(selected.get(name, ()))
-            if name == "year":
-                top = sorted(counts.items(), key=lambda item: item[0], reverse=True)[:MAX_VALUES]
-            else:  # the first MAX_VALUES of a sort, without sorting the 1,500 issues of a common word
-                top = heapq.nsmallest(MAX_VALUES, counts.items(), key=lambda item: (-item[1], item[0]))
-            top += [(v, counts[v]) for v in sorted(chosen) if v not in dict(top)]
-            facets[name] = [FacetValue(value, count, value in chosen) for value, count in top]
+            facets[name] = facet_values(name, counts, selected.get(name, ()))
         return facets
 
 
@@ -81,10 +73,5 @@ def facet_rows(segment: Searcher, field: str) -> list[tuple[str, ...]]:
 
 
 def filter_query(filters: dict[str, tuple[str, ...]]) -> list[wq.Term]:
-    """One Term per selected value: an article must have every one (AND)."""
-    terms: list[wq.Term] = []
-    for name, values in filters.items():
-        if name not in FACET_FIELDS:
-            raise QueryError(f"未知的筛选项“{name}”；可用：{'、'.join(FACET_FIELDS)}")
-        terms.extend(wq.Term(FACET_FIELDS[name], value) for value in values)
-    return terms
+    """One Term per selected value (facet names checked by `query.validate`): an article must have every one (AND)."""
+    return [wq.Term(FACET_FIELDS[name], value) for name, values in filters.items() for value in values]

@@ -1,24 +1,13 @@
-"""Stored records -> the ArticleView / IssueView / IssuePage records of `indexer.api`."""
+"""Articles, issues and figures looked up in a snapshot, shaped by `indexer.present.views`."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
 
-from archive.issues import IssueReadError, read_issue
-from indexer.query import parse, positive_texts
-from indexer.api import (
-    ArticleLink,
-    ArticleView,
-    FailedFile,
-    IndexStats,
-    IssuePage,
-    IssueRef,
-    IssueSummary,
-    IssueView,
-)
+from indexer.api import ArticleView, FailedFile, IndexStats, IssuePage, IssueView
 from indexer.engines.whoosh.snapshot import Snapshot
-from indexer.present.snippets import highlight_paragraphs
+from indexer.present import views
 
 
 def _articles_of(snap: Snapshot, issue_id: str) -> list[dict[str, Any]]:
@@ -27,76 +16,26 @@ def _articles_of(snap: Snapshot, issue_id: str) -> list[dict[str, Any]]:
     return sorted(articles, key=lambda fields: fields["number"])
 
 
-def _link(fields: dict[str, Any]) -> ArticleLink:
-    return ArticleLink(fields["id"], json.loads(fields["data"])["title"])
-
-
 def article_view(snap: Snapshot, article_id: str, q: str | None) -> ArticleView | None:
     """The article with neighbours in its issue; with q, paragraphs highlighted (QueryError if q is bad)."""
     found = snap.find(id=article_id, kind="article")
     if not found:
         return None
     fields = found[0][1]
-    data = json.loads(fields["data"])
-    siblings = _articles_of(snap, fields["issue_id"])
-    at = next(i for i, sibling in enumerate(siblings) if sibling["id"] == article_id)
-    highlighted = None
-    if q is not None and q.strip():
-        highlighted = highlight_paragraphs(data["paragraphs"], positive_texts(parse(q), "body"))
-    return ArticleView(
-        id=fields["id"],
-        title=data["title"],
-        title_source=data["title_source"],
-        subtitle=data["subtitle"],
-        byline=data["byline"],
-        authors=data["authors"],
-        issue=IssueRef(**data["issue"]),
-        number=fields["number"],
-        kind=data["article_kind"],
-        paragraphs=data["paragraphs"],
-        headings=data["headings"],
-        places=data["places"],
-        previous=_link(siblings[at - 1]) if at > 0 else None,
-        next=_link(siblings[at + 1]) if at + 1 < len(siblings) else None,
-        highlighted=highlighted,
-    )
-
-
-def _summary(record: dict[str, Any]) -> IssueSummary:
-    return IssueSummary(record["id"], record["date"], record["date_source"], record["page"], record["paper"],
-                        record["articles"], record.get("year"))
+    return views.article_view(fields, _articles_of(snap, fields["issue_id"]), q)
 
 
 def issue_page(snap: Snapshot, page: int, per_page: int) -> IssuePage:
     records = snap.issue_records
     first = (page - 1) * per_page
-    return IssuePage(len(records), page, per_page, [_summary(r) for r in records[first : first + per_page]])
-
-
-def original_text(issues_dir: Path, source: str) -> str:
-    """The issue file as received (decoded); empty if it has gone since it was indexed."""
-    try:
-        issue = read_issue(issues_dir / source, issues_dir)
-    except (IssueReadError, OSError):
-        return ""
-    return issue.original or issue.text
+    return IssuePage(len(records), page, per_page, [views.issue_summary(r) for r in records[first : first + per_page]])
 
 
 def issue_view(snap: Snapshot, issues_dir: Path, issue_id: str) -> IssueView | None:
     found = snap.find(id="issue:" + issue_id, kind="issue")
     if not found:
         return None
-    record = json.loads(found[0][1]["data"])
-    return IssueView(
-        id=issue_id,
-        date=record["date"],
-        date_source=record["date_source"],
-        page=record["page"],
-        paper=record["paper"],
-        articles=[_link(fields) for fields in _articles_of(snap, issue_id)],
-        text=original_text(issues_dir, record["source"]),
-        year=record.get("year"),
-    )
+    return views.issue_view(json.loads(found[0][1]["data"]), _articles_of(snap, issue_id), issues_dir)
 
 
 def index_stats(snap: Snapshot, failed: list[FailedFile]) -> IndexStats:
@@ -107,14 +46,9 @@ def index_stats(snap: Snapshot, failed: list[FailedFile]) -> IndexStats:
     return IndexStats(
         issues=len(snap.issue_records),
         articles=snap.searcher.doc_frequency("kind", "article"),
-        date_min=_iso(min(dated)) if dated else None,
-        date_max=_iso(max(dated)) if dated else None,
+        date_min=views.iso_day(min(dated)) if dated else None,
+        date_max=views.iso_day(max(dated)) if dated else None,
         failed=failed,
         generation=snap.generation,
         index_bytes=size,
     )
-
-
-def _iso(day: int) -> str:
-    text = str(day)
-    return f"{text[:4]}-{text[4:6]}-{text[6:]}"

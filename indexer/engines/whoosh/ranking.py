@@ -1,7 +1,7 @@
 """Query tree -> Whoosh query: n-grams decide what matches, words and phrases rank.
 
 For every `Text` of the query:
-* required: its n-gram phrase (`analysis.query_grams`) in `text_grams`
+* required: its n-gram phrase (`ngrams.query_grams`) in `text_grams`
   (title, subtitle, byline, body as BM25F-boosted sections, so a title match
   outweighs a body match), or in `title_grams` / `byline_grams` when scoped;
 * optional: its jieba words in `words` (boosted the same way), so whole
@@ -17,11 +17,11 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from indexer.engines.whoosh.analyzers import covering, query_grams
-from indexer.text.normalize import compact
+from indexer.documents import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.engines.whoosh.phrase import Docnums, GramPhrase
 from indexer.query import And, DateRange, Node, Not, Or, Text
-from indexer.engines.whoosh.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
+from indexer.text.ngrams import covering, query_grams
+from indexer.text.normalize import compact
 from indexer.text.segmenter import words
 
 # Word terms relative to the n-gram match they refine. On pd1998 headline
@@ -44,7 +44,7 @@ def date_range(start: int, end: int) -> wq.Query:
     return wq.TermRange("day", f"{start:08d}", f"{end:08d}", constantscore=True, boost=0.0)
 
 
-def gram_terms(node: Text) -> tuple[str, list[str], list[int]]:
+def match_grams(node: Text) -> tuple[str, list[str], list[int]]:
     """(field, grams, offsets): the grams the unranked query for `node` needs, gram i at p + offsets[i]."""
     grams = query_grams(node.text)
     offsets = covering(grams)
@@ -55,7 +55,7 @@ def single_term(node: Node | None) -> tuple[str, str] | None:
     """(field, term) when the unranked query for `node` is one Term (one character or one bigram)."""
     if not isinstance(node, Text):
         return None
-    field, grams, _ = gram_terms(node)
+    field, grams, _ = match_grams(node)
     return (field, grams[0]) if len(grams) == 1 else None
 
 
@@ -94,7 +94,7 @@ def to_whoosh(node: Node, ranked: bool = True, within: Docnums | None = None) ->
     raise TypeError(f"not a query node: {node!r}")
 
 
-def plain_words(node: Node) -> list[str]:
+def plain_texts(node: Node) -> list[str]:
     """The texts of a plain multi-word query (an AND of unscoped texts, nothing else), else []."""
     if not isinstance(node, And) or not all(isinstance(i, Text) and i.field is None for i in node.items):
         return []
@@ -103,7 +103,7 @@ def plain_words(node: Node) -> list[str]:
 
 def phrase_bonus(node: Node, within: Docnums | None = None) -> wq.Query | None:
     """Optional clause for plain multi-word queries: the words whole, in order, as one phrase."""
-    texts = plain_words(node)
+    texts = plain_texts(node)
     if not texts:
         return None
     whole = compact(" ".join(texts)).text  # 电信 诈骗 -> 电信诈骗, new york stays two

@@ -1,32 +1,16 @@
-"""The one Schema of the index.
+"""The one Whoosh Schema of the local index: the fields of `indexer.documents`, typed for Whoosh.
 
-Two kinds of document share the index: one per article (kind="article") and
-one per issue (kind="issue"), whose `sha256` is the manifest of what has been
-indexed. Keeping the manifest inside the index makes a commit atomic for both.
-
-Article text is indexed twice (see `analysis`): `*_grams` fields (character
-unigrams + bigrams with positions) decide what matches; the `words` field
-(jieba words, no positions) only adds to the score. Title, subtitle, byline
-and body share `text_grams` and `words` as boosted sections (BM25F in one
-field); `title_grams` (title + subtitle) and `byline_grams` serve `title:`
-and `byline:`. Facet and filter values
-are indexed fields of their own; everything shown to a reader lives in the
-one stored `data` JSON, so a search reads a single stored record per hit.
+Both kinds of document (articles and the issue records that make up the
+manifest) share the index, so one commit changes articles and manifest
+together. The `*_grams` and `words` fields are analysed by
+`analyzers` (n-grams with positions; jieba words without).
 """
 from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
+from indexer.documents import SECTION_BOOSTS, SECTIONS
 from indexer.engines.whoosh.analyzers import ngram_analyzer, words_analyzer
-
-# Sections of the one `text_grams` / `words` value, with their BM25F weights
-# (see `analysis`). Changing a boost takes a full reindex.
-SECTIONS = ("title", "subtitle", "byline", "body")
-SECTION_BOOSTS = {"title": 6.0, "subtitle": 3.0, "byline": 1.0, "body": 1.0}
-# Fields a query can be scoped to (`title:`, `byline:`); unscoped text searches `text_grams`.
-SCOPED_GRAMS = {"title": "title_grams", "byline": "byline_grams"}
-TEXT_GRAMS = "text_grams"
-WORDS = "words"
 
 
 def make_schema() -> Schema:

@@ -14,12 +14,12 @@ list is read only in the blocks that hold a head document.
 """
 from __future__ import annotations
 
+from indexer.documents import WORDS
 from indexer.engines.whoosh.bulk import PackedRanking, phrase_ranking, term_ranking
 from indexer.engines.whoosh.codec.postings import doc_frequency
 from indexer.text.normalize import compact
 from indexer.query import And, DateRange, Node, Not, Or, Text
-from indexer.engines.whoosh.ranking import BM25_K1, PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, gram_terms, plain_words
-from indexer.engines.whoosh.schema import WORDS
+from indexer.engines.whoosh.ranking import BM25_K1, PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, match_grams, plain_texts
 from indexer.text.segmenter import words
 from indexer.engines.whoosh.snapshot import Snapshot
 
@@ -39,7 +39,7 @@ def text_ranking(snap: Snapshot, node: Text, within: list[int] | None = None) ->
     whole (and cached) when `within` is a quarter of its list or more, since
     its documents are then in nearly every block anyway.
     """
-    field, grams, offsets = gram_terms(node)
+    field, grams, offsets = match_grams(node)
     cached = snap.texts.get(node)
     if cached is None and within is not None and len(grams) == 1 \
             and 4 * len(within) >= doc_frequency(snap.searcher, field, grams[0]):
@@ -114,7 +114,7 @@ def full_scores(snap: Snapshot, node: Node, head: list[int]) -> Scores | None:
     scores = _tree_scores(snap, node, head)
     if scores is None or len(scores) != len(head):
         return None
-    texts = plain_words(node)
+    texts = plain_texts(node)
     if texts:
         bonus = _scores(text_ranking(snap, Text(compact(" ".join(texts)).text), head), PHRASE_BONUS)
         for docnum, score in bonus.items():

@@ -8,94 +8,44 @@ bonuses) then re-orders the head of that list. Only the page's hits are
 read back and get snippets. Both scores are computed from posting blocks
 read in bulk (`scoring`, `bulk`), not through Whoosh's per-posting
 matchers; Whoosh runs only the shapes those do not cover (a NOT or a date
-alone). What one search may read is bounded (`MAX_POSTINGS`).
+alone). What one search may read is bounded (`Settings.max_postings`).
 """
 from __future__ import annotations
 
-import json
 import math
-import re
 import time
 from dataclasses import dataclass
-from typing import Any, Hashable
+from typing import Hashable
 
 from whoosh import query as wq
 
-from indexer.engines.whoosh.facet_table import filter_query
-from indexer.query import And, DateRange, Node, Not, Or, Text, parse, positive_texts
-from indexer.engines.whoosh.phrase import Docnums
+from indexer.api import FacetValue, SearchRequest, SearchResults
 from indexer.engines.whoosh.budget import affordable, work_budget
 from indexer.engines.whoosh.bulk import PackedRanking, best_first
 from indexer.engines.whoosh.codec.postings import doc_frequency, postings
-from indexer.engines.whoosh.ranking import build, gram_terms
-from indexer.api import SORTS, FacetValue, Hit, IssueRef, QueryError, SearchRequest, SearchResults
-from indexer.engines.whoosh.snapshot import Snapshot
+from indexer.engines.whoosh.facet_table import filter_query
+from indexer.engines.whoosh.phrase import Docnums
+from indexer.engines.whoosh.ranking import build, match_grams
 from indexer.engines.whoosh.scoring import full_scores, text_ranking
-from indexer.present.snippets import snippet
+from indexer.engines.whoosh.snapshot import Snapshot
+from indexer.present import views
+from indexer.settings import Settings
+from indexer.query import And, DateRange, Node, Not, Or, Text, positive_texts, relax, request_dates, requires_text, validate
 
-MAX_PER_PAGE = 100
 # Matches beyond the page that the full score re-orders: the ranking clauses
 # (words, title, whole-phrase bonus) only reorder what the base score already
 # puts near the top, since title matches weigh in the base score too.
 RERANK_MARGIN = 40
-# Postings one search may read (`budget.work_budget`): MAX_POSTINGS, or POSTINGS_PER_ARTICLE
-# times the number of articles if that is more, since a common character has a posting in most
-# articles and an archive ten times larger must still answer two common words. On the 21,000-article
-# benchmark corpus that is about half a second: the commonest character has some 20,000 postings and
-# the bench mix reads at most 45,000 for one query; past the budget a query is refused as too broad
-# instead of holding a thread for seconds.
-MAX_POSTINGS = 200_000
-POSTINGS_PER_ARTICLE = 10
-# A relaxed search (`relax`) looks for at most this many of the words, the rarest ones, and
-# re-scores the head of what it finds (as `RERANK_MARGIN` does for an ordinary search).
-MAX_RELAXED_WORDS = 6
+# A relaxed search (`relax`) looks for at most `Settings.max_relaxed_words` of the words, the
+# rarest ones, and re-scores this many of what it finds (as `RERANK_MARGIN` does for an ordinary search).
 RELAXED_HEAD = 200
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Ranked = list[tuple[float, int]]  # (score, docnum), best first
 
 
-def _day(value: str | None, name: str) -> int | None:
-    if value is None or value == "":
-        return None
-    if not _ISO_DATE.match(value):
-        raise QueryError(f"{name} 应写成 YYYY-MM-DD，而不是“{value}”")
-    return int(value.replace("-", ""))
-
-
-def request_filters(request: SearchRequest) -> tuple[list[wq.Term], DateRange | None]:
-    """The selected facet values (one Term each) and the inclusive date range, if any."""
-    start, end = _day(request.date_from, "from"), _day(request.date_to, "to")
-    dates = DateRange(start or 0, end or 99991231) if start is not None or end is not None else None
-    return filter_query(request.filters), dates
-
-
-def validate(request: SearchRequest) -> Node | None:
-    """The parsed query; QueryError for it or for a sort, page, size, date or filter the caller let through."""
-    if request.sort not in SORTS:
-        raise QueryError(f"sort 只能是 {', '.join(SORTS)}")
-    if request.page < 1:
-        raise QueryError("page 从 1 开始")
-    if not 1 <= request.per_page <= MAX_PER_PAGE:
-        raise QueryError(f"per_page 应在 1 到 {MAX_PER_PAGE} 之间")
-    request_filters(request)
-    return parse(request.q)
-
-
-def requires_text(node: Node | None) -> bool:
-    """Whether every match must contain some text, so it can only be an article (no kind filter needed)."""
-    if isinstance(node, Text):
-        return True
-    if isinstance(node, And):
-        return any(requires_text(item) for item in node.items)
-    if isinstance(node, Or):
-        return all(requires_text(item) for item in node.items)
-    return False
-
-
 def _allowed(snap: Snapshot, node: Node | None, request: SearchRequest) -> set[int] | None:
     """The docnums a match may have (None: any): articles within the facet and date filters."""
-    terms, dates = request_filters(request)
+    terms, dates = filter_query(request.filters), request_dates(request)
     if not terms and dates is None:
         return None if requires_text(node) else snap.articles
     allowed = snap.articles
@@ -185,7 +135,7 @@ def _base_scores(snap: Snapshot, node: Node | None, within: list[int] | None = N
 def _estimate(snap: Snapshot, node: Node) -> int:
     """An upper bound of how many documents `node` matches, from document frequencies alone."""
     if isinstance(node, Text):
-        field, grams, _ = gram_terms(node)
+        field, grams, _ = match_grams(node)
         return min(doc_frequency(snap.searcher, field, gram) for gram in grams)
     if isinstance(node, Or):
         return sum(_estimate(snap, item) for item in node.items)
@@ -216,27 +166,11 @@ def _rescored(snap: Snapshot, node: Node | None, ranked: Ranked) -> Ranked:
     return snap.searcher.search(wq.And([within, build(node, within=within)]), limit=None).top_n
 
 
-def relax(node: Node | None) -> tuple[Node, ...]:
-    """The words of an AND that no article has all of, to look for separately (() if not an AND).
-
-    Articles are often shorter than what a reader remembers together (a
-    brief about a 貉 rescued by a police station that never says 民警):
-    rather than nothing, show what has some of the words, flagged `relaxed`,
-    the rarest words first (`_by_coverage`). Exclusions and dates still hold.
-    Of a long AND (thirty common words) only the `MAX_RELAXED_WORDS` rarest
-    are looked for (`_rarest`): the others would match nearly everything.
-    """
-    if not isinstance(node, And):
-        return ()
-    wanted = tuple(item for item in node.items if not isinstance(item, (Not, DateRange)))
-    return wanted if len(wanted) >= 2 else ()
-
-
-def _rarest(snap: Snapshot, wanted: tuple[Node, ...]) -> tuple[Node, ...]:
-    """The MAX_RELAXED_WORDS rarest of `wanted`, in query order."""
-    if len(wanted) <= MAX_RELAXED_WORDS:
+def _rarest(snap: Snapshot, wanted: tuple[Node, ...], most: int) -> tuple[Node, ...]:
+    """The `most` rarest of `wanted`, in query order."""
+    if len(wanted) <= most:
         return wanted
-    kept = set(sorted(wanted, key=lambda item: _estimate(snap, item))[:MAX_RELAXED_WORDS])
+    kept = set(sorted(wanted, key=lambda item: _estimate(snap, item))[:most])
     return tuple(item for item in wanted if item in kept)
 
 
@@ -268,21 +202,6 @@ def _by_date(snap: Snapshot, matches: list[int], newest_first: bool) -> Ranked:
     return [(0.0, docnum) for docnum in ordered]
 
 
-def make_hit(fields: dict[str, Any], score: float, node: Node | None) -> Hit:
-    data = json.loads(fields["data"])
-    body = "\n".join(data["paragraphs"])
-    return Hit(
-        id=fields["id"],
-        title=data["title"],
-        byline=data["byline"],
-        issue=IssueRef(**data["issue"]),
-        snippet=snippet(body, positive_texts(node, "body")),
-        score=round(score, 4),
-        subtitle=data["subtitle"],
-        number=fields["number"],
-    )
-
-
 @dataclass(frozen=True)
 class _Matched:
     """The page-independent part of a search, cached per snapshot."""
@@ -298,11 +217,11 @@ def _cache_key(node: Node | None, sort: str, request: SearchRequest) -> Hashable
     return node, sort, filters, request.date_from or None, request.date_to or None
 
 
-def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest) -> _Matched:
+def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest, relaxed_words: int) -> _Matched:
     allowed = _allowed(snap, node, request)
     find = _scored if sort == "relevance" else _unscored
     ranked = find(snap, node, allowed)
-    wanted = _rarest(snap, relax(node)) if not ranked else ()
+    wanted = _rarest(snap, relax(node), relaxed_words) if not ranked else ()
     if wanted:
         node = _relaxed(node, wanted)
         ranked = find(snap, node, allowed)
@@ -315,7 +234,7 @@ def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest)
     return _Matched(node, PackedRanking.of(ranked), facets, bool(wanted) and bool(matches))
 
 
-def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
+def run(snap: Snapshot, request: SearchRequest, settings: Settings) -> SearchResults:
     """Results for `request`.
 
     sort: "relevance" (best first), "date" (newest first), "-date" (oldest
@@ -331,10 +250,10 @@ def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
     sort = "date" if request.sort == "relevance" and not ranks else request.sort
     key = _cache_key(node, sort, request)
     first = (request.page - 1) * request.per_page
-    with work_budget(max(MAX_POSTINGS, POSTINGS_PER_ARTICLE * len(snap.articles))):
+    with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
         matched = snap.results.get(key)
         if matched is None:
-            matched = _match(snap, node, sort, request)
+            matched = _match(snap, node, sort, request, settings.max_relaxed_words)
             snap.results.put(key, matched, size=len(matched.ranked) + 1)
         if sort == "relevance" and not matched.relaxed and reranks(matched.node):
             head = first + request.per_page + RERANK_MARGIN  # the page lies inside the re-scored head
@@ -350,7 +269,7 @@ def run(snap: Snapshot, request: SearchRequest) -> SearchResults:
         total=len(matched.ranked),
         page=request.page,
         per_page=request.per_page,
-        results=[make_hit(snap.stored(docnum), score, matched.node) for score, docnum in page],
+        results=[views.hit(snap.stored(docnum), score, matched.node) for score, docnum in page],
         facets=matched.facets,
         took_ms=round((time.monotonic() - started) * 1000),
         sort=sort,

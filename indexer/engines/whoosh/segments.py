@@ -38,54 +38,28 @@ import os
 import threading
 import traceback
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from whoosh.codec.base import Segment
 from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from archive.articles import split_articles
-from archive.issues import IssueReadError, read_issue
-from indexer.documents import issue_documents
-from indexer.lifecycle.locks import drop_inherited_locks
 from indexer.api import FailedFile
+from indexer.documents import Outcome, file_documents
 from indexer.engines.whoosh.codec.segment_writer import SegmentBuilder
 from indexer.engines.whoosh.store import flush_to_disk
+from indexer.lifecycle.locks import drop_inherited_locks
+from indexer.settings import Settings
 
 # Below this much text per worker, forking costs more than it saves.
 MIN_BYTES_PER_WORKER = 512 * 1024
-# How many processes index (default: one per core, if there is enough text).
-# Setting it lets an operator keep a core free, and the tests fork on small archives.
-WORKERS_ENV = "ARCHIVE_INDEX_WORKERS"
 # Workers yield the CPU to a server answering searches on the same machine.
 WORKER_NICENESS = 5
-# Up to this many segments, searching stays fast enough not to merge (see merge_small_segments).
-MERGE_ABOVE_SEGMENTS = 8
-# A segment is written once it holds this many tokens (kept in memory until then; sorting them into
-# postings takes ~80 bytes a token of the largest field at its peak). A 1x corpus worker's share
-# (about 16M) stays below it, so a full build makes one segment per worker; at 5x (about 75M a
-# worker) three each, six in all, so the first `archive add` does not push the index past
-# MERGE_ABOVE_SEGMENTS into a merge (20M made eight, and the ninth merged).
-MAX_SEGMENT_TOKENS = 30_000_000
 # Whoosh's commit waits this long for its own write lock; only our own
 # reindex (already excluded by the reindex lock) ever takes it.
 WRITE_LOCK_TIMEOUT = 10.0
-
-
-@dataclass(frozen=True)
-class Indexed:
-    """One issue file written into a segment."""
-
-    issue_id: str
-    sha256: str
-    articles: int
-    characters: int
-
-
-Outcome = Indexed | FailedFile
 
 
 class WorkerFailed(RuntimeError):
@@ -97,18 +71,20 @@ def index_files(
     paths: list[Path],
     data_dir: Path,
     on_outcome: Callable[[Outcome], None],
+    settings: Settings,
 ) -> list[Segment]:
-    """Write the issues in `paths` into new, uncommitted segments of `ix`.
+    """Write the issues in `paths` into new, uncommitted segments of `ix`, in `settings.index_workers`
+    processes (see `worker_count`), a new segment each time one passes `settings.max_segment_tokens`.
 
     Calls `on_outcome` once per file, in this process, as files finish.
     """
     if not paths:
         return []
-    workers = worker_count(paths)
+    workers = worker_count(paths, settings.index_workers)
     if workers == 1:
-        return _index_into_segments(ix, paths, data_dir, on_outcome)
-    _warm_up(ix, paths, data_dir)
-    return _index_in_workers(ix, _balanced_shares(paths, workers), data_dir, on_outcome)
+        return _index_into_segments(ix, paths, data_dir, on_outcome, settings.max_segment_tokens)
+    _warm_up(paths, data_dir)
+    return _index_in_workers(ix, _balanced_shares(paths, workers), data_dir, on_outcome, settings.max_segment_tokens)
 
 
 def commit(ix: Index, segments: list[Segment], delete_issue_ids: Iterable[str]) -> None:
@@ -127,17 +103,17 @@ def commit(ix: Index, segments: list[Segment], delete_issue_ids: Iterable[str]) 
         _write_toc(writer, writer.segments + segments)
 
 
-def merge_small_segments(ix: Index) -> None:
-    """Merge small segments as Whoosh's default commit would, once there are many of them.
+def merge_small_segments(ix: Index, above: int) -> None:
+    """Merge small segments as Whoosh's default commit would, once there are more than `above`.
 
     Every incremental reindex adds a segment; merging keeps their number,
     and so search time, in check. But a merge rewrites every term of what
     it merges (seconds, even for a small archive), and while it runs the
     next change waits, so it happens only every few reindexes
-    (`MERGE_ABOVE_SEGMENTS`); below that no writer is even opened, so no
+    (`Settings.merge_above_segments`); below that no writer is even opened, so no
     TOC is written and readers are not made to reopen for nothing.
     """
-    if len(ix._segments()) <= MERGE_ABOVE_SEGMENTS:
+    if len(ix._segments()) <= above:
         return
     with _writer(ix) as writer:
         kept = MERGE_SMALL(writer, writer.segments)
@@ -170,12 +146,13 @@ def _write_toc(writer: SegmentWriter, segments: list[Segment]) -> None:
     flush_to_disk(index_dir)
 
 
-def worker_count(paths: list[Path]) -> int:
-    """How many processes to index `paths` with: one unless there is enough text and we may fork."""
+def worker_count(paths: list[Path], workers: int | None) -> int:
+    """How many processes to index `paths` with: `workers` (None: one per core if there is enough
+    text), but one if we may not fork."""
     if threading.active_count() > 1:
         return 1
-    if os.environ.get(WORKERS_ENV):
-        return max(1, min(int(os.environ[WORKERS_ENV]), len(paths)))
+    if workers is not None:
+        return max(1, min(workers, len(paths)))
     total = sum(_size(p) for p in paths)
     return max(1, min(_usable_cores(), len(paths), total // MIN_BYTES_PER_WORKER))
 
@@ -188,15 +165,15 @@ def _usable_cores() -> int:
 
 
 def _index_into_segments(
-    ix: Index, paths: list[Path], data_dir: Path, on_outcome: Callable[[Outcome], None]
+    ix: Index, paths: list[Path], data_dir: Path, on_outcome: Callable[[Outcome], None], max_tokens: int
 ) -> list[Segment]:
-    """Index `paths` into one segment, or several if its tokens would outgrow MAX_SEGMENT_TOKENS."""
+    """Index `paths` into one segment, or several if its tokens would outgrow `max_tokens`."""
     segments: list[Segment] = []
     builder = SegmentBuilder(ix)
     try:
         for path in paths:
             on_outcome(_index_file(builder, path, data_dir))
-            if builder.tokens > MAX_SEGMENT_TOKENS:
+            if builder.tokens > max_tokens:
                 segments.append(builder.finish())
                 builder = SegmentBuilder(ix)
         segment = builder.finish()
@@ -207,40 +184,28 @@ def _index_into_segments(
 
 
 def _index_file(writer: SegmentBuilder, path: Path, data_dir: Path) -> Outcome:
-    """Add one issue's documents, all or nothing: a file that cannot be read adds none.
-
-    Everything that can fail on a strange file happens before the first
-    `add_document`, so a failure never leaves half an issue in the segment.
-    Any error in splitting counts as this file's failure, so one odd page
-    cannot stop the rest of the archive from being indexed.
-    """
-    shown = path.relative_to(data_dir).as_posix()
-    issues_dir = data_dir / "issues"
-    try:
-        issue = read_issue(path, issues_dir)
-    except IssueReadError as exc:
-        return FailedFile(shown, exc.reason)
-    try:
-        articles = split_articles(issue)
-        documents = issue_documents(issue, articles)
-    except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
-        return FailedFile(shown, f"could not split into articles ({type(exc).__name__}: {exc})")
+    """Add one issue file's documents, all or nothing (`documents.file_documents`)."""
+    read = file_documents(path, data_dir)
+    if isinstance(read, FailedFile):
+        return read
+    indexed, documents = read
     for document in documents:
         writer.add_document(**document)
-    return Indexed(issue.id, issue.sha256, len(articles), len(issue.text))
+    return indexed
 
 
 # ---------------------------------------------------------------- workers
 
 
 def _index_in_workers(
-    ix: Index, shares: list[list[Path]], data_dir: Path, on_outcome: Callable[[Outcome], None]
+    ix: Index, shares: list[list[Path]], data_dir: Path, on_outcome: Callable[[Outcome], None], max_tokens: int
 ) -> list[Segment]:
     context = multiprocessing.get_context("fork")
     pipes = [context.Pipe(duplex=False) for _ in shares]
     readers = [reader for reader, _ in pipes]
     processes = [
-        context.Process(target=_worker, args=(ix, share, data_dir, sender, readers, os.getpid()), daemon=True)
+        context.Process(target=_worker, args=(ix, share, data_dir, max_tokens, sender, readers, os.getpid()),
+                        daemon=True)
         for share, (_, sender) in zip(shares, pipes)
     ]
     for process in processes:
@@ -278,7 +243,8 @@ def _collect(readers: list[Connection], on_outcome: Callable[[Outcome], None]) -
 
 
 def _worker(
-    ix: Index, paths: list[Path], data_dir: Path, sender: Connection, readers: list[Connection], parent: int
+    ix: Index, paths: list[Path], data_dir: Path, max_tokens: int, sender: Connection, readers: list[Connection],
+    parent: int,
 ) -> None:
     """Forked: index `paths` into segments, reporting each file, then the segments.
 
@@ -299,7 +265,7 @@ def _worker(
         sender.send(("file", outcome))
 
     try:
-        sender.send(("segments", _index_into_segments(ix, paths, data_dir, report)))
+        sender.send(("segments", _index_into_segments(ix, paths, data_dir, report, max_tokens)))
     except BrokenPipeError:
         os._exit(1)
     except BaseException:
@@ -317,21 +283,14 @@ def _balanced_shares(paths: list[Path], workers: int) -> list[list[Path]]:
     return shares
 
 
-def _warm_up(ix: Index, paths: list[Path], data_dir: Path) -> None:
+def _warm_up(paths: list[Path], data_dir: Path) -> None:
     """Build the documents of the smallest file once before forking, and throw them away.
 
     Whatever that loads on first use (jieba's dictionary, ~1 s and ~95 MB;
     the folding table) is then loaded once and shared copy-on-write,
     instead of once per worker. The workers index that file again.
     """
-    _index_file(_Discard(), min(paths, key=_size), data_dir)  # type: ignore[arg-type]
-
-
-class _Discard:
-    """Takes documents like a SegmentBuilder does, and drops them."""
-
-    def add_document(self, **fields: Any) -> None:
-        pass
+    file_documents(min(paths, key=_size), data_dir)
 
 
 def _size(path: Path) -> int:

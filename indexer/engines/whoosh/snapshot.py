@@ -40,19 +40,15 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from indexer.documents import FACET_FIELDS, SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.engines.whoosh.budget import work_budget
 from indexer.engines.whoosh.cache import SizedLru
-from indexer.engines.whoosh.facet_table import FACET_FIELDS, FacetTable, facet_rows
-from indexer.text.normalize import compact, pattern
+from indexer.engines.whoosh.facet_table import FacetTable, facet_rows
 from indexer.engines.whoosh.ranking import BM25_B, BM25_K1, weighting
-from indexer.engines.whoosh.schema import SCOPED_GRAMS, TEXT_GRAMS, WORDS
+from indexer.settings import Settings
+from indexer.text.normalize import compact, pattern
 
 
-# Matches kept by the search cache of one snapshot, all queries together (12 bytes each, packed:
-# bulk.PackedRanking; the bench's 250 queries match 450,000 together), and by the cache of whole
-# text rankings that different queries share (scoring.text_ranking): some 40 MB at most.
-RESULT_CACHE_MATCHES = 2_000_000
-TEXT_CACHE_MATCHES = 1_000_000
 # Fields whose lengths bulk BM25 reads (`length_norms`), built by `warm`.
 SCORED_FIELDS = (TEXT_GRAMS, *SCOPED_GRAMS.values(), WORDS)
 
@@ -82,8 +78,14 @@ class _Segment:
 
 
 class Snapshot:
-    def __init__(self, ix: Index, generation: str | None, previous: Snapshot | None = None) -> None:
-        """`previous`: the snapshot this one replaces, whose built tables `warm` may extend (see above)."""
+    def __init__(self, ix: Index, generation: str | None, settings: Settings, previous: Snapshot | None = None) -> None:
+        """`previous`: the snapshot this one replaces, whose built tables `warm` may extend (see above).
+
+        The search cache holds `settings.result_cache_matches` matches, all queries together (12
+        bytes each, packed: bulk.PackedRanking; the bench's 250 queries match 450,000 together),
+        the cache of whole text rankings that different queries share (scoring.text_ranking)
+        `settings.text_cache_matches`: some 40 MB at most with the defaults.
+        """
         self.ix = ix
         self.generation = generation
         self.searcher: Searcher = ix.searcher(weighting=weighting())
@@ -97,8 +99,8 @@ class Snapshot:
         self._retired = False
         self._lock = threading.Lock()
         self.reading = threading.Lock()
-        self.results: SizedLru[Any] = SizedLru(RESULT_CACHE_MATCHES)
-        self.texts: SizedLru[Any] = SizedLru(TEXT_CACHE_MATCHES)
+        self.results: SizedLru[Any] = SizedLru(settings.result_cache_matches)
+        self.texts: SizedLru[Any] = SizedLru(settings.text_cache_matches)
         self._lengths: dict[str, list[int]] = {}
         self._length_norms: dict[str, list[float]] = {}
 

@@ -54,7 +54,7 @@ _TERM_INFO = np.dtype([("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("min_
 
 
 @dataclass(frozen=True)
-class Postings:
+class TermPostings:
     """Some terms' posting lists, sorted by term, then document.
 
     The first `term_sizes[0]` postings are the first term's, and so on.
@@ -80,7 +80,7 @@ class BlockFormat:
     compress_from: int
 
 
-def encode(postings: Postings, length_bytes: np.ndarray, fmt: BlockFormat, offset: int) -> tuple[bytes, list[bytes]]:
+def encode(postings: TermPostings, length_bytes: np.ndarray, fmt: BlockFormat, offset: int) -> tuple[bytes, list[bytes]]:
     """The posting blocks of every term of `postings`, to be written at `offset` of the postings file,
     and each term's term info (`W3TermInfo.to_bytes`), in term order.
 
@@ -156,7 +156,7 @@ class _Statistics:
         self.max_length = np.maximum(np.maximum.reduceat(length_bytes, blocks.first), 0)
 
 
-def _block_data(blocks: _Blocks, docs: np.ndarray, postings: Postings, stats: _Statistics,
+def _block_data(blocks: _Blocks, docs: np.ndarray, postings: TermPostings, stats: _Statistics,
                 kind: ValueKind) -> tuple[np.ndarray, np.ndarray]:
     """Each block's pickled (id gaps, weights, values), in a row, and their sizes."""
     gaps = np.diff(docs, prepend=0)

@@ -8,7 +8,7 @@ list items:
 
 * an n-gram field (`NgramTokenizer`) keeps each value's position text, a
   character a position (`SectionedTokenizer.positions`); at the end all of
-  them become tokens at once (`analysis.gram_tokens`), whose integer keys
+  them become tokens at once (`ngrams.gram_tokens`), whose integer keys
   sort as their terms do;
 * a words field (`WordsTokenizer`) numbers each word as it is first seen
   (a dict whose missing keys take the next number, looked up in C) and
@@ -33,8 +33,9 @@ import numpy as np
 from whoosh.fields import FieldType
 from whoosh.formats import Existence, Frequency, Positions
 
-from indexer.engines.whoosh.analyzers import NgramTokenizer, SectionedTokenizer, gram_terms, gram_tokens
+from indexer.engines.whoosh.analyzers import NgramTokenizer, SectionedTokenizer
 from indexer.engines.whoosh.codec.block_encoding import ValueKind
+from indexer.text.ngrams import decode_gram_keys, gram_tokens
 
 VALUE_KINDS: dict[type, ValueKind] = {Positions: "positions", Frequency: "frequency", Existence: "existence"}
 
@@ -157,7 +158,7 @@ class FieldPostings:
         first = np.flatnonzero(np.concatenate(([True], (keys[1:] != keys[:-1]) | (value[1:] != value[:-1]))))
         term_first = np.flatnonzero(np.concatenate(([True], keys[first[1:]] != keys[first[:-1]])))
         if self._grams:
-            terms = gram_terms(keys[first[term_first]])
+            terms = decode_gram_keys(keys[first[term_first]])
         weights = np.add.reduceat(boosts, first) * self.field.format.field_boost
         counts = np.diff(np.append(first, len(keys)))
         positions = (at - starts[value]) if self._grams else None

@@ -39,7 +39,7 @@ from indexer.engines.whoosh.cache import SizedLru
 
 
 @dataclass
-class Postings:
+class PostingList:
     """One term's postings in docnum order (index-wide docnums): weights, and raw values if asked."""
 
     docnums: np.ndarray  # int64
@@ -240,7 +240,7 @@ def doc_frequency(searcher: Searcher, field: str, text: str) -> int:
 
 
 def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | np.ndarray | None = None,
-             values: bool = False) -> Postings:
+             values: bool = False) -> PostingList:
     """Every posting of `text` in `field`, or only those of the sorted docnums `within`.
 
     Deleted documents (a segment's deletions) are left out, as Whoosh's own
@@ -277,8 +277,8 @@ def postings(searcher: Searcher, field: str, text: str, within: Sequence[int] | 
         weights.append(found_weights)
         found_values.extend(raw)
     if not docnums:
-        return Postings(np.zeros(0, dtype=np.int64), np.zeros(0), [])
-    return Postings(np.concatenate(docnums), np.concatenate(weights), found_values)
+        return PostingList(np.zeros(0, dtype=np.int64), np.zeros(0), [])
+    return PostingList(np.concatenate(docnums), np.concatenate(weights), found_values)
 
 
 def field_postings(searcher: Searcher, field: str) -> Iterator[tuple[str, list[int]]]:

@@ -46,7 +46,7 @@ from whoosh.index import Index
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-from indexer.engines.whoosh.codec.block_encoding import BlockFormat, Postings, encode
+from indexer.engines.whoosh.codec.block_encoding import BlockFormat, TermPostings, encode
 from indexer.engines.whoosh.codec.field_postings import VALUE_KINDS, FieldPostings
 from indexer.engines.whoosh.codec.term_table import add_sorted, write_hash_tables
 
@@ -150,7 +150,7 @@ class SegmentBuilder:
             positions = None
             if postings.positions is not None and postings.position_at is not None:
                 positions = postings.positions[postings.position_at[start]:postings.position_at[end]]
-            chunk = Postings(postings.term_sizes[first_term:end_term], postings.docs[start:end],
+            chunk = TermPostings(postings.term_sizes[first_term:end_term], postings.docs[start:end],
                              postings.weights[start:end], postings.counts[start:end], positions)
             data, chunk_infos = encode(chunk, length_bytes, fmt, offset)
             postfile.write(data)
