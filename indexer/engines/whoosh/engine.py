@@ -200,7 +200,7 @@ class WhooshEngine:
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article (None if unknown); with q, `highlighted` marks the matches."""
         with self._using() as snap:
-            return None if snap is None else lookups.article_view(snap, article_id, q)
+            return None if snap is None else lookups.find_article(snap, article_id, q)
 
     def issues(self, page: int = 1, per_page: int = 50) -> IssuePage:
         """Issues newest first (undated last)."""
@@ -212,7 +212,7 @@ class WhooshEngine:
     def issue(self, issue_id: str) -> IssueView | None:
         """One issue with its articles in page order and its original text."""
         with self._using() as snap:
-            return None if snap is None else lookups.issue_view(snap, self.data_dir / "issues", issue_id)
+            return None if snap is None else lookups.find_issue(snap, self.data_dir / "issues", issue_id)
 
     def stats(self) -> IndexStats:
         """Counts and dates of the served generation, computed once per generation (they walk every

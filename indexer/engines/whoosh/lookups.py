@@ -16,7 +16,7 @@ def _articles_of(snap: Snapshot, issue_id: str) -> list[dict[str, Any]]:
     return sorted(articles, key=lambda fields: fields["number"])
 
 
-def article_view(snap: Snapshot, article_id: str, q: str | None) -> ArticleView | None:
+def find_article(snap: Snapshot, article_id: str, q: str | None) -> ArticleView | None:
     """The article with neighbours in its issue; with q, paragraphs highlighted (QueryError if q is bad)."""
     found = snap.find(id=article_id, kind="article")
     if not found:
@@ -31,7 +31,7 @@ def issue_page(snap: Snapshot, page: int, per_page: int) -> IssuePage:
     return IssuePage(len(records), page, per_page, [views.issue_summary(r) for r in records[first : first + per_page]])
 
 
-def issue_view(snap: Snapshot, issues_dir: Path, issue_id: str) -> IssueView | None:
+def find_issue(snap: Snapshot, issues_dir: Path, issue_id: str) -> IssueView | None:
     found = snap.find(id="issue:" + issue_id, kind="issue")
     if not found:
         return None
