@@ -35,11 +35,21 @@ class AddRefused(ValueError):
     """`Engine.add` will not copy these files; the message says which and why (CLI exit 1)."""
 
 
+@dataclass(frozen=True)
+class FailedFile:
+    """An issue file a reindex could not take (its path under DATA/), and why."""
+
+    path: str
+    reason: str
+
+
 Progress = Callable[[int, int, int], None]  # (files_done, files_total, characters_done)
 
 
 @dataclass(frozen=True)
 class IssueRef:
+    """The issue (one newspaper page) a hit or an article belongs to."""
+
     id: str
     date: str | None
     page: int | None
@@ -63,6 +73,8 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class Hit:
+    """One result line: `number` is the article's place in its issue."""
+
     id: str
     title: str
     byline: str | None
@@ -75,6 +87,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class FacetValue:
+    """One value of a facet, with how many of the matches have it; `selected` if it filters them."""
+
     value: str
     count: int
     selected: bool = False
@@ -82,6 +96,8 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class SearchResults:
+    """A page of results; `total` and the facet counts cover every match, not just the page."""
+
     query: str
     total: int
     page: int
@@ -97,12 +113,16 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class ArticleLink:
+    """An article as a link: its id and title (an issue's articles, an article's neighbours)."""
+
     id: str
     title: str
 
 
 @dataclass(frozen=True)
 class ArticleView:
+    """An article to read: `paragraphs` as printed, `headings` (those of them that are headings)."""
+
     id: str
     title: str
     title_source: str
@@ -122,6 +142,8 @@ class ArticleView:
 
 @dataclass(frozen=True)
 class IssueSummary:
+    """A line of the issue listing."""
+
     id: str
     date: str | None
     date_source: str | None
@@ -133,6 +155,8 @@ class IssueSummary:
 
 @dataclass(frozen=True)
 class IssueView:
+    """An issue with its articles in page order."""
+
     id: str
     date: str | None
     date_source: str | None
@@ -145,6 +169,8 @@ class IssueView:
 
 @dataclass(frozen=True)
 class IssuePage:
+    """A page of the issue listing."""
+
     total: int
     page: int
     per_page: int
@@ -152,13 +178,9 @@ class IssuePage:
 
 
 @dataclass(frozen=True)
-class FailedFile:
-    path: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class IndexStats:
+    """What the served index holds."""
+
     issues: int
     articles: int
     date_min: str | None
@@ -170,6 +192,8 @@ class IndexStats:
 
 @dataclass(frozen=True)
 class ReindexSummary:
+    """What a reindex (or add) changed, and how fast it indexed."""
+
     added: int
     updated: int
     removed: int

@@ -9,11 +9,9 @@ process the reindex uses): the words go into the `words` field as
 space-separated sections, and the place names among them into `places`.
 Title, subtitle, byline and body become the sections of `text_grams`
 (see `indexer.text.ngrams` for why one field); `title_grams` and
-`byline_grams` serve `title:` and `byline:`. Article text is thus indexed
-twice: the `*_grams` fields (character n-grams with positions) decide what
-matches, `words` only adds to the score. Facet and filter values are fields
-of their own; everything shown to a reader is one stored JSON (`data`), so
-a search reads a single stored record per hit (`indexer.present.views`).
+`byline_grams` serve `title:` and `byline:` (the names are in
+`indexer.fields`). Everything shown to a reader is one stored JSON (`data`),
+so a search reads a single stored record per hit (`indexer.present.views`).
 """
 from __future__ import annotations
 
@@ -25,24 +23,14 @@ from typing import Any
 
 from archive.articles import Article, split_articles
 from archive.issues import Issue, IssueReadError, read_issue
-from indexer.api import FACETS, FailedFile
+from indexer.api import FailedFile
+from indexer.fields import SECTIONS, TEXT_GRAMS, WORDS
 from indexer.text.ngrams import SECTION_SEP
 from indexer.text.normalize import compact_text
 from indexer.text.places import place_names
 from indexer.text.segmenter import words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
-# Sections of the one `text_grams` / `words` value, with their BM25F weights
-# (see `indexer.text.ngrams`). Changing a boost takes a full reindex.
-SECTIONS = ("title", "subtitle", "byline", "body")
-SECTION_BOOSTS = {"title": 6.0, "subtitle": 3.0, "byline": 1.0, "body": 1.0}
-# Fields a query can be scoped to (`title:`, `byline:`); unscoped text searches `text_grams`.
-SCOPED_GRAMS = {"title": "title_grams", "byline": "byline_grams"}
-TEXT_GRAMS = "text_grams"
-WORDS = "words"
-# The document field each facet counts and filters.
-FACET_FIELDS = {"year": "year", "paper": "paper", "issue": "issue_id", "byline": "authors", "place": "places"}
-assert tuple(FACET_FIELDS) == FACETS
 
 
 @dataclass(frozen=True)

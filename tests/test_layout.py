@@ -4,7 +4,8 @@
   Whoosh nor an engine, so the Solr engine can use them as they are.
 - `webui/` and `archive/` reach the index only through `indexer.api` and
   `indexer.factory`: they never import an engine, and never Whoosh.
-- No two modules of the product define the same public name.
+- No two modules of the product define the same public name, limits and
+  patterns included (one MAX_QUERY_CHARS, one ISO_DATE).
 """
 from __future__ import annotations
 
@@ -78,14 +79,18 @@ def test_an_import_inside_a_function_counts_too(tmp_path: Path) -> None:
 
 
 def public_definitions(path: Path) -> set[str]:
-    """Top-level public functions and classes of `path`, except Flask views and click commands, which
-    are named after their route or command (pages.search and api.search serve /search and /api/search)."""
+    """Top-level public functions, classes and constants (limits, patterns) of `path`, except Flask
+    views and click commands, which are named after their route or command (pages.search and
+    api.search serve /search and /api/search)."""
     names = set()
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
             decorators = [ast.unparse(d) for d in getattr(node, "decorator_list", [])]
             if not any(d.startswith(("bp.", "main.command")) for d in decorators):
                 names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper())
     return names
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.engines.whoosh.codec.postings import field_postings
-from indexer.documents import FACET_FIELDS
+from indexer.fields import FACET_FIELDS
 from indexer.engines.whoosh.reindex import merge_segments
 from indexer.api import SearchRequest
 from indexer.engines.whoosh.engine import WhooshEngine

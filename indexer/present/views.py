@@ -82,16 +82,10 @@ def original_text(issues_dir: Path, source: str) -> str:
 
 def issue_view(record: dict[str, Any], articles: list[Stored], issues_dir: Path) -> IssueView:
     """The issue page: its stored record, its articles in page order, and the file's original text."""
-    return IssueView(
-        id=record["id"],
-        date=record["date"],
-        date_source=record["date_source"],
-        page=record["page"],
-        paper=record["paper"],
-        articles=[article_link(fields) for fields in articles],
-        text=original_text(issues_dir, record["source"]),
-        year=record.get("year"),
-    )
+    summary = issue_summary(record)
+    return IssueView(summary.id, summary.date, summary.date_source, summary.page, summary.paper,
+                     articles=[article_link(fields) for fields in articles],
+                     text=original_text(issues_dir, record["source"]), year=summary.year)
 
 
 def iso_day(day: int) -> str:

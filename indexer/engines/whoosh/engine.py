@@ -15,6 +15,11 @@ the first call that needs them; a serving one (`prepare_to_serve`) builds
 them off the request path and swaps the snapshot in when they are ready, and
 a reindex run through `reindex()` swaps its own result in, tables built,
 before returning.
+
+The searching and indexing machinery (Whoosh, numpy, the codec: some 0.3 s
+of imports) is imported where it is first used, not with this module: an
+`archive add` that a running server indexes (`add`'s `hand_over`) only
+copies files, and must not pay for it.
 """
 from __future__ import annotations
 
@@ -23,8 +28,9 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from archive.issues import issue_files
 from indexer.api import (
@@ -41,15 +47,16 @@ from indexer.api import (
     SearchRequest,
     SearchResults,
 )
-from indexer.engines.whoosh import lookups, search
-from indexer.engines.whoosh.snapshot import Snapshot
-from indexer.engines.whoosh.store import IndexStore, ManifestMemo, read_manifest
 from indexer.lifecycle.adding import copy_into_issues
 from indexer.lifecycle.digests import DigestCache
 from indexer.lifecycle.watch import Watcher, start_watching
 from indexer.query import validate
 from indexer.settings import Settings
 from indexer.text.segmenter import segmenter, use_cache_dir
+
+if TYPE_CHECKING:
+    from indexer.engines.whoosh.snapshot import Snapshot
+    from indexer.engines.whoosh.store import IndexStore, ManifestMemo
 
 
 def _empty_results(request: SearchRequest) -> SearchResults:
@@ -69,7 +76,6 @@ class WhooshEngine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
-        self.store = IndexStore(self.data_dir)
         use_cache_dir(settings.jieba_cache_dir)
         self._snapshot: Snapshot | None = None
         self._checked = float("-inf")
@@ -82,10 +88,22 @@ class WhooshEngine:
         self.refresh_in_background = False
         self._refreshing = False
         self._failed_generation: str | None = None  # a served generation whose files failed a read
-        # Issue files' hashes by their stat and the index's manifest by segment: a reindex of this
-        # object reads only the files and segments that changed (see indexer.engines.whoosh.reindex).
+        # Issue files' hashes by their stat (and the index's manifest by segment, `manifests`): a
+        # reindex of this object reads only the files and segments that changed (see `reindex`).
         self.digests = DigestCache(settings.settled_seconds)
-        self.manifests = ManifestMemo()
+
+    @cached_property
+    def store(self) -> IndexStore:
+        """The index files under DATA/.archive/."""
+        from indexer.engines.whoosh.store import IndexStore
+
+        return IndexStore(self.data_dir)
+
+    @cached_property
+    def manifests(self) -> ManifestMemo:
+        from indexer.engines.whoosh.store import ManifestMemo
+
+        return ManifestMemo()
 
     def _current(self) -> Snapshot | None:
         """The snapshot to serve from, acquired; reopened if the generation changed."""
@@ -136,6 +154,8 @@ class WhooshEngine:
         """
         if generation is None:
             return None
+        from indexer.engines.whoosh.snapshot import Snapshot
+
         try:
             ix = self.store.open_current()
             return Snapshot(ix, generation, self.settings, previous) if ix is not None else None
@@ -175,6 +195,7 @@ class WhooshEngine:
         self._warm_tables()
         self.search(SearchRequest(q="报纸 新闻"))
         import indexer.engines.whoosh.reindex  # noqa: F401
+        from indexer.engines.whoosh.store import read_manifest
         from indexer.text.places import place_names
 
         place_names()
@@ -191,6 +212,8 @@ class WhooshEngine:
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Ranked, paginated, faceted results; raises QueryError for a bad query (see search.run)."""
+        from indexer.engines.whoosh import search
+
         with self._using() as snap:
             if snap is None:
                 validate(request)
@@ -199,11 +222,15 @@ class WhooshEngine:
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article (None if unknown); with q, `highlighted` marks the matches."""
+        from indexer.engines.whoosh import lookups
+
         with self._using() as snap:
             return None if snap is None else lookups.find_article(snap, article_id, q)
 
     def issues(self, page: int = 1, per_page: int = 50) -> IssuePage:
         """Issues newest first (undated last)."""
+        from indexer.engines.whoosh import lookups
+
         with self._using() as snap:
             if snap is None:
                 return IssuePage(0, page, per_page, [])
@@ -211,6 +238,8 @@ class WhooshEngine:
 
     def issue(self, issue_id: str) -> IssueView | None:
         """One issue with its articles in page order and its original text."""
+        from indexer.engines.whoosh import lookups
+
         with self._using() as snap:
             return None if snap is None else lookups.find_issue(snap, self.data_dir / "issues", issue_id)
 
@@ -218,6 +247,8 @@ class WhooshEngine:
         """Counts and dates of the served generation, computed once per generation (they walk every
         article: 20 ms at 20k articles, too much for a health check polled by monitors); the failed
         files are read afresh each time."""
+        from indexer.engines.whoosh import lookups
+
         with self._using() as snap:
             failed = self.store.failures()
             if snap is None:

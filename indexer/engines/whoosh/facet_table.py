@@ -15,7 +15,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.api import FacetValue
-from indexer.documents import FACET_FIELDS
+from indexer.fields import FACET_FIELDS
 from indexer.engines.whoosh.codec.postings import field_postings
 from indexer.present.facets import facet_values
 

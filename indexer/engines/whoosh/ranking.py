@@ -17,7 +17,7 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from indexer.documents import SCOPED_GRAMS, TEXT_GRAMS, WORDS
+from indexer.fields import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.engines.whoosh.phrase import Docnums, GramPhrase
 from indexer.query import And, DateRange, Node, Not, Or, Text
 from indexer.text.ngrams import covering, query_grams

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.documents import SECTION_BOOSTS, SECTIONS
+from indexer.fields import SECTION_BOOSTS, SECTIONS
 from indexer.engines.whoosh.analyzers import ngram_analyzer, words_analyzer
 
 

@@ -14,7 +14,7 @@ list is read only in the blocks that hold a head document.
 """
 from __future__ import annotations
 
-from indexer.documents import WORDS
+from indexer.fields import WORDS
 from indexer.engines.whoosh.bulk import PackedRanking, phrase_ranking, term_ranking
 from indexer.engines.whoosh.codec.postings import doc_frequency
 from indexer.text.normalize import compact

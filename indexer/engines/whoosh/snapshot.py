@@ -40,7 +40,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from indexer.documents import FACET_FIELDS, SCOPED_GRAMS, TEXT_GRAMS, WORDS
+from indexer.fields import FACET_FIELDS, SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.engines.whoosh.budget import work_budget
 from indexer.engines.whoosh.cache import SizedLru
 from indexer.engines.whoosh.facet_table import FacetTable, facet_rows
