@@ -40,7 +40,8 @@ def top_functions(profile: cProfile.Profile, key: str) -> list[dict[str, Any]]:
 # Functions whose cumulative time answers "where does it go" at a glance (they nest:
 # add_document includes the n-gram analysis, issue_documents includes jieba).
 BUILD_FOCUS = ("read_issue", "split_articles", "issue_documents", "words", "add_document", "_flush_segment", "commit")
-QUERY_FOCUS = ("validate", "request_filters", "_match", "_scored", "term_ranking", "docs_for_query", "snippet", "make_hit", "facets")
+QUERY_FOCUS = ("validate", "request_dates", "_match", "_scored", "plan_scores", "term_ranking", "docs_for_query", "snippet",
+               "hit", "facets")
 
 
 def focus_times(profile: cProfile.Profile, names: tuple[str, ...]) -> dict[str, float]:

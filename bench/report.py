@@ -299,13 +299,14 @@ MEANING = {
     "read_issue": "reading and decoding files",
     "_match": "finding and scoring the matching documents",
     "_scored": "scoring the candidates",
+    "plan_scores": "evaluating the scoring plan over bulk postings",
     "term_ranking": "scoring one term over its whole posting list",
     "docs_for_query": "materialising every matching document id (totals, facets, filters)",
     "snippet": "cutting and marking snippets",
-    "make_hit": "turning a hit into a result: stored JSON, snippet",
+    "hit": "turning a hit into a result: stored JSON, snippet",
     "_coverage": "scoring how much of the query each hit covers",
     "validate": "parsing the query",
-    "request_filters": "building date and facet filters",
+    "request_dates": "checking the date filters",
     "facets": "counting facets",
 }
 

@@ -71,6 +71,9 @@ class Settings:
     # a worker) three each, six in all, so the first `archive add` does not push the index past
     # merge_above_segments into a merge (20M made eight, and the ninth merged).
     max_segment_tokens: int = 30_000_000
+    # Off: Whoosh's own matchers score every search, several times slower, with the same results:
+    # the reference the bulk scoring of posting lists is held to (tests/test_scoring.py).
+    bulk_scoring: bool = True
     # Matches kept by a snapshot's result cache (12 bytes each) and by its cache of whole text rankings.
     result_cache_matches: int = 2_000_000
     text_cache_matches: int = 1_000_000

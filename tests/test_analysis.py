@@ -11,7 +11,7 @@ from whoosh.query import And, Term
 
 from indexer.engines.whoosh.analyzers import NgramTokenizer, WordsTokenizer, ngram_analyzer
 from indexer.engines.whoosh.phrase import Docnums
-from indexer.engines.whoosh.ranking import grams_query
+from indexer.engines.whoosh.ranking import grams, to_whoosh
 from indexer.text.ngrams import SECTION_SEP, covering, decode_gram_keys, gram_tokens, query_grams
 from indexer.text.normalize import BREAK, compact, fold
 
@@ -112,7 +112,7 @@ def _ram_index(*bodies: str):
 )
 def test_phrase_of_grams_matches_only_in_a_row(body: str, query: str, found: bool) -> None:
     ix = _ram_index(body)
-    q = grams_query("body", compact(query).text)
+    q = to_whoosh(grams("body", compact(query).text))
     with ix.searcher() as searcher:
         assert bool(len(searcher.search(q))) is found
 

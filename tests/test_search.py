@@ -14,9 +14,9 @@ import pytest
 from indexer.engines.whoosh import search as search_module
 from indexer.engines.whoosh.bulk import term_ranking
 from indexer.query import parse
-from indexer.engines.whoosh.ranking import BM25_K1, build, single_term
+from indexer.engines.whoosh.ranking import BM25_K1, Grams, build, plan
 from tests.reindex_fixtures import reindex
-from indexer.engines.whoosh.scoring import text_ranking
+from indexer.engines.whoosh.scoring import grams_ranking
 from indexer.api import QueryError, SearchRequest, SearchResults
 from indexer.engines.whoosh.engine import WhooshEngine
 from indexer.settings import Settings
@@ -340,7 +340,9 @@ def test_a_query_with_nothing_to_rank_by_lists_newest_first(archive: WhooshEngin
 def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: WhooshEngine, q: str) -> None:
     with archive._using() as snap:
         node = parse(q)
-        field, text = single_term(node)
+        clause = plan(node, ranked=False)
+        assert isinstance(clause, Grams) and len(clause.grams) == 1
+        field, text = clause.field, clause.grams[0]
         bulk = term_ranking(snap.searcher, field, text, snap.length_norms(field), BM25_K1)
         whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
     assert [d for _, d in bulk] == [d for _, d in whoosh]
@@ -351,10 +353,11 @@ def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: WhooshEngine, q: s
 def test_bulk_scoring_of_a_phrase_agrees_with_whoosh(archive: WhooshEngine, q: str) -> None:
     with archive._using() as snap:
         node = parse(q)
-        bulk = text_ranking(snap, node)
+        clause = plan(node, ranked=False)
+        bulk = grams_ranking(snap, clause)
         whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
         head = sorted(docnum for _, docnum in whoosh[:2])
-        within = text_ranking(snap, node, within=head)
+        within = grams_ranking(snap, clause, within=head)
     assert bulk and [d for _, d in bulk] == [d for _, d in whoosh]
     assert [round(s, 9) for s, _ in bulk] == [round(s, 9) for s, _ in whoosh]
     assert sorted(d for _, d in within) == head

@@ -5,10 +5,13 @@ with the base score (the n-gram match alone, BM25F over title, subtitle,
 byline and body) finds every match, for the total and the facet counts over
 the whole result set; the full score (plus words, title and whole-phrase
 bonuses) then re-orders the head of that list. Only the page's hits are
-read back and get snippets. Both scores are computed from posting blocks
-read in bulk (`scoring`, `bulk`), not through Whoosh's per-posting
-matchers; Whoosh runs only the shapes those do not cover (a NOT or a date
-alone). What one search may read is bounded (`Settings.max_postings`).
+read back and get snippets. Both scores come from one scoring plan
+(`ranking.plan`), evaluated over posting blocks read in bulk (`scoring`,
+`bulk`), not through Whoosh's per-posting matchers; Whoosh runs the plan
+only for the shapes bulk scoring does not cover (a NOT or a date alone), or
+for every search with `Settings.bulk_scoring` off (the reference the bulk
+path is tested against). What one search may read is bounded
+(`Settings.max_postings`).
 """
 from __future__ import annotations
 
@@ -20,17 +23,29 @@ from typing import Hashable
 from whoosh import query as wq
 
 from indexer.api import FacetValue, SearchRequest, SearchResults
-from indexer.engines.whoosh.budget import affordable, work_budget
+from indexer.engines.whoosh.budget import work_budget
 from indexer.engines.whoosh.bulk import PackedRanking, best_first
-from indexer.engines.whoosh.codec.postings import doc_frequency, postings
+from indexer.engines.whoosh.codec.postings import postings
 from indexer.engines.whoosh.facet_table import filter_query
 from indexer.engines.whoosh.phrase import Docnums
-from indexer.engines.whoosh.ranking import build, match_grams
-from indexer.engines.whoosh.scoring import full_scores, text_ranking
+from indexer.engines.whoosh.ranking import Grams, build, plan, to_whoosh
+from indexer.engines.whoosh.scoring import estimate, grams_ranking, matches, plan_scores
 from indexer.engines.whoosh.snapshot import Snapshot
 from indexer.present import views
 from indexer.settings import Settings
-from indexer.query import And, DateRange, Node, Not, Or, Text, positive_texts, relax, request_dates, requires_text, validate
+from indexer.query import (
+    And,
+    DateRange,
+    Node,
+    Not,
+    Or,
+    Text,
+    positive_texts,
+    relax,
+    request_dates,
+    requires_text,
+    validate,
+)
 
 # Matches beyond the page that the full score re-orders: the ranking clauses
 # (words, title, whole-phrase bonus) only reorder what the base score already
@@ -51,97 +66,28 @@ def _allowed(snap: Snapshot, node: Node | None, request: SearchRequest) -> set[i
     allowed = snap.articles
     for term in terms:
         allowed = allowed.intersection(postings(snap.searcher, term.fieldname, term.text).docnums.tolist())
-    return allowed if dates is None else allowed & _docs(snap, dates)
-
-
-def _docs(snap: Snapshot, node: Node, within: list[int] | None = None) -> set[int]:
-    """Every docnum that `node` matches (of the sorted `within`, if given, for text), unscored:
-    dates from the day column, text from bulk postings."""
-    if isinstance(node, DateRange):
-        return snap.dated(node.start, node.end)
-    scores = _base_scores(snap, node, within)
-    if scores is not None:
-        return set(scores)
-    return set(snap.searcher.docs_for_query(build(node, ranked=False)))
+    return allowed if dates is None else allowed & snap.dated(dates.start, dates.end)
 
 
 def _unscored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked:
     """Every match, in docnum order (for date sorting)."""
-    matches = snap.articles if node is None else _docs(snap, node)
-    return [(0.0, d) for d in sorted(matches) if allowed is None or d in allowed]
+    found = snap.articles if node is None else matches(snap, plan(node, ranked=False))
+    return [(0.0, d) for d in sorted(found) if allowed is None or d in allowed]
 
 
-def _scored(snap: Snapshot, node: Node | None, allowed: set[int] | None) -> Ranked | PackedRanking:
+def _scored(snap: Snapshot, node: Node, allowed: set[int] | None) -> Ranked | PackedRanking:
     """Every match, best first by the base score (the n-gram match alone: BM25F over the sections);
     one text's as bulk scoring packed it."""
     if allowed is not None and not allowed:  # an empty filter set would mean "no filter" to Whoosh
         return []
-    if isinstance(node, Text):  # already best first
-        ranked = text_ranking(snap, node)
+    clause = plan(node, ranked=False)
+    if isinstance(clause, Grams) and snap.bulk:  # already best first
+        ranked = grams_ranking(snap, clause)
         return ranked if allowed is None else [item for item in ranked if item[1] in allowed]
-    scores = _base_scores(snap, node)
+    scores = plan_scores(snap, clause) if snap.bulk else None
     if scores is None:
-        return snap.searcher.search(build(node, ranked=False), filter=allowed, limit=None).top_n
+        return snap.searcher.search(to_whoosh(clause), filter=allowed, limit=None).top_n
     return best_first([(scores[docnum], docnum) for docnum in sorted(scores) if allowed is None or docnum in allowed])
-
-
-def _base_scores(snap: Snapshot, node: Node | None, within: list[int] | None = None) -> dict[int, float] | None:
-    """docnum -> base score of every match (of the sorted docnums `within`, if given), combined the
-    way Whoosh combines them (And and Or add up, NOT and dates score nothing; a repeated part counts
-    once), but each text scored in bulk (`scoring.text_ranking`).
-
-    An AND goes from its rarest part to its commonest, each looked for only among the documents
-    the ones before left, so the common parts read only the blocks that can still matter.
-    None where a part cannot stand alone (a NOT or a date range outside an AND): Whoosh then runs
-    the whole query.
-    """
-    if isinstance(node, Text):
-        return text_ranking(snap, node, within).by_docnum()
-    if isinstance(node, Or):
-        items = tuple(dict.fromkeys(node.items))
-        if within is None:  # each part reads at least its rarest list whole: refuse before reading
-            affordable(sum(_estimate(snap, item) for item in items))
-        parts = [_base_scores(snap, item, within) for item in items]
-        if any(part is None for part in parts):
-            return None
-        merged: dict[int, float] = {}
-        for part in parts:
-            for docnum, score in part.items():
-                merged[docnum] = merged.get(docnum, 0.0) + score
-        return merged
-    if isinstance(node, And):
-        positives = [item for item in dict.fromkeys(node.items) if not isinstance(item, (Not, DateRange))]
-        if not positives:
-            return None
-        scores: dict[int, float] | None = None
-        for item in sorted(positives, key=lambda item: _estimate(snap, item)):
-            part = _base_scores(snap, item, within)
-            if part is None:
-                return None
-            scores = part if scores is None else {docnum: score + part[docnum]
-                                                  for docnum, score in scores.items() if docnum in part}
-            if not scores:
-                return {}
-            within = sorted(scores)
-        for item in node.items:
-            if isinstance(item, (Not, DateRange)) and scores:
-                having = _docs(snap, item.item if isinstance(item, Not) else item, sorted(scores))
-                keep = (lambda d: d not in having) if isinstance(item, Not) else having.__contains__
-                scores = {docnum: score for docnum, score in scores.items() if keep(docnum)}
-        return scores
-    return None
-
-
-def _estimate(snap: Snapshot, node: Node) -> int:
-    """An upper bound of how many documents `node` matches, from document frequencies alone."""
-    if isinstance(node, Text):
-        field, grams, _ = match_grams(node)
-        return min(doc_frequency(snap.searcher, field, gram) for gram in grams)
-    if isinstance(node, Or):
-        return sum(_estimate(snap, item) for item in node.items)
-    if isinstance(node, And):
-        return min(_estimate(snap, item) for item in node.items)
-    return snap.searcher.doc_count_all()
 
 
 def reranks(node: Node | None) -> bool:
@@ -159,8 +105,8 @@ def _rescored(snap: Snapshot, node: Node | None, ranked: Ranked) -> Ranked:
     if not ranked:
         return []
     head = sorted(docnum for _, docnum in ranked)
-    scores = full_scores(snap, node, head)
-    if scores is not None:
+    scores = plan_scores(snap, plan(node), head) if snap.bulk else None
+    if scores is not None and len(scores) == len(head):
         return best_first([(scores[docnum], docnum) for docnum in head])
     within = Docnums(head)
     return snap.searcher.search(wq.And([within, build(node, within=within)]), limit=None).top_n
@@ -170,7 +116,7 @@ def _rarest(snap: Snapshot, wanted: tuple[Node, ...], most: int) -> tuple[Node, 
     """The `most` rarest of `wanted`, in query order."""
     if len(wanted) <= most:
         return wanted
-    kept = set(sorted(wanted, key=lambda item: _estimate(snap, item))[:most])
+    kept = set(sorted(wanted, key=lambda item: estimate(snap, plan(item, ranked=False)))[:most])
     return tuple(item for item in wanted if item in kept)
 
 
@@ -186,7 +132,7 @@ def _by_coverage(snap: Snapshot, node: Node, wanted: tuple[Node, ...], ranked: R
     matched = sorted(docnum for _, docnum in ranked)
     coverage = dict.fromkeys(matched, 0.0)
     for word in wanted:
-        having = _docs(snap, word, matched)
+        having = matches(snap, plan(word, ranked=False), matched)
         rarity = math.log(1 + total / max(1, len(having)))
         for docnum in having:
             coverage[docnum] += rarity

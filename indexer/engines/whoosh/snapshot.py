@@ -83,7 +83,7 @@ class Snapshot:
 
         The search cache holds `settings.result_cache_matches` matches, all queries together (12
         bytes each, packed: bulk.PackedRanking; the bench's 250 queries match 450,000 together),
-        the cache of whole text rankings that different queries share (scoring.text_ranking)
+        the cache of whole text rankings that different queries share (scoring.grams_ranking)
         `settings.text_cache_matches`: some 40 MB at most with the defaults.
         """
         self.ix = ix
@@ -99,6 +99,7 @@ class Snapshot:
         self._retired = False
         self._lock = threading.Lock()
         self.reading = threading.Lock()
+        self.bulk = settings.bulk_scoring  # score from bulk postings (else Whoosh's matchers: the reference)
         self.results: SizedLru[Any] = SizedLru(settings.result_cache_matches)
         self.texts: SizedLru[Any] = SizedLru(settings.text_cache_matches)
         self._lengths: dict[str, list[int]] = {}
