@@ -1,4 +1,4 @@
-"""The field dictionary (data/dict/) keeps the words of police and anti-fraud reporting whole."""
+"""The field dictionary (indexer/text/dictionary/) keeps the words of police and anti-fraud reporting whole."""
 from __future__ import annotations
 
 import pytest
@@ -56,7 +56,7 @@ def test_words_in_real_sentences(sentence: str, kept: str) -> None:
         ("大理州", "大理州"),  # an administrative name
         ("济宁", "济宁市"),  # a short name, shown by its full one
         ("北京", "北京市"),
-        ("香港", "香港"),  # from data/dict/places.txt
+        ("香港", "香港"),  # from dictionary/places.txt
         ("美国", "美国"),
         ("治安", None),  # jieba tags these `ns`; they are not places
         ("锦旗", None),

@@ -9,7 +9,7 @@ jieba tags many ordinary words `ns` (place name), however frequent: 治安,
   (济宁市), 浙江 (浙江省). It is shown under that full name, so 济宁 and 济宁市
   count as one place. Only 省/市/县 are used for this: 区, 镇 and 州 turn
   directions and common words into places that do not exist (东北区, 南北镇);
-* or an `ns` entry of our dictionary (data/dict/places.txt: countries and
+* or an `ns` entry of our dictionary (indexer/text/dictionary/places.txt: countries and
   regions without such a form, 美国, 香港, 东南亚), shown as written.
 
 `NOT_PLACES` holds the common words that pass anyway (新建 because of 新建县).

@@ -6,7 +6,7 @@ that do the matching) and to find place names for the `place` facet
 the way PITFALLS.md asks: its own `Tokenizer` (the global one is left alone),
 its dictionary cache in a per-user directory the archive owns (a shared /tmp
 cache can be blocked or planted by another user), our field dictionary
-(`data/dict/*.txt`) loaded, import warnings and log chatter silenced, and
+(`indexer/text/dictionary/*.txt`) loaded, import warnings and log chatter silenced, and
 `enable_paddle()` never called.
 
 Input is always `normalize.compact()` text (folded, simplified, lower case),
@@ -27,7 +27,8 @@ from pathlib import Path
 
 from indexer.settings import default_cache_dir
 
-DICT_DIR = Path(__file__).resolve().parents[2] / "data" / "dict"
+# The field dictionary ships inside the package (package data), so an installed wheel has it too.
+DICT_DIR = Path(__file__).resolve().with_name("dictionary")
 # Clauses whose words `words()` remembers, per process. On the 1x corpus in one process it saves
 # 96% of what an unbounded cache would (19.3% of the Chinese characters not segmented again,
 # against 20.0%; 16.6% with the build's two workers) and holds ~84 MiB when full (~330 B a clause:
@@ -38,8 +39,13 @@ _cache_dir: Path | None = None  # Settings.jieba_cache_dir, once an engine passe
 
 
 def dictionary_files() -> list[Path]:
-    """The field dictionaries, in load order (later files win)."""
-    return sorted(DICT_DIR.glob("*.txt"))
+    """The field dictionaries, in load order (later files win); an installation without them is broken,
+    and says so rather than segmenting without them."""
+    files = sorted(DICT_DIR.glob("*.txt"))
+    if not files:
+        raise FileNotFoundError(f"the field dictionary is missing from this installation (no {DICT_DIR}/*.txt); "
+                                "reinstall the package")
+    return files
 
 
 def use_cache_dir(path: Path) -> None:
