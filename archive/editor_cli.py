@@ -18,7 +18,7 @@ import click
 def _editors(ctx: click.Context):  # -> archive.corrections.editors.Editors
     from archive.corrections.service import Corrections
 
-    data_dir: Path = ctx.obj["data"]
+    data_dir: Path = ctx.obj["settings"].data_dir
     if not data_dir.is_dir():
         raise click.ClickException(f"no data directory at {data_dir}; pass --data DIR")
     return Corrections(data_dir).editors

@@ -230,9 +230,10 @@ def test_the_editor_commands(data_dir):
 
 
 def test_archive_stats_counts_corrections_and_lists_those_to_review(service, editor, data_dir):
-    from indexer.reindex import reindex
+    from indexer.factory import open_engine
+    from indexer.settings import Settings
 
-    reindex(data_dir)
+    open_engine(Settings(data_dir=data_dir)).reindex()
     fix_title(service, editor, title="全民攻坚凝聚反电诈合力量")
     path = data_dir / "issues" / f"{ISSUE}.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("全民攻坚凝聚反电诈合力", "全民攻坚合力"), encoding="utf-8")

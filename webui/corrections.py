@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from archive.corrections.diff import char_diff, trimmed
 from archive.corrections.editors import Editor
 from archive.corrections.service import Conflict, CorrectedArticle, Correction, NotFound, Saved
-from archive.corrections.text import FIELDS, MAX_NOTE_CHARS, ArticleText, Change, ChangeError, plan_edits, where
+from archive.corrections.text import CORRECTABLE_FIELDS, MAX_NOTE_CHARS, ArticleText, Change, ChangeError, plan_edits, where
 from webui import context, urls
 from webui.auth import corrections, current_editor, editor_required, token_editor
 from webui.errors import ClientError
@@ -111,8 +111,8 @@ def changes_from_json(body: dict[str, Any]) -> list[Change]:
         raise ClientError(400, "bad_correction", "changes 必须是非空数组：[{\"field\": \"title\", \"text\": \"…\"}]。")
     changes = []
     for item in raw:
-        if not isinstance(item, dict) or item.get("field") not in FIELDS:
-            raise ClientError(400, "bad_correction", f"每项改动要有 field（{' / '.join(FIELDS)}）和 text。")
+        if not isinstance(item, dict) or item.get("field") not in CORRECTABLE_FIELDS:
+            raise ClientError(400, "bad_correction", f"每项改动要有 field（{' / '.join(CORRECTABLE_FIELDS)}）和 text。")
         paragraph = item.get("paragraph")
         if item["field"] == "paragraph" and (not isinstance(paragraph, int) or isinstance(paragraph, bool)):
             raise ClientError(400, "bad_correction", "改段落时要给出 paragraph（段落编号，从 0 开始的整数）。")

@@ -30,7 +30,7 @@ from archive.corrections.carry import Placement, carry, transplant
 from archive.corrections.database import database_path, open_database, transaction
 from archive.corrections.diff import changed_characters
 from archive.corrections.editors import Editor, Editors, now_iso
-from archive.corrections.text import FIELDS, MAX_NOTE_CHARS, ArticleText, Change, ChangeError, authors_of, plan_edits, where
+from archive.corrections.text import CORRECTABLE_FIELDS, MAX_NOTE_CHARS, ArticleText, Change, ChangeError, authors_of, plan_edits, where
 from archive.issues import ISSUE_SUFFIXES, Issue, IssueReadError, read_issue
 
 
@@ -397,7 +397,7 @@ class Corrections:
 
     def _insert(self, issue: Issue, article_id: str, field: str, paragraph: int | None, before: str, after: str,
                 editor: str, note: str, version: int, reverts: int | None) -> int:
-        assert field in FIELDS
+        assert field in CORRECTABLE_FIELDS
         cursor = self.conn.execute(
             "INSERT INTO corrections (article_id, issue_id, field, paragraph, before, after, editor, at, note, "
             "issue_sha256, version, reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

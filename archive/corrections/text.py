@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from archive.articles import Article
 from archive.bylines import parse_byline, parse_name_line
 
-FIELDS = ("title", "subtitle", "byline", "paragraph")
+CORRECTABLE_FIELDS = ("title", "subtitle", "byline", "paragraph")
 # A title, subtitle or byline longer than this is not one (the longest title seen is about 80 characters).
 MAX_HEAD_CHARS = 500
 # The longest paragraph in the samples is about 2,000 characters; room for a long one, not for a book.
@@ -45,8 +45,8 @@ class ArticleText:
             if paragraph is None or not 0 <= paragraph < len(self.paragraphs):
                 raise ChangeError(f"没有这一段（paragraph={paragraph}）：本文的段落编号是 0 到 {len(self.paragraphs) - 1}。")
             return self.paragraphs[paragraph]
-        if field not in FIELDS:
-            raise ChangeError(f"field 只能是 {' / '.join(FIELDS)}，收到的是“{str(field)[:40]}”。")
+        if field not in CORRECTABLE_FIELDS:
+            raise ChangeError(f"field 只能是 {' / '.join(CORRECTABLE_FIELDS)}，收到的是“{str(field)[:40]}”。")
         return getattr(self, field)
 
     def with_value(self, field: str, paragraph: int | None, text: str | None) -> ArticleText:
