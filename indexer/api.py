@@ -120,8 +120,33 @@ class ArticleLink:
 
 
 @dataclass(frozen=True)
+class OriginalText:
+    """An article's text as the OCR read it, before editors' corrections."""
+
+    title: str
+    subtitle: str | None
+    byline: str | None
+    paragraphs: list[str]
+
+
+@dataclass(frozen=True)
+class PendingCorrection:
+    """A correction its issue file's new scan could not take (its `before` text is gone): for an editor to review."""
+
+    id: int
+    field: str  # title | subtitle | byline | paragraph
+    paragraph: int | None
+    before: str
+    after: str
+    editor: str
+    at: str
+
+
+@dataclass(frozen=True)
 class ArticleView:
-    """An article to read: `paragraphs` as printed, `headings` (those of them that are headings)."""
+    """An article to read: `paragraphs` as printed (with editors' corrections), `headings` (those of
+    them that are headings). `version` counts the article's corrections (1: never corrected); a
+    corrected article also has its OCR `original`."""
 
     id: str
     title: str
@@ -138,6 +163,10 @@ class ArticleView:
     previous: ArticleLink | None
     next: ArticleLink | None
     highlighted: list[str] | None = None  # paragraphs as escaped HTML with <mark>, when asked with q
+    version: int = 1
+    corrected: bool = False
+    original: OriginalText | None = None  # only when corrected
+    review: list[PendingCorrection] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

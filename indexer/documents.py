@@ -12,6 +12,19 @@ Title, subtitle, byline and body become the sections of `text_grams`
 `byline_grams` serve `title:` and `byline:` (the names are in
 `indexer.fields`). Everything shown to a reader is one stored JSON (`data`),
 so a search reads a single stored record per hit (`indexer.present.views`).
+
+Corrections by editors (archive.corrections) are applied here, so every
+engine indexes and shows the corrected text: title, byline, authors (the
+byline facet), places and body are the corrected ones. What the corrections
+replaced stays searchable as the `original` section (never shown): the
+changed runs of the OCR text with `ORIGINAL_CONTEXT` characters around
+each, so a search for the misread form still finds the article, while
+the unchanged text is not counted twice. `data` carries the article's
+correction `version`, and for a corrected article its whole `original`
+text (the article page and API show it) and the corrections that need an
+editor's review. The issue record's digest names the corrections it was
+built with (`manifest_digest`), so a save makes exactly its issue "changed"
+for the next reindex of any engine (lifecycle.scan).
 """
 from __future__ import annotations
 
@@ -22,6 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.articles import Article, split_articles
+from archive.corrections.diff import changed_passages
+from archive.corrections.service import CorrectedArticle, CorrectedIssue, Corrections
+from archive.corrections.text import ArticleText
 from archive.issues import Issue, IssueReadError, read_issue
 from indexer.api import FailedFile
 from indexer.fields import SECTIONS, TEXT_GRAMS, WORDS
@@ -31,11 +47,19 @@ from indexer.text.places import place_names
 from indexer.text.segmenter import words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
+# Characters of OCR text kept on each side of what a correction changed, in the `original` section:
+# a phrase search for the misread form finds it if the phrase reaches no further from the change.
+ORIGINAL_CONTEXT = 30
+# Between passages of the `original` section: a gap, so no phrase runs from one passage into the next.
+PASSAGE_SEP = " | "
 
 
 @dataclass(frozen=True)
 class Indexed:
-    """One issue file turned into documents (and, once an engine has them, indexed)."""
+    """One issue file turned into documents (and, once an engine has them, indexed).
+
+    `sha256`: the manifest's digest (`manifest_digest`), the file's sha256 plus its corrections' stamp.
+    """
 
     issue_id: str
     sha256: str
@@ -44,6 +68,14 @@ class Indexed:
 
 
 Outcome = Indexed | FailedFile
+
+
+def manifest_digest(file_sha256: str, corrections_stamp: int) -> str:
+    """What the manifest records for an issue: its file's sha256, and `+cN` once its corrections
+    have stamp N (archive.corrections: every save and revert changes it). A reindex compares it
+    with the same digest of the file and stamp it finds now, so a correction, like a new file,
+    makes the issue changed."""
+    return f"{file_sha256}+c{corrections_stamp}" if corrections_stamp else file_sha256
 
 
 def day_key(date: str) -> str:
@@ -57,8 +89,15 @@ def segmented(text: str) -> str:
 
 
 def sectioned(sections: dict[str, str | None]) -> str:
-    """One value for a sectioned field (`text_grams`, `words`), sections in `SECTIONS` order."""
-    return SECTION_SEP.join(sections.get(name) or "" for name in SECTIONS)
+    """One value for a sectioned field (`text_grams`, `words`), sections in `SECTIONS` order.
+
+    Empty sections at the end are left out, so an article nobody corrected
+    has no `original` section at all: not even the gap before it counts in
+    its field length, and so in its score."""
+    values = [sections.get(name) or "" for name in SECTIONS]
+    while len(values) > 1 and not values[-1]:
+        values.pop()
+    return SECTION_SEP.join(values)
 
 
 def article_places(body_words: list[str]) -> list[str]:
@@ -78,10 +117,38 @@ def issue_record(issue: Issue, article_count: int) -> dict[str, Any]:
     return {**issue_fields(issue), "source": issue.id + issue.path.suffix, "articles": article_count}
 
 
-def article_document(issue: Issue, article: Article) -> dict[str, Any]:
+def original_passages(original: ArticleText, corrected: ArticleText) -> str:
+    """The OCR text that corrections replaced, as passages (`ORIGINAL_CONTEXT` around each change);
+    empty for an article nobody corrected."""
+    if original == corrected:
+        return ""
+    pairs = [(original.title, corrected.title), (original.subtitle or "", corrected.subtitle or ""),
+             (original.byline or "", corrected.byline or ""), *zip(original.paragraphs, corrected.paragraphs)]
+    return PASSAGE_SEP.join(passage for before, after in pairs if before != after
+                            for passage in changed_passages(before, after, ORIGINAL_CONTEXT))
+
+
+def correction_data(shown: CorrectedArticle) -> dict[str, Any]:
+    """What `data` says of an article's corrections: its version and, once corrected, its OCR
+    original; the corrections an editor must review (its issue file was replaced)."""
+    data: dict[str, Any] = {"version": shown.version}
+    if shown.corrected:
+        original = shown.original
+        data["original"] = {"title": original.title, "subtitle": original.subtitle, "byline": original.byline,
+                            "paragraphs": list(original.paragraphs)}
+    if shown.review:
+        data["review"] = [{"id": c.id, "field": c.field, "paragraph": c.paragraph, "before": c.before,
+                           "after": c.after, "editor": c.editor, "at": c.at} for c in shown.review]
+    return data
+
+
+def article_document(issue: Issue, shown: CorrectedArticle) -> dict[str, Any]:
+    """The document of one article as readers see it (corrections applied), its OCR original searchable."""
+    article = shown.article
     body = article.body  # joined from the paragraphs on each use
     body_words = words(compact_text(body))
     places = article_places(body_words)
+    original = original_passages(shown.original, ArticleText.of(article))
     data = {
         "title": article.title,
         "title_source": article.title_source,
@@ -93,6 +160,7 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
         "article_kind": article.kind,
         "places": places,
         "issue": issue_fields(issue),
+        **correction_data(shown),
     }
     doc: dict[str, Any] = {
         "id": article.id,
@@ -101,9 +169,9 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
         "number": article.number,
         "data": json.dumps(data, ensure_ascii=False),
         TEXT_GRAMS: sectioned({"title": article.title, "subtitle": article.subtitle, "byline": article.byline,
-                               "body": body}),
+                               "body": body, "original": original}),
         WORDS: sectioned({"title": segmented(article.title), "subtitle": segmented(article.subtitle or ""),
-                          "body": " ".join(body_words)}),
+                          "body": " ".join(body_words), "original": segmented(original)}),
         "title_grams": f"{article.title}{SECTION_SEP}{article.subtitle or ''}",
     }
     if article.byline:
@@ -121,28 +189,34 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
     return doc
 
 
-def issue_documents(issue: Issue, articles: list[Article]) -> list[dict[str, Any]]:
-    """The documents one issue file contributes: its issue record, then its articles."""
+def issue_documents(issue: Issue, articles: list[Article], corrected: CorrectedIssue | None = None
+                    ) -> list[dict[str, Any]]:
+    """The documents one issue file contributes: its issue record, then its articles, as printed
+    or, given `corrected` (`Corrections.corrected_issue` of these articles), as corrected."""
+    shown = corrected.articles if corrected is not None else [CorrectedArticle.printed(a) for a in articles]
     issue_doc = {
         "id": "issue:" + issue.id,
         "kind": "issue",
         "issue_id": issue.id,
-        "sha256": issue.sha256,
+        "sha256": manifest_digest(issue.sha256, corrected.stamp if corrected is not None else 0),
         "number": 0,
-        "data": json.dumps(issue_record(issue, len(articles)), ensure_ascii=False),
+        "data": json.dumps(issue_record(issue, len(shown)), ensure_ascii=False),
     }
     if issue.date:
         issue_doc["day"] = day_key(issue.date)
-    return [issue_doc] + [article_document(issue, a) for a in articles]
+    return [issue_doc] + [article_document(issue, a) for a in shown]
 
 
-def file_documents(path: Path, data_dir: Path) -> tuple[Indexed, list[dict[str, Any]]] | FailedFile:
-    """An issue file's documents, all or nothing: a file that cannot be read gives none.
+def file_documents(path: Path, data_dir: Path, corrections: Corrections | None = None
+                   ) -> tuple[Indexed, list[dict[str, Any]]] | FailedFile:
+    """An issue file's documents, all or nothing, with its corrections: a file that cannot be read gives none.
 
     Everything that can fail on a strange file happens here, before an
     engine adds the first document, so a failure never leaves half an issue
     in the index. Any error in splitting counts as this file's failure, so
     one odd page cannot stop the rest of the archive from being indexed.
+    `corrections`: the data directory's, kept open across the files of a
+    reindex (opening it costs ~3 ms a file); None opens it for this file.
     """
     shown = path.relative_to(data_dir).as_posix()
     issues_dir = data_dir / "issues"
@@ -152,7 +226,33 @@ def file_documents(path: Path, data_dir: Path) -> tuple[Indexed, list[dict[str, 
         return FailedFile(shown, exc.reason)
     try:
         articles = split_articles(issue)
-        documents = issue_documents(issue, articles)
     except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
         return FailedFile(shown, f"could not split into articles ({type(exc).__name__}: {exc})")
-    return Indexed(issue.id, issue.sha256, len(articles), len(issue.text)), documents
+    source = corrections if corrections is not None else Corrections(data_dir)
+    try:
+        corrected = source.corrected_issue(issue, articles)
+    finally:
+        if corrections is None:
+            source.close()
+    try:
+        documents = issue_documents(issue, articles, corrected)
+    except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
+        return FailedFile(shown, f"could not build its documents ({type(exc).__name__}: {exc})")
+    return Indexed(issue.id, manifest_digest(issue.sha256, corrected.stamp), len(articles), len(issue.text)), documents
+
+
+class DocumentSource:
+    """The documents of one data directory's issue files, for one reindex: the corrections database is
+    opened once per process that builds documents (forked workers open their own, see
+    `Corrections.conn`), not once per file."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.corrections = Corrections(data_dir)
+
+    def documents(self, path: Path) -> tuple[Indexed, list[dict[str, Any]]] | FailedFile:
+        """`file_documents` of `path`."""
+        return file_documents(path, self.data_dir, self.corrections)
+
+    def close(self) -> None:
+        self.corrections.close()

@@ -13,9 +13,11 @@ from __future__ import annotations
 from indexer.api import FACETS
 
 # Sections of the one `text_grams` / `words` value, with their BM25F weights. Changing a boost
-# takes a full reindex.
-SECTIONS = ("title", "subtitle", "byline", "body")
-SECTION_BOOSTS = {"title": 6.0, "subtitle": 3.0, "byline": 1.0, "body": 1.0}
+# takes a full reindex. `original`: the OCR text that editors' corrections replaced (searched, never
+# shown; see indexer.documents); weighted as body text wherever it stood, and 1 is also what an index
+# built before it existed gives a section past its boosts, so such an index needs no rebuild.
+SECTIONS = ("title", "subtitle", "byline", "body", "original")
+SECTION_BOOSTS = {"title": 6.0, "subtitle": 3.0, "byline": 1.0, "body": 1.0, "original": 1.0}
 # Fields a query can be scoped to (`title:`, `byline:`); unscoped text searches `text_grams`.
 SCOPED_GRAMS = {"title": "title_grams", "byline": "byline_grams"}
 TEXT_GRAMS = "text_grams"

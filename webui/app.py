@@ -22,7 +22,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     to build one, DATA_DIR (default $ARCHIVE_DATA or ./data) and ADMIN_TOKEN (None = reindex off);
     LOCAL_TOKEN (set by `webui.server.serve` for `archive add` on the same machine, see webui.local_server),
     REINDEX_RATE_LIMIT, SEARCH_RATE_LIMIT and CORRECTION_RATE_LIMIT ((calls, seconds) per client, None = unlimited),
-    LOGIN_FAILURE_LIMIT ((failures, seconds)) and CORRECTION_MAX_BODY (bytes; see webui.corrections).
+    LOGIN_FAILURE_LIMIT ((failures, seconds)), CORRECTION_MAX_BODY (bytes; see webui.corrections) and
+    CORRECTION_INDEX_WAIT (seconds; see webui.index_updates).
 
     The app opens the engine the settings select (`app.extensions["archive"]`, an `indexer.api.Engine`)."""
     app = Flask("webui")  # named after the package: its logger is the parent of every webui module's logger
@@ -36,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,  # only corrections take a body; refuse big ones early
         CORRECTION_MAX_BODY=1024 * 1024,  # a whole long article posted from the edit form
         CORRECTION_RATE_LIMIT=(60, 60.0),  # saves and reverts per editor a minute
+        CORRECTION_INDEX_WAIT=5.0,  # seconds a save waits to be searchable before answering (webui.index_updates)
         LOGIN_FAILURE_LIMIT=(5, 900.0),  # failed logins per address and per name within 15 minutes
         **auth.SESSION_SETTINGS,
     )

@@ -219,8 +219,11 @@ def article_context(article_id: str, args: MultiDict) -> dict[str, Any]:
         raise ClientError(400, "bad_query", str(error))
     if view is None:
         raise ClientError(404, "not_found", f"没有这篇文章：{article_id}")
+    found = asdict(view)
+    if found["original"] is None:  # CONTRACT: `original` only for a corrected article
+        del found["original"]
     return {
-        **asdict(view),
+        **found,
         "issue": issue_ref_context(view.issue),
         "previous": neighbour_link(view.previous, q),
         "next": neighbour_link(view.next, q),

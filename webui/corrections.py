@@ -3,7 +3,9 @@
 Both call archive.corrections.service and share the context builders
 below, as the search pages and API do. The API authenticates with an
 editor's Bearer token, the pages with the login session and a CSRF token
-(webui.auth).
+(webui.auth). After each save or revert the engine reindexes the issue
+(webui.index_updates) before the answer goes out, so the article page
+and search show the correction at once.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from archive.corrections.text import CORRECTABLE_FIELDS, MAX_NOTE_CHARS, Article
 from webui import context, urls
 from webui.auth import corrections, current_editor, editor_required, token_editor
 from webui.errors import ClientError
+from webui.index_updates import IndexUpdates, made_searchable
 from webui.security import enforce_rate_limit
 
 api_bp = Blueprint("corrections_api", __name__, url_prefix="/api")
@@ -35,6 +38,8 @@ BODY_ENDPOINTS = frozenset({"corrections_api.save", "corrections_api.revert", "c
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["index_updates"] = IndexUpdates(app.extensions["archive"])
+
     @app.before_request
     def allow_article_sized_bodies() -> None:
         if request.endpoint in BODY_ENDPOINTS:
@@ -56,9 +61,10 @@ def correction_context(c: Correction) -> dict[str, Any]:
     }
 
 
-def saved_context(saved: Saved) -> dict[str, Any]:
+def saved_context(saved: Saved, searchable: bool) -> dict[str, Any]:
+    """A save's or revert's answer; `searchable`: the index shows it already (see webui.index_updates)."""
     return {"article": saved.article_id, "version": saved.version,
-            "corrections": [correction_context(c) for c in saved.corrections]}
+            "corrections": [correction_context(c) for c in saved.corrections], "searchable": searchable}
 
 
 def shown_article(article_id: str) -> CorrectedArticle:
@@ -73,6 +79,22 @@ def history_context(article_id: str) -> dict[str, Any]:
     return {"article": article_id, "version": shown.version, "title": shown.article.title,
             "corrections": [correction_context(c) for c in corrections().history(article_id)],
             "review": [correction_context(c) for c in shown.review], "url": urls.article_url(article_id)}
+
+
+def original_context(article: dict[str, Any]) -> list[dict[str, Any]]:
+    """A corrected article's OCR original (`article_context`'s `original`), field by field, as diff
+    pieces of the original alone: `removed` marks what the corrections replaced. Empty if uncorrected."""
+    original = article.get("original")
+    if not original:
+        return []
+    pairs = [("title", None, original["title"], article["title"]),
+             ("subtitle", None, original["subtitle"], article["subtitle"]),
+             ("byline", None, original["byline"], article["byline"]),
+             *(("paragraph", i, before, after)
+               for i, (before, after) in enumerate(zip(original["paragraphs"], article["paragraphs"])))]
+    return [{"where": where(field, paragraph),
+             "pieces": [piece for piece in char_diff(before, after or "") if piece.kind != "added"]}
+            for field, paragraph, before, after in pairs if before]
 
 
 def recent_context(args: MultiDict) -> dict[str, Any]:
@@ -140,7 +162,7 @@ def save(article_id: str) -> tuple[Response, int]:
         saved = corrections().save(article_id, version, changes_from_json(body), body.get("note", ""), editor)
     except (NotFound, Conflict, ChangeError) as error:
         raise refused(error)
-    return jsonify(saved_context(saved)), 201
+    return jsonify(saved_context(saved, made_searchable())), 201
 
 
 @api_bp.get("/articles/<path:article_id>/corrections")
@@ -158,7 +180,7 @@ def revert(correction_id: int) -> tuple[Response, int]:
         saved = corrections().revert(correction_id, note, editor)
     except (NotFound, Conflict, ChangeError) as error:
         raise refused(error)
-    return jsonify(saved_context(saved)), 201
+    return jsonify(saved_context(saved, made_searchable())), 201
 
 
 @api_bp.get("/corrections")
@@ -225,6 +247,7 @@ def edit_post(article_id: str) -> Response:
                                        form.get("note", ""), counted(current_editor()))
         except (NotFound, Conflict, ChangeError) as error:
             raise refused(error)
+        made_searchable()
         return redirect(urls.article_url(article_id) + "?saved=" + str(saved.version))
     diffs = [{"where": where(e.field, e.paragraph), "pieces": trimmed(char_diff(e.before, e.after), 30)} for e in edits]
     return render_edit(shown, article_id, values=values, diffs=diffs, previewed=digest,
@@ -247,6 +270,7 @@ def revert_post(correction_id: int) -> Response:
         saved = corrections().revert(correction_id, request.form.get("note", ""), counted(current_editor()))
     except (NotFound, Conflict, ChangeError) as error:
         raise refused(error)
+    made_searchable()
     return redirect(urls.article_url(saved.article_id) + "/history")
 
 

@@ -16,10 +16,18 @@ CORRECTION_SCHEMAS: dict[str, Schema] = {
         applies_to={**nullable(STRING), "description": "The article it applies to now (after a new scan)."},
         issue_sha256={**STRING, "description": "sha256 of the issue file it was made on."},
         where={**STRING, "description": "The field in words (标题, 第 3 段)."}, history_url=URL),
+    "OriginalText": record("A corrected article's text as the OCR read it.", title=STRING, subtitle=nullable(STRING),
+                           byline=nullable(STRING), paragraphs=array(STRING)),
+    "PendingCorrection": record(
+        "A correction the issue file's new scan could not take (its `before` text is gone): for an editor to redo.",
+        id=INTEGER, field={"type": "string", "enum": ["title", "subtitle", "byline", "paragraph"]},
+        paragraph=nullable(INTEGER), before=STRING, after=STRING, editor=STRING, at={**STRING, "format": "date-time"}),
     "CorrectionHistory": record("An article's corrections, oldest first.", article=STRING, version=INTEGER,
                                 corrections=array(ref("Correction")), review=array(ref("Correction"))),
     "CorrectionSaved": record("What a save or revert stored.", article=STRING, version=INTEGER,
-                              corrections=array(ref("Correction"))),
+                              corrections=array(ref("Correction")),
+                              searchable={"type": "boolean", "description": "Whether search shows it already "
+                                          "(false: the index is still being updated, usually within seconds)."}),
     "CorrectionList": record("Recent corrections across the archive, newest first.",
                              corrections=array(ref("Correction")), next_url=nullable(URL)),
     "CorrectionRequest": {

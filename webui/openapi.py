@@ -41,6 +41,11 @@ def record(description: str, **properties: Schema) -> Schema:
             "required": list(properties), "additionalProperties": False}
 
 
+def optional(schema: Schema, *names: str) -> Schema:
+    """`schema` (a `record`) with the properties `names` present only sometimes."""
+    return {**schema, "required": [name for name in schema["required"] if name not in names]}
+
+
 ISSUE_FIELDS: dict[str, Schema] = {
     "id": {**STRING, "description": "Path under DATA/issues/ without extension, `/`-separated."},
     "date": nullable(DATE),
@@ -77,8 +82,9 @@ SCHEMAS: dict[str, Schema] = {
         took_ms=INTEGER, last_page=INTEGER, next_url=nullable(URL), previous_url=nullable(URL),
         suggestions=array(ref("Suggestion"))),
     "ArticleLink": record("An article named by its title.", id=STRING, title=STRING, url=URL),
-    "Article": record(
-        "One article with its paragraphs; `highlighted` only when asked with `q`.",
+    "Article": optional(record(
+        "One article with its paragraphs (as editors corrected them); `highlighted` only when asked with "
+        "`q`; `original` only when corrected.",
         id=STRING, title=STRING,
         title_source={**STRING, "description": "heading, line, after or first_sentence."},
         subtitle=nullable(STRING), byline=nullable(STRING), authors=array(STRING), issue=ref("IssueRef"),
@@ -86,7 +92,10 @@ SCHEMAS: dict[str, Schema] = {
         paragraphs=array(STRING), headings=array(STRING), places=array(STRING),
         previous=nullable(ref("ArticleLink")), next=nullable(ref("ArticleLink")),
         highlighted=nullable(array({**STRING, "description": "Escaped HTML with <mark>."})),
-        query=nullable(STRING), url=URL),
+        version={**INTEGER, "description": "1 + the corrections saved and reverted; a correction names it."},
+        corrected={"type": "boolean", "description": "Whether the text differs from the OCR original."},
+        original=ref("OriginalText"), review=array(ref("PendingCorrection")),
+        query=nullable(STRING), url=URL), "original"),
     "IssueSummary": record("One issue in a listing.", **ISSUE_FIELDS,
                            articles={**INTEGER, "description": "How many articles it holds."}, url=URL),
     "IssueList": record("Issues, newest first (undated last).", total=INTEGER, page=INTEGER, per_page=INTEGER,

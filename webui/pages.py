@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.query import MAX_QUERY_CHARS
 from webui import context, urls
+from webui.corrections import original_context
 from webui.errors import ClientError
 from webui.security import rate_limited
 from webui.suggestions import syntax_free
@@ -57,7 +58,9 @@ def article(article_id: str) -> Response:
     body = mark_first_match(view["highlighted"]) if view["highlighted"] else view["paragraphs"]
     return render_page("article.html", urls.with_args("/api" + view["url"], request.args),
                        article=view, body=body, headings=set(view["headings"]),
-                       back_url=search_referrer() or (urls.search_url(view["query"]) if view["query"] else None))
+                       back_url=search_referrer() or (urls.search_url(view["query"]) if view["query"] else None),
+                       original=original_context(view), show_original="original" in request.args,
+                       saved=context.int_arg(request.args, "saved", 0, 0, 2**31))
 
 
 @bp.get("/issues")

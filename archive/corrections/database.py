@@ -120,7 +120,13 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Apply the migrations this database has not had yet, each in one transaction."""
+    """Apply the migrations this database has not had yet, each in one transaction.
+
+    An up-to-date database is recognised without taking the write lock: the
+    indexer opens it in every reindex (and every worker), beside a server saving.
+    """
+    if conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+        return
     for number, statements in enumerate(MIGRATIONS, start=1):
         with transaction(conn):
             version = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -52,3 +52,19 @@ def trimmed(pieces: list[Piece], context: int = 20) -> list[Piece]:
             head = piece.text[:2 * context]
         out.append(Piece("same", f"{head}…{tail}"))
     return out
+
+
+def changed_passages(before: str, after: str, context: int) -> list[str]:
+    """The runs of `before` that `after` changed, each with up to `context` characters of `before` on
+    both sides (passages that would overlap are joined): what of an original text a correction
+    hides, with enough around it to be found by a phrase that spans the change."""
+    spans: list[list[int]] = []
+    for op, i1, i2, _, _ in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        start, end = max(0, i1 - context), min(len(before), i2 + context)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return [before[start:end] for start, end in spans if end > start]

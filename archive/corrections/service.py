@@ -18,6 +18,7 @@ the current one.
 """
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import threading
@@ -78,9 +79,23 @@ class CorrectedArticle:
     version: int
     review: tuple[Correction, ...]  # corrections of this article that need an editor's eye
 
+    @classmethod
+    def printed(cls, article: Article) -> CorrectedArticle:
+        """An article nobody has corrected: shown as printed, version 1."""
+        return cls(article, ArticleText.of(article), 1, ())
+
     @property
     def corrected(self) -> bool:
         return ArticleText.of(self.article) != self.original
+
+
+@dataclass(frozen=True)
+class CorrectedIssue:
+    """An issue's articles as readers see them, and the `stamp` of the corrections they show
+    (read in one transaction, so the index can record which corrections it holds)."""
+
+    articles: list[CorrectedArticle]
+    stamp: int
 
 
 @dataclass(frozen=True)
@@ -135,13 +150,21 @@ class Corrections:
         self.issues_dir = self.data_dir / "issues"
         self._lock = threading.RLock()  # re-entered when the first use opens the database
         self._conn: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+        self._inherited: list[sqlite3.Connection] = []
 
     @property
     def conn(self) -> sqlite3.Connection:
-        if self._conn is None:
+        """The connection of this process: an indexing worker forked with this object opens its own."""
+        if self._conn is None or self._pid != os.getpid():
             with self._lock:
-                if self._conn is None:
+                if self._conn is None or self._pid != os.getpid():
+                    if self._conn is not None:
+                        # A connection must not be used across a fork (SQLite's rule), nor closed in the
+                        # child, where closing could disturb the parent's WAL files: kept, untouched.
+                        self._inherited.append(self._conn)
                     self._conn = open_database(self.data_dir)
+                    self._pid = os.getpid()
         return self._conn
 
     @property
@@ -164,9 +187,9 @@ class Corrections:
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
+            if self._conn is not None and self._pid == os.getpid():
                 self._conn.close()
-                self._conn = None
+            self._conn = None
 
     # ------------------------------------------------------------ reading the issue files
 
@@ -197,22 +220,28 @@ class Corrections:
 
     # ------------------------------------------------------------ corrected text
 
-    def corrected_issue(self, issue: Issue, articles: Sequence[Article]) -> list[CorrectedArticle]:
-        """Every article of `issue` with its corrections applied (carried first if the file changed).
+    def corrected_issue(self, issue: Issue, articles: Sequence[Article]) -> CorrectedIssue:
+        """Every article of `issue` with its corrections applied (carried first if the file changed),
+        and the issue's `stamp` read with them.
 
-        Without a corrections database nothing is created: the articles come back as they are.
+        The indexer asks this of every issue it indexes, so an issue nobody
+        corrected costs one indexed read and takes no lock; without a
+        corrections database nothing is created. Either way the articles come
+        back as printed, stamp 0.
         """
-        if not self.exists():
-            return [CorrectedArticle(a, ArticleText.of(a), 1, ()) for a in articles]
+        if self.stamp(issue.id) == 0:
+            return CorrectedIssue([CorrectedArticle.printed(a) for a in articles], 0)
         with self._lock, transaction(self.conn):
-            return self._corrected_issue(issue, articles)
+            shown = self._corrected_issue(issue, articles)
+            return CorrectedIssue(shown, self.conn.execute(
+                "SELECT stamp FROM issues WHERE issue_id = ?", (issue.id,)).fetchone()["stamp"])
 
     def article(self, article_id: str) -> CorrectedArticle | None:
         """The article as readers see it now, read from its issue file; None if there is no such article."""
         loaded = self.load_article(article_id)
         if loaded is None:
             return None
-        return next(c for c in self.corrected_issue(*loaded) if c.article.id == article_id)
+        return next(c for c in self.corrected_issue(*loaded).articles if c.article.id == article_id)
 
     def stamp(self, issue_id: str) -> int:
         """A number that changes whenever a save or revert changes the issue's corrections (0: none yet).
@@ -332,7 +361,7 @@ class Corrections:
             loaded = self.load_issue(issue_id)
             if loaded is None:
                 continue
-            for shown in self.corrected_issue(*loaded):
+            for shown in self.corrected_issue(*loaded).articles:
                 if shown.corrected:
                     articles += 1
                     characters += _changed(shown.original, ArticleText.of(shown.article))

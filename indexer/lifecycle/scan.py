@@ -1,22 +1,27 @@
 """What a reindex must do, found by comparing DATA/issues/ with the index's manifest, and its tally.
 
 Every engine keeps a manifest with its documents (issue id -> sha256 of the
-file it was built from), so that a commit changes both at once. A reindex
-hashes every issue file (remembered by stat, `digests`) and sorts the files
-into new, changed, unchanged and removed ones; files that cannot be taken
-(a name that is not UTF-8, two files with one issue id, a file that vanished)
-are reported, never silently skipped. `Tally` then counts what the engine
+file it was built from, and the stamp of the corrections it shows:
+`documents.manifest_digest`), so that a commit changes both at once. A
+reindex hashes every issue file (remembered by stat, `digests`), reads the
+corrections' stamps (one query), and sorts the files into new, changed,
+unchanged and removed ones (a file whose bytes are the same is changed all
+the same when an editor saved or reverted a correction of its issue since).
+Files that cannot be taken (a name that is not UTF-8, two files with one
+issue id, a file that vanished) are reported, never silently skipped. `Tally` then counts what the engine
 indexed, for the summary a reindex returns.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.corrections.service import Corrections
 from archive.issues import issue_files, issue_id
 from indexer.api import FailedFile, Progress
-from indexer.documents import Indexed, Outcome
+from indexer.documents import Indexed, Outcome, manifest_digest
 from indexer.lifecycle.digests import DigestCache
 
 
@@ -32,9 +37,11 @@ class Scan:
 
 
 def scan_issues(data_dir: Path, previous: dict[str, str], digests: DigestCache) -> Scan:
-    """Compare every issue file's bytes (their digest) with `previous`, the manifest of what the index
-    holds (issue id -> sha256); read nothing else."""
+    """Compare every issue file's bytes (their digest) and its corrections' stamp with `previous`, the
+    manifest of what the index holds (issue id -> `documents.manifest_digest`); read nothing else."""
     issues_dir = data_dir / "issues"
+    with closing(Corrections(data_dir)) as corrections:
+        stamps = corrections.stamps()
     scan = Scan()
     seen: dict[str, Path] = {}
 
@@ -51,7 +58,7 @@ def scan_issues(data_dir: Path, previous: dict[str, str], digests: DigestCache) 
             continue
         seen[key] = path
         try:
-            digest = digests.digest(path)
+            digest = manifest_digest(digests.digest(path), stamps.get(key, 0))
         except OSError as exc:  # vanished or unreadable since it was listed
             scan.failed.append(FailedFile(shown(path), f"cannot read file ({exc.strerror or exc})"))
             continue

@@ -2,7 +2,9 @@
 
 An engine finds the stored fields of a document (`id`, `issue_id`,
 `number` and the `data` JSON that `indexer.documents` writes) and hands
-them here, so an article reads the same whichever engine found it.
+them here, so an article reads the same whichever engine found it, and
+everything built on these records (pages, snippets, exports, citations)
+shows the text as editors corrected it.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.issues import IssueReadError, read_issue
-from indexer.api import ArticleLink, ArticleView, Hit, IssueRef, IssueSummary, IssueView
+from indexer.api import ArticleLink, ArticleView, Hit, IssueRef, IssueSummary, IssueView, OriginalText, PendingCorrection
 from indexer.present.snippets import highlight_paragraphs, snippet
 from indexer.query import Node, parse, positive_texts
 
@@ -62,6 +64,10 @@ def article_view(fields: Stored, siblings: list[Stored], q: str | None) -> Artic
         previous=article_link(siblings[at - 1]) if at > 0 else None,
         next=article_link(siblings[at + 1]) if at + 1 < len(siblings) else None,
         highlighted=highlighted,
+        version=data.get("version", 1),  # absent in indexes built before corrections
+        corrected="original" in data,
+        original=OriginalText(**data["original"]) if "original" in data else None,
+        review=[PendingCorrection(**pending) for pending in data.get("review", ())],
     )
 
 

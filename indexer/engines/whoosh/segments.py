@@ -47,7 +47,7 @@ from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from indexer.api import FailedFile
-from indexer.documents import Outcome, file_documents
+from indexer.documents import DocumentSource, Outcome
 from indexer.engines.whoosh.codec.segment_writer import SegmentBuilder
 from indexer.engines.whoosh.store import flush_to_disk
 from indexer.lifecycle.locks import drop_inherited_locks
@@ -81,10 +81,15 @@ def index_files(
     if not paths:
         return []
     workers = worker_count(paths, settings.index_workers)
-    if workers == 1:
-        return _index_into_segments(ix, paths, data_dir, on_outcome, settings.max_segment_tokens)
-    _warm_up(paths, data_dir)
-    return _index_in_workers(ix, _balanced_shares(paths, workers), data_dir, on_outcome, settings.max_segment_tokens)
+    source = DocumentSource(data_dir)
+    try:
+        if workers == 1:
+            return _index_into_segments(ix, paths, source, on_outcome, settings.max_segment_tokens)
+        _warm_up(paths, source)
+        return _index_in_workers(ix, _balanced_shares(paths, workers), source, on_outcome,
+                                 settings.max_segment_tokens)
+    finally:
+        source.close()
 
 
 def commit(ix: Index, segments: list[Segment], delete_issue_ids: Iterable[str]) -> None:
@@ -165,14 +170,14 @@ def _usable_cores() -> int:
 
 
 def _index_into_segments(
-    ix: Index, paths: list[Path], data_dir: Path, on_outcome: Callable[[Outcome], None], max_tokens: int
+    ix: Index, paths: list[Path], source: DocumentSource, on_outcome: Callable[[Outcome], None], max_tokens: int
 ) -> list[Segment]:
     """Index `paths` into one segment, or several if its tokens would outgrow `max_tokens`."""
     segments: list[Segment] = []
     builder = SegmentBuilder(ix)
     try:
         for path in paths:
-            on_outcome(_index_file(builder, path, data_dir))
+            on_outcome(_index_file(builder, path, source))
             if builder.tokens > max_tokens:
                 segments.append(builder.finish())
                 builder = SegmentBuilder(ix)
@@ -183,9 +188,9 @@ def _index_into_segments(
     return segments + ([segment] if segment is not None else [])
 
 
-def _index_file(writer: SegmentBuilder, path: Path, data_dir: Path) -> Outcome:
+def _index_file(writer: SegmentBuilder, path: Path, source: DocumentSource) -> Outcome:
     """Add one issue file's documents, all or nothing (`documents.file_documents`)."""
-    read = file_documents(path, data_dir)
+    read = source.documents(path)
     if isinstance(read, FailedFile):
         return read
     indexed, documents = read
@@ -198,13 +203,14 @@ def _index_file(writer: SegmentBuilder, path: Path, data_dir: Path) -> Outcome:
 
 
 def _index_in_workers(
-    ix: Index, shares: list[list[Path]], data_dir: Path, on_outcome: Callable[[Outcome], None], max_tokens: int
+    ix: Index, shares: list[list[Path]], source: DocumentSource, on_outcome: Callable[[Outcome], None],
+    max_tokens: int,
 ) -> list[Segment]:
     context = multiprocessing.get_context("fork")
     pipes = [context.Pipe(duplex=False) for _ in shares]
     readers = [reader for reader, _ in pipes]
     processes = [
-        context.Process(target=_worker, args=(ix, share, data_dir, max_tokens, sender, readers, os.getpid()),
+        context.Process(target=_worker, args=(ix, share, source, max_tokens, sender, readers, os.getpid()),
                         daemon=True)
         for share, (_, sender) in zip(shares, pipes)
     ]
@@ -243,8 +249,8 @@ def _collect(readers: list[Connection], on_outcome: Callable[[Outcome], None]) -
 
 
 def _worker(
-    ix: Index, paths: list[Path], data_dir: Path, max_tokens: int, sender: Connection, readers: list[Connection],
-    parent: int,
+    ix: Index, paths: list[Path], source: DocumentSource, max_tokens: int, sender: Connection,
+    readers: list[Connection], parent: int,
 ) -> None:
     """Forked: index `paths` into segments, reporting each file, then the segments.
 
@@ -265,7 +271,7 @@ def _worker(
         sender.send(("file", outcome))
 
     try:
-        sender.send(("segments", _index_into_segments(ix, paths, data_dir, report, max_tokens)))
+        sender.send(("segments", _index_into_segments(ix, paths, source, report, max_tokens)))
     except BrokenPipeError:
         os._exit(1)
     except BaseException:
@@ -283,14 +289,14 @@ def _balanced_shares(paths: list[Path], workers: int) -> list[list[Path]]:
     return shares
 
 
-def _warm_up(paths: list[Path], data_dir: Path) -> None:
+def _warm_up(paths: list[Path], source: DocumentSource) -> None:
     """Build the documents of the smallest file once before forking, and throw them away.
 
     Whatever that loads on first use (jieba's dictionary, ~1 s and ~95 MB;
     the folding table) is then loaded once and shared copy-on-write,
     instead of once per worker. The workers index that file again.
     """
-    file_documents(min(paths, key=_size), data_dir)
+    source.documents(min(paths, key=_size))
 
 
 def _size(path: Path) -> int:
