@@ -1,4 +1,5 @@
-"""An editor in real headless Chromium: log in, correct a paragraph, see the diff, save, revert.
+"""An editor in real headless Chromium: log in, correct a paragraph, see the diff, save, search finds
+it (and the article page its original), revert, search no longer finds it.
 
 Runs on a server of its own (the test changes the archive). The screenshot
 of the preview goes to tests/artifacts/correction-preview.png.
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -52,7 +54,7 @@ def test_an_editor_corrects_an_article_and_reverts_it(tab, editor_server):
 
     paragraph = tab.get_by_label("第 2 段")
     original = paragraph.input_value()
-    paragraph.fill(original.replace("带破", "带破（浏览器校对）", 1))
+    paragraph.fill(original[:10] + "（浏览器校对）" + original[10:])
     tab.get_by_role("button", name="预览改动").click()
     tab.wait_for_load_state()
     assert tab.locator(".preview ins").inner_text() == "（浏览器校对）"
@@ -62,6 +64,18 @@ def test_an_editor_corrects_an_article_and_reverts_it(tab, editor_server):
 
     tab.get_by_role("button", name="保存").click()
     tab.wait_for_url(f"**/articles/{ARTICLE}?saved=**")
+    assert "检索已能找到" in tab.locator(".saved-notice").inner_text()
+    assert "（浏览器校对）" in tab.locator(".body").inner_text()
+
+    tab.goto("/search?q=" + quote('"浏览器校对"'))
+    results = tab.locator(".hit")
+    assert results.count() == 1 and "浏览器校对" in results.first.locator("mark").first.inner_text()
+    results.first.get_by_role("link").first.click()
+    tab.wait_for_url(f"**/articles/{ARTICLE}**")
+    tab.get_by_role("link", name="原始识别文字").click()
+    assert tab.locator("details#original").get_attribute("open") is not None
+    assert original[:10] in tab.locator("details#original").inner_text()
+
     tab.goto(f"/articles/{ARTICLE}/history")
     assert "（浏览器校对）" in tab.locator(".history li").first.inner_text()
     tab.get_by_role("button", name="撤销这条").first.click()
@@ -71,5 +85,7 @@ def test_an_editor_corrects_an_article_and_reverts_it(tab, editor_server):
 
     tab.goto(f"/articles/{ARTICLE}/edit")
     assert tab.get_by_label("第 2 段").input_value() == original
+    tab.goto("/search?q=" + quote('"浏览器校对"'))
+    assert tab.locator(".hit").count() == 0, "reverted: search no longer finds it"
     assert all(url.startswith(editor_server) for url in tab.loaded), "nothing from other hosts"
     assert not tab.errors, tab.errors

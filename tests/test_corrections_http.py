@@ -18,10 +18,10 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.webui_fixtures import HOSTILE_ISSUE_ID, Http, build_archive, make_app, start_server, stop_server
+from tests.webui_fixtures import HOSTILE_ISSUE_ID, Http, build_archive, make_app, sample_article_id, start_server, stop_server
 
 ARCHIVE_CLI = Path(sys.executable).parent / "archive"
-ARTICLE = "004_f681114cb4297908/1"
+ARTICLE = sample_article_id("全民攻坚凝聚反电诈合力")
 PASSWORD = "correct-horse-battery"
 
 
@@ -85,7 +85,7 @@ def log_in(http: Http, name: str = "wang", password: str = PASSWORD) -> requests
 def test_a_script_corrects_a_paragraph_and_reads_the_history(http, token):
     version = current(http)["version"]
     paragraph = http.get(f"/api/articles/{ARTICLE}").json()["paragraphs"][1]
-    fixed = paragraph.replace("带破", "带破（校）", 1)
+    fixed = paragraph[:10] + "（校）" + paragraph[10:]
     answer = post_correction(http, token, {"version": version, "changes": [
         {"field": "paragraph", "paragraph": 1, "text": fixed}], "note": "对照原报"})
     assert answer.status_code == 201, answer.text
@@ -152,7 +152,8 @@ def test_a_bad_change_against_the_current_version_is_a_400(http, token):
 
 
 def test_an_unknown_article_is_a_404(http, token):
-    for article in ("004_f681114cb4297908/999", "no-such-issue/1", "004_f681114cb4297908/../1"):
+    issue_id = ARTICLE.rpartition("/")[0]
+    for article in (f"{issue_id}/999", "no-such-issue/1", f"{issue_id}/../1"):
         answer = post_correction(http, token, {"version": 1, "changes": [{"field": "title", "text": "x"}]},
                                  article=article)
         assert answer.status_code == 404, article

@@ -15,10 +15,11 @@ from archive.corrections.database import MIGRATIONS, DatabaseTooNew, database_pa
 from archive.corrections.editors import EditorError
 from archive.corrections.service import Conflict, Corrections, NotFound
 from archive.corrections.text import Change, ChangeError
+from tests.webui_fixtures import sample_article_id
 
 REPO = Path(__file__).resolve().parents[1]
-ISSUE = "004_f681114cb4297908"
-ARTICLE = f"{ISSUE}/1"
+ARTICLE = sample_article_id("全民攻坚凝聚反电诈合力")
+ISSUE = ARTICLE.rpartition("/")[0]
 
 
 @pytest.fixture

@@ -44,6 +44,19 @@ paper: 测试晚报
 """
 
 
+def sample_article_id(title: str) -> str:
+    """The id of the sample article titled `title`, as the article splitter numbers it today (a better
+    splitter may renumber; tests name articles by title)."""
+    from archive.articles import split_articles
+    from archive.issues import read_issue
+
+    issues = REPO / "data" / "issues"
+    found = [article.id for path in sorted(issues.glob("*.txt"))
+             for article in split_articles(read_issue(path, issues)) if article.title == title]
+    assert len(found) == 1, f"{len(found)} sample articles titled {title!r}"
+    return found[0]
+
+
 def build_archive(root: Path) -> Path:
     """Copy the sample issues and the hostile one into root/issues/ and index them for real."""
     issues = root / "issues"

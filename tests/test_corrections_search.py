@@ -1,0 +1,260 @@
+"""Corrections in search, through the real server over HTTP: searchable when the save answers, the
+misread form still found, the corrected text on every page, snippet and facet, the original kept.
+
+The server runs on an archive of its own (these tests change it). Articles
+are found by their titles, not their numbers, which a better article
+splitter may change.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.test_corrections_http import ARCHIVE_CLI, PASSWORD, archive_command, bearer
+from tests.test_openapi import assert_matches_spec
+from tests.webui_fixtures import ADMIN_TOKEN, Http, build_archive, make_app, start_server, stop_server
+
+
+@pytest.fixture(scope="module")
+def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = build_archive(tmp_path_factory.mktemp("corrections-search"))
+    archive_command(data, "editor", "add", "zhou", "--password-stdin", stdin=PASSWORD + "\n")
+    return data
+
+
+@pytest.fixture(scope="module")
+def server(archive_dir: Path) -> Iterator[str]:
+    process, base_url = start_server(archive_dir)
+    yield base_url
+    stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def token(archive_dir: Path, server: str) -> str:
+    return archive_command(archive_dir, "editor", "token", "zhou")
+
+
+@pytest.fixture
+def http(server: str) -> Iterator[Http]:
+    with Http(server) as session:
+        yield session
+
+
+def article_titled(http: Http, title: str) -> dict:
+    """The article (its API JSON) whose title is `title`."""
+    hits = http.get("/api/search", params={"q": f'title:"{title}"', "per_page": 100}).json()["results"]
+    [found] = [hit for hit in hits if hit["title"] == title]
+    return http.get("/api" + found["url"]).json()
+
+
+def correct(http: Http, token: str, article: dict, changes: list[dict], note: str = "") -> dict:
+    """Save `changes` on the article's current version; the 201 answer's JSON."""
+    version = http.get(f"/api/articles/{article['id']}/corrections").json()["version"]
+    answer = http.post(f"/api/articles/{article['id']}/corrections", headers=bearer(token),
+                       json={"version": version, "changes": changes, "note": note})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def search(http: Http, q: str, **params: str) -> dict:
+    answer = http.get("/api/search", params={"q": q, **params})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def ids(results: dict) -> list[str]:
+    return [hit["id"] for hit in results["results"]]
+
+
+def admin_reindex(http: Http) -> dict:
+    """POST /api/reindex, again while it answers 409: the server merges segments after the reindexes
+    that saves make, and a merge holds the reindex lock for a moment."""
+    deadline = time.monotonic() + 30
+    while (answer := http.post("/api/reindex", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})).status_code == 409:
+        assert time.monotonic() < deadline, answer.text
+        time.sleep(0.2)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def full_rebuild(data_dir: Path) -> None:
+    """`archive reindex --full`, again while a merge of the server's holds the lock (see admin_reindex)."""
+    deadline = time.monotonic() + 30
+    while (done := subprocess.run([str(ARCHIVE_CLI), "--data", str(data_dir), "reindex", "--full"],
+                                  capture_output=True, text=True, timeout=120)).returncode != 0:
+        assert "already running" in done.stderr and time.monotonic() < deadline, done.stderr
+        time.sleep(0.2)
+
+
+def unique_run(http: Http, text: str, length: int) -> tuple[int, str]:
+    """(offset, run) of the first `length` CJK characters of `text` that occur in no other article."""
+    for start in range(len(text) - length):
+        run = text[start:start + length]
+        if re.fullmatch(r"[\u4e00-\u9fff]+", run) and search(http, f'"{run}"')["total"] == 1:
+            return start, run
+    raise AssertionError("no unique run")
+
+
+def test_a_correction_is_searchable_when_the_save_answers_and_the_misread_form_still_finds_it(http, token):
+    article = article_titled(http, "好友千里相会 醉驾双双被查")
+    paragraph = article["paragraphs"][0]
+    start, misread = unique_run(http, paragraph, 8)
+    fixed_text = paragraph[:start + 3] + "校正甲乙丙" + paragraph[start + 5:]
+
+    saved = correct(http, token, article, [{"field": "paragraph", "paragraph": 0, "text": fixed_text}])
+
+    assert saved["searchable"] is True
+    found = search(http, '"校正甲乙丙"')
+    assert ids(found) == [article["id"]]
+    assert "<mark>校正甲乙丙</mark>" in found["results"][0]["snippet"], "the snippet shows the corrected text"
+    assert ids(search(http, f'"{misread}"')) == [article["id"]], "the OCR's misread form is still searchable"
+    shown = http.get(f"/api/articles/{article['id']}").json()
+    assert (shown["version"], shown["corrected"]) == (2, True)
+    assert shown["paragraphs"][0] == fixed_text and shown["original"]["paragraphs"][0] == paragraph
+    assert shown["original"]["title"] == article["title"] and "original" not in article
+    page = BeautifulSoup(http.get(f"/articles/{article['id']}").text, "html.parser")
+    assert "校正甲乙丙" in page.select_one(".body").get_text()
+    original = page.select_one("details#original")
+    assert paragraph[start + 3:start + 5] in [d.get_text() for d in original.select("del")]
+    assert page.select_one(".edit-links a[href$='?original=1#original']") is not None
+    opened = BeautifulSoup(http.get(f"/articles/{article['id']}", params={"original": "1"}).text, "html.parser")
+    assert opened.select_one("details#original").has_attr("open")
+
+
+def test_a_corrected_article_and_the_save_answer_match_the_documented_schemas(http, token):
+    spec = http.get("/api/openapi.json").json()
+    article = article_titled(http, "村民捡到药品 民警帮寻失主")
+    version = http.get(f"/api/articles/{article['id']}/corrections").json()["version"]
+    saved = http.post(f"/api/articles/{article['id']}/corrections", headers=bearer(token), json={
+        "version": version, "changes": [{"field": "subtitle", "text": "副标题（校）"}]})
+    assert_matches_spec(spec, "post", "/api/articles/{article_id}/corrections", saved)
+    assert_matches_spec(spec, "get", "/api/articles/{article_id}", http.get(f"/api/articles/{article['id']}"))
+
+
+def test_a_corrected_byline_moves_the_article_in_the_byline_facet(http, token):
+    article = article_titled(http, "平原一男子醉酒袭警被刑拘")
+    old_author = article["authors"][0]
+    correct(http, token, article, [{"field": "byline", "text": "记者 梁家骏"}])
+
+    found = search(http, "袭警")
+    bylines = {value["value"] for value in found["facets"]["byline"]}
+    assert "梁家骏" in bylines and old_author not in bylines
+    assert ids(search(http, "袭警", byline="梁家骏")) == [article["id"]]
+    assert ids(search(http, "byline:梁家骏")) == [article["id"]]
+    assert search(http, "袭警", byline=old_author)["total"] == 0
+    shown = http.get(f"/api/articles/{article['id']}").json()
+    assert shown["authors"] == ["梁家骏"] and shown["original"]["byline"] == article["byline"]
+
+
+def test_corrected_text_is_escaped_in_results_pages_and_the_original(http, token):
+    article = article_titled(http, "禹城交警全力打造安全畅通交通环境")
+    hostile = "禹城交警<script>alert(3)</script>打造<b>安全</b>环境"
+    correct(http, token, article, [{"field": "title", "text": hostile}])
+
+    assert http.get(f"/api/articles/{article['id']}").json()["title"] == hostile
+    for path, params in [("/search", {"q": "禹城交警"}), (f"/articles/{article['id']}", {}),
+                         (f"/articles/{article['id']}", {"q": "禹城", "original": "1"}),
+                         (f"/articles/{article['id']}/history", {}), ("/corrections", {})]:
+        html = http.get(path, params=params).text
+        assert "<script>alert(3)" not in html and "<b>安全</b>" not in html, path
+        assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html, path
+    results = BeautifulSoup(http.get("/search", params={"q": "禹城交警"}).text, "html.parser")
+    assert hostile in results.get_text()
+
+
+def test_a_revert_makes_search_forget_the_correction(http, token):
+    article = article_titled(http, "推动专群结合 做实社区警务")
+    saved = correct(http, token, article, [{"field": "title", "text": "推动专群结合 做实社区警务（撤销测试）"}])
+    assert ids(search(http, '"撤销测试"')) == [article["id"]]
+
+    reverted = http.post(f"/api/corrections/{saved['corrections'][0]['id']}/revert", headers=bearer(token))
+
+    assert reverted.status_code == 201 and reverted.json()["searchable"] is True
+    assert search(http, '"撤销测试"')["total"] == 0
+    shown = http.get(f"/api/articles/{article['id']}").json()
+    assert (shown["title"], shown["version"], shown["corrected"]) == (article["title"], 3, False)
+    assert "original" not in shown
+
+
+def test_a_full_rebuild_keeps_the_corrections(http, token, archive_dir):
+    article = article_titled(http, "海阳交警夯实“时段警务”提升管控成效")
+    correct(http, token, article, [{"field": "subtitle", "text": "全量重建也保留的校对"}])
+    generation = http.get("/api/health").json()["generation"]
+
+    full_rebuild(archive_dir)
+
+    deadline = time.monotonic() + 30
+    while http.get("/api/health").json()["generation"] == generation and time.monotonic() < deadline:
+        time.sleep(0.1)  # the server swaps the rebuilt index in when its tables are ready
+    assert http.get("/api/health").json()["generation"] != generation
+    assert ids(search(http, '"全量重建也保留的校对"')) == [article["id"]]
+    assert http.get(f"/api/articles/{article['id']}").json()["subtitle"] == "全量重建也保留的校对"
+
+
+def test_a_new_scan_of_the_issue_carries_corrections_and_lists_the_rest_for_review(http, token, archive_dir):
+    kept = article_titled(http, "江苏泗阳探索\"四个常态化\"社会治理模式")
+    lost = article_titled(http, "莆田湄洲派出所努力创建\"五无\"平安岛屿")
+    paragraph = kept["paragraphs"][0]
+    start, _ = unique_run(http, paragraph, 12)
+    carried_text = paragraph[:start + 4] + "新扫描仍在" + paragraph[start + 6:]
+    correct(http, token, kept, [{"field": "paragraph", "paragraph": 0, "text": carried_text}])
+    correct(http, token, lost, [{"field": "title", "text": "莆田湄洲派出所创建平安岛屿（校）"}])
+    issue_file = archive_dir / "issues" / (kept["issue"]["id"] + ".txt")
+    assert lost["issue"]["id"] == kept["issue"]["id"]
+    rescanned = issue_file.read_text(encoding="utf-8").replace(lost["title"], "莆田湄洲派出所 创建五无岛屿", 1)
+    assert rescanned != issue_file.read_text(encoding="utf-8")
+    issue_file.write_text(rescanned, encoding="utf-8")
+
+    reindexed = admin_reindex(http)
+
+    assert reindexed["updated"] == 1
+    assert search(http, '"新扫描仍在"')["total"] == 1, "carried to the new text"
+    moved = article_titled(http, "莆田湄洲派出所 创建五无岛屿")
+    assert [(c["field"], c["after"]) for c in moved["review"]] == [("title", "莆田湄洲派出所创建平安岛屿（校）")]
+    page = BeautifulSoup(http.get(f"/articles/{moved['id']}").text, "html.parser")
+    assert "莆田湄洲派出所创建平安岛屿（校）" in page.select_one("section#review").get_text()
+    stats = archive_command(archive_dir, "stats")
+    assert re.search(r"to review:\s+1\b", stats) and "莆田湄洲派出所创建平安岛屿" in stats
+
+
+def test_a_save_while_another_reindex_holds_the_lock_is_indexed_after_it(tmp_path):
+    from archive.corrections.service import Corrections
+    from indexer.engines.whoosh.store import IndexStore
+    from indexer.lifecycle.locks import ReindexLock
+
+    data = build_archive(tmp_path)
+    corrections = Corrections(data)
+    corrections.editors.add("wu", PASSWORD)
+    editor_token = corrections.editors.issue_token("wu")
+    corrections.close()
+    client = make_app(data, CORRECTION_INDEX_WAIT=0.5).test_client()
+    hit = client.get("/api/search", query_string={"q": 'title:"村民捡到药品 民警帮寻失主"'}).json["results"][0]
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        with ReindexLock(IndexStore(data).lock_path):
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    held.wait(10)
+    try:
+        saved = client.post(f"/api/articles/{hit['id']}/corrections", headers=bearer(editor_token), json={
+            "version": 1, "changes": [{"field": "subtitle", "text": "等锁之后才进索引"}]})
+        assert saved.status_code == 201 and saved.json["searchable"] is False
+        assert client.get("/api/search", query_string={"q": '"等锁之后才进索引"'}).json["total"] == 0
+    finally:
+        release.set()
+        holder.join()
+    deadline = time.monotonic() + 30
+    while client.get("/api/search", query_string={"q": '"等锁之后才进索引"'}).json["total"] == 0:
+        assert time.monotonic() < deadline, "indexed once the other reindex let go"
+        time.sleep(0.1)
