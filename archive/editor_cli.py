@@ -8,33 +8,33 @@ where other users could read them in the process list.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+if TYPE_CHECKING:
+    from archive.corrections.editors import Editors
 
-def _editors(ctx: click.Context):  # -> archive.corrections.editors.Editors
+Result = TypeVar("Result")
+
+
+def _on_editors(ctx: click.Context, action: Callable[[Editors], Result]) -> Result:
+    """`action` on the data directory's editors; a request the store refuses (a taken name, a short
+    password) exits 1 with its message."""
+    from archive.corrections.editors import EditorError
     from archive.corrections.service import Corrections
 
     data_dir: Path = ctx.obj["settings"].data_dir
     if not data_dir.is_dir():
         raise click.ClickException(f"no data directory at {data_dir}; pass --data DIR")
-    return Corrections(data_dir).editors
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """An editor request the store refuses (a taken name, a short password): exit 1 with its message."""
-    from archive.corrections.editors import EditorError
-
-    try:
-        yield
-    except EditorError as exc:
-        error = click.ClickException(str(exc))
-        error.exit_code = 1
-        raise error from exc
+    with closing(Corrections(data_dir)) as corrections:
+        try:
+            return action(corrections.editors)
+        except EditorError as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -52,8 +52,7 @@ def add(ctx: click.Context, name: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
-    with _refusals():
-        _editors(ctx).add(name, password)
+    _on_editors(ctx, lambda editors: editors.add(name, password))
     click.echo(f"editor {name} added; they log in at /login")
 
 
@@ -61,7 +60,7 @@ def add(ctx: click.Context, name: str, password_stdin: bool) -> None:
 @click.pass_context
 def list_editors(ctx: click.Context) -> None:
     """List editors: name, since when, and whether they have an API token."""
-    for found in _editors(ctx).list():
+    for found in _on_editors(ctx, lambda editors: editors.list()):
         click.echo(f"{found.name}\t{found.created_at}\t{'token' if found.has_token else 'no token'}")
 
 
@@ -70,8 +69,7 @@ def list_editors(ctx: click.Context) -> None:
 @click.pass_context
 def remove(ctx: click.Context, name: str) -> None:
     """Remove editor NAME: their sessions and token stop working; their corrections stay in the history."""
-    with _refusals():
-        _editors(ctx).remove(name)
+    _on_editors(ctx, lambda editors: editors.remove(name))
     click.echo(f"editor {name} removed")
 
 
@@ -80,6 +78,4 @@ def remove(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def token(ctx: click.Context, name: str) -> None:
     """Print a new API token for NAME, once (only its hash is kept); their earlier token stops working."""
-    with _refusals():
-        value = _editors(ctx).issue_token(name)
-    click.echo(value)
+    click.echo(_on_editors(ctx, lambda editors: editors.issue_token(name)))

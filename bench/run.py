@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from bench import http_load
+from bench import corrections, http_load
 from bench.corpus import PROBE_STRING, probe_is_unique, source_articles, source_files, write_issues, write_probe
 from bench.measure import dir_bytes, latency_summary
 from bench.queries import BenchQuery, draw_queries, save_queries
@@ -44,12 +44,14 @@ class Settings:
     throughput_seconds: float = 20
     load_seconds: float = 60
     startups: int = 3
+    correction_runs: int = 10  # saves timed until search finds them (bench/corrections.py)
     build_timeout: float = 3600  # a build still running then is killed and reported as unfinished
 
     @classmethod
     def make(cls, scale: int, quick: bool, baseline: bool, load: bool, profile: bool, build_timeout: float) -> Settings:
         settings = cls(scale, quick, baseline, load, profile, build_timeout=build_timeout)
-        return replace(settings, passes=1, throughput_seconds=4, load_seconds=5, startups=2) if quick else settings
+        return replace(settings, passes=1, throughput_seconds=4, load_seconds=5, startups=2,
+                       correction_runs=3) if quick else settings
 
 
 def _command(run: CommandRun) -> dict[str, Any]:
@@ -198,6 +200,8 @@ def serve_phases(
         figures["rss_after_load"] = server.rss()
         log("ours: time until a new issue is searchable")
         figures["freshness"] = measure_freshness(server, data_dir, work)
+        log(f"ours: time until a correction is searchable ({settings.correction_runs} saves)")
+        figures["corrections"] = corrections.correction_freshness(server.port, data_dir, settings.correction_runs)
         if settings.load:
             figures["load"] = []
             for clients in (8, 32):
@@ -211,6 +215,24 @@ def serve_phases(
                     {**_load_figures(result), "background": background, "reindexes": runs, "rss": server.rss()}
                 )
         figures["server_tracebacks"] = server.tracebacks()
+    return figures
+
+
+def run_corrections_only(settings: Settings, work: Path, log: Log) -> dict[str, Any]:
+    """Build the corpus at one scale and time only corrections (`python -m bench --only corrections`)."""
+    data_dir = work / "data"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    corpus = write_issues(data_dir, settings.scale, settings.quick)
+    log(f"scale {settings.scale}x: {corpus.files} files, {corpus.characters:,} characters (corrections only)")
+    build = build_ours(data_dir, settings.build_timeout, log)
+    if build["build"]["returncode"] != 0:
+        raise ServerFailed(f"the build failed: {build['build']}")
+    with Server(data_dir, work) as server:
+        server.start()
+        log(f"ours: time until a correction is searchable ({settings.correction_runs} saves)")
+        figures = corrections.correction_freshness(server.port, data_dir, settings.correction_runs)
+        figures["server_tracebacks"] = server.tracebacks()
+    shutil.rmtree(data_dir, ignore_errors=True)
     return figures
 
 

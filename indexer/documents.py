@@ -120,11 +120,7 @@ def issue_record(issue: Issue, article_count: int) -> dict[str, Any]:
 def original_passages(original: ArticleText, corrected: ArticleText) -> str:
     """The OCR text that corrections replaced, as passages (`ORIGINAL_CONTEXT` around each change);
     empty for an article nobody corrected."""
-    if original == corrected:
-        return ""
-    pairs = [(original.title, corrected.title), (original.subtitle or "", corrected.subtitle or ""),
-             (original.byline or "", corrected.byline or ""), *zip(original.paragraphs, corrected.paragraphs)]
-    return PASSAGE_SEP.join(passage for before, after in pairs if before != after
+    return PASSAGE_SEP.join(passage for _, _, before, after in original.fields_beside(corrected) if before != after
                             for passage in changed_passages(before, after, ORIGINAL_CONTEXT))
 
 

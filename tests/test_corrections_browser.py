@@ -1,8 +1,9 @@
 """An editor in real headless Chromium: log in, correct a paragraph, see the diff, save, search finds
 it (and the article page its original), revert, search no longer finds it.
 
-Runs on a server of its own (the test changes the archive). The screenshot
-of the preview goes to tests/artifacts/correction-preview.png.
+Runs on a server of its own (the test changes the archive), with the
+editors of tests/test_corrections_http.py. The screenshot of the preview
+goes to tests/artifacts/correction-preview.png.
 """
 from __future__ import annotations
 
@@ -13,28 +14,20 @@ from urllib.parse import quote
 import pytest
 
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, playwright_api
-from tests.test_corrections_http import ARTICLE, PASSWORD, archive_command
-from tests.webui_fixtures import build_archive, start_server, stop_server
+# The fixtures are module-scoped: imported here, they give this module a server and archive of its own.
+from tests.test_corrections_http import archive_dir, server  # noqa: F401
+from tests.test_corrections_http import ARTICLE, PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def editor_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = build_archive(tmp_path_factory.mktemp("corrections-browser"))
-    archive_command(data, "editor", "add", "zhang", "--password-stdin", stdin=PASSWORD + "\n")
-    process, base_url = start_server(data)
-    yield base_url
-    stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def tab(editor_server: str) -> Iterator:
+def tab(server: str) -> Iterator:
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (make browser)")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=editor_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context = browser.new_context(base_url=server, locale="zh-CN", viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.loaded, page.errors = [], []
         page.on("request", lambda request: page.loaded.append(request.url))
@@ -43,11 +36,11 @@ def tab(editor_server: str) -> Iterator:
         browser.close()
 
 
-def test_an_editor_corrects_an_article_and_reverts_it(tab, editor_server):
+def test_an_editor_corrects_an_article_and_reverts_it(tab, server):
     tab.goto(f"/articles/{ARTICLE}")
     tab.get_by_role("link", name="校对", exact=True).click()
     tab.wait_for_url("**/login?next=**")
-    tab.get_by_label("用户名").fill("zhang")
+    tab.get_by_label("用户名").fill("wang")
     tab.get_by_label("密码").fill(PASSWORD)
     tab.get_by_role("button", name="登录").click()
     tab.wait_for_url(f"**/articles/{ARTICLE}/edit")
@@ -87,5 +80,5 @@ def test_an_editor_corrects_an_article_and_reverts_it(tab, editor_server):
     assert tab.get_by_label("第 2 段").input_value() == original
     tab.goto("/search?q=" + quote('"浏览器校对"'))
     assert tab.locator(".hit").count() == 0, "reverted: search no longer finds it"
-    assert all(url.startswith(editor_server) for url in tab.loaded), "nothing from other hosts"
+    assert all(url.startswith(server) for url in tab.loaded), "nothing from other hosts"
     assert not tab.errors, tab.errors

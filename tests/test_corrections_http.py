@@ -18,7 +18,16 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.webui_fixtures import HOSTILE_ISSUE_ID, Http, build_archive, make_app, sample_article_id, start_server, stop_server
+from tests.webui_fixtures import (
+    HOSTILE_ISSUE_ID,
+    Http,
+    build_archive,
+    make_app,
+    sample_article_id,
+    serving,
+    start_server,
+    stop_server,
+)
 
 ARCHIVE_CLI = Path(sys.executable).parent / "archive"
 ARTICLE = sample_article_id("全民攻坚凝聚反电诈合力")
@@ -41,9 +50,8 @@ def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(archive_dir: Path) -> Iterator[str]:
-    process, base_url = start_server(archive_dir)
-    yield base_url
-    stop_server(process)
+    with serving(archive_dir) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")

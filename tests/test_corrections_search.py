@@ -1,9 +1,10 @@
 """Corrections in search, through the real server over HTTP: searchable when the save answers, the
 misread form still found, the corrected text on every page, snippet and facet, the original kept.
 
-The server runs on an archive of its own (these tests change it). Articles
-are found by their titles, not their numbers, which a better article
-splitter may change.
+The server runs on an archive of its own (these tests change it), with
+the editors of tests/test_corrections_http.py. Articles are found by
+their titles, not their numbers, which a better article splitter may
+change.
 """
 from __future__ import annotations
 
@@ -12,39 +13,14 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
 
-import pytest
 from bs4 import BeautifulSoup
 
+# The fixtures are module-scoped: imported here, they give this module a server and archive of its own.
+from tests.test_corrections_http import archive_dir, http, server, token  # noqa: F401
 from tests.test_corrections_http import ARCHIVE_CLI, PASSWORD, archive_command, bearer
 from tests.test_openapi import assert_matches_spec
-from tests.webui_fixtures import ADMIN_TOKEN, Http, build_archive, make_app, start_server, stop_server
-
-
-@pytest.fixture(scope="module")
-def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = build_archive(tmp_path_factory.mktemp("corrections-search"))
-    archive_command(data, "editor", "add", "zhou", "--password-stdin", stdin=PASSWORD + "\n")
-    return data
-
-
-@pytest.fixture(scope="module")
-def server(archive_dir: Path) -> Iterator[str]:
-    process, base_url = start_server(archive_dir)
-    yield base_url
-    stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def token(archive_dir: Path, server: str) -> str:
-    return archive_command(archive_dir, "editor", "token", "zhou")
-
-
-@pytest.fixture
-def http(server: str) -> Iterator[Http]:
-    with Http(server) as session:
-        yield session
+from tests.webui_fixtures import ADMIN_TOKEN, Http, build_archive, make_app
 
 
 def article_titled(http: Http, title: str) -> dict:

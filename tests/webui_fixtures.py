@@ -16,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -100,6 +102,16 @@ def start_server(data_dir: Path, *serve_args: str) -> tuple[subprocess.Popen, st
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("archive serve did not answer /api/health within 60 s")
+
+
+@contextmanager
+def serving(data_dir: Path, *serve_args: str) -> Iterator[str]:
+    """`start_server` for the block: its base URL, the server stopped when the block ends."""
+    process, base_url = start_server(data_dir, *serve_args)
+    try:
+        yield base_url
+    finally:
+        stop_server(process)
 
 
 def stop_server(process: subprocess.Popen) -> None:

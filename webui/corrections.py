@@ -87,14 +87,11 @@ def original_context(article: dict[str, Any]) -> list[dict[str, Any]]:
     original = article.get("original")
     if not original:
         return []
-    pairs = [("title", None, original["title"], article["title"]),
-             ("subtitle", None, original["subtitle"], article["subtitle"]),
-             ("byline", None, original["byline"], article["byline"]),
-             *(("paragraph", i, before, after)
-               for i, (before, after) in enumerate(zip(original["paragraphs"], article["paragraphs"])))]
+    shown = [ArticleText(text["title"], text["subtitle"], text["byline"], tuple(text["paragraphs"]))
+             for text in (original, article)]
     return [{"where": where(field, paragraph),
-             "pieces": [piece for piece in char_diff(before, after or "") if piece.kind != "added"]}
-            for field, paragraph, before, after in pairs if before]
+             "pieces": [piece for piece in char_diff(before, after) if piece.kind != "added"]}
+            for field, paragraph, before, after in shown[0].fields_beside(shown[1]) if before]
 
 
 def recent_context(args: MultiDict) -> dict[str, Any]:

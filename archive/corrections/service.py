@@ -474,6 +474,4 @@ def _clean_note(note: object) -> str:
 
 
 def _changed(original: ArticleText, corrected: ArticleText) -> int:
-    pairs = [(original.title, corrected.title), (original.subtitle or "", corrected.subtitle or ""),
-             (original.byline or "", corrected.byline or ""), *zip(original.paragraphs, corrected.paragraphs)]
-    return sum(changed_characters(a, b) for a, b in pairs if a != b)
+    return sum(changed_characters(a, b) for _, _, a, b in original.fields_beside(corrected) if a != b)

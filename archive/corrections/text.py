@@ -60,6 +60,13 @@ class ArticleText:
             return replace(self, title=text or "")
         return replace(self, **{field: text or None})
 
+    def fields_beside(self, other: ArticleText) -> list[tuple[str, int | None, str, str]]:
+        """(field, paragraph, this text, `other`'s text) of every field, in page order (None as ""):
+        this article's text beside another version of it, field by field."""
+        heads = [(name, None, self.value(name) or "", other.value(name) or "") for name in ("title", "subtitle", "byline")]
+        return heads + [("paragraph", i, mine, theirs)
+                        for i, (mine, theirs) in enumerate(zip(self.paragraphs, other.paragraphs))]
+
     def characters(self) -> int:
         return sum(len(v or "") for v in (self.title, self.subtitle, self.byline, *self.paragraphs))
 
