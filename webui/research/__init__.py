@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from webui.research import api, cite, context, pages
+from webui.research import api, cite, context, openapi, pages
 
 
 def article_citations(article: dict[str, Any]) -> dict[str, str]:

@@ -117,7 +117,7 @@ def day_context(year: int, month: int, day: int) -> dict[str, Any]:
     """The issues of one day in page order, with their articles; 404 for a day that does not exist."""
     try:
         date = dt.date(year, month, day).isoformat()
-    except ValueError:
+    except (ValueError, OverflowError):  # no such day, or a number past C's integers
         raise ClientError(404, "not_found", f"没有 {year}-{month}-{day} 这一天")
     issues = []
     for summary in calendar.day_issues(all_issues(), date):
