@@ -114,15 +114,11 @@ def year_context(year: int) -> dict[str, Any]:
 
 
 def day_context(year: int, month: int, day: int) -> dict[str, Any]:
-    """The issues of one day in page order, with their articles; 404 for a day that does not exist."""
+    """The issues of one day in page order (each links to its articles); 404 for a day that does not exist."""
     try:
         date = dt.date(year, month, day).isoformat()
     except (ValueError, OverflowError):  # no such day, or a number past C's integers
         raise ClientError(404, "not_found", f"没有 {year}-{month}-{day} 这一天")
-    issues = []
-    for summary in calendar.day_issues(all_issues(), date):
-        issue = context.issue_context(summary["id"])
-        issues.append({**summary, "article_list": issue["articles"]})
-    return {"date": date, "issues": issues, "year_url": calendar.year_url(year),
+    return {"date": date, "issues": calendar.day_issues(all_issues(), date), "year_url": calendar.year_url(year),
             "search_url": urls.with_args("/search", {"from": date, "to": date}),
             "url": calendar.day_url(date)}

@@ -37,10 +37,7 @@ SCHEMAS: dict[str, Schema] = {
         "The months of a year with the days that have issues.", year=INTEGER, issues=INTEGER,
         months=array(ref("CalendarMonth")), year_only=array(ref("IssueSummary")), weekdays=array(STRING),
         previous_url=nullable(URL), next_url=nullable(URL), url=URL),
-    "DayIssue": record("One issue of a day with its articles in page order.", **ISSUE_FIELDS,
-                       articles={**INTEGER, "description": "How many articles it holds."}, url=URL,
-                       article_list=array(ref("ArticleLink"))),
-    "Day": record("The issues of one day, in page order.", date=DATE, issues=array(ref("DayIssue")),
+    "Day": record("The issues of one day, in page order.", date=DATE, issues=array(ref("IssueSummary")),
                   year_url=URL, search_url=URL, url=URL),
 }
 
@@ -66,5 +63,5 @@ PATHS: dict[str, Schema] = {
         "summary": "One day's issues", "operationId": "calendarDay",
         "parameters": [{"name": name, "in": "path", "required": True, "schema": {**INTEGER, "minimum": 1}}
                        for name in ("year", "month", "day")],
-        "responses": {"200": response("The day's issues with their articles.", "Day"), **errors(404)}}},
+        "responses": {"200": response("The day's issues.", "Day"), **errors(404)}}},
 }
