@@ -147,6 +147,8 @@ SEARCH_PARAMETERS = [
 
 @functools.cache
 def openapi_spec() -> Schema:
+    from webui import research  # its description builds on this module's helpers
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "报纸档案检索 API", "version": "1.0.0",
@@ -182,9 +184,10 @@ def openapi_spec() -> Schema:
                                                "Rebuild the whole index.")],
                 "responses": {"200": response("What changed.", "ReindexSummary"),
                               **errors(401, 403, 409, 429)}}},
+            **research.openapi.PATHS,
         },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **research.openapi.SCHEMAS},
             "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer",
                                                "description": "The server's ARCHIVE_ADMIN_TOKEN."}},
         },

@@ -1,0 +1,70 @@
+"""Latency of the research tools (issue 14), over HTTP, against the search targets.
+
+Each endpoint is asked once for each query of the mix (or each year and
+day of the corpus for the calendar), one request at a time, on a server
+that has answered no research request before: first-time figures, as the
+search targets are judged. Article ids for `cite` come from an untimed
+search per query (its first hit).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+from urllib.parse import quote, urlencode
+
+from bench.http_load import Client, search_path
+from bench.measure import latency_summary
+from bench.queries import BenchQuery
+
+Paths = Callable[[Client, list[BenchQuery]], list[str]]
+
+
+def _feed_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
+    return ["/search.atom?" + urlencode({k: v for k, v in q.url_params().items() if k != "sort"}) for q in queries]
+
+
+def _cite_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
+    paths = []
+    for query in queries:
+        status, body = client.get(search_path(query))
+        results = json.loads(body)["results"] if status == 200 else []
+        if results:
+            paths.append("/api/articles/" + quote(results[0]["id"], safe="/") + "/cite")
+    return paths
+
+
+def _calendar_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
+    _, body = client.get("/api/calendar")
+    years = [entry["year"] for entry in json.loads(body)["years"]]
+    paths = ["/calendar"] + [f"/calendar/{year}" for year in years]
+    for year in years[:3]:
+        _, body = client.get(f"/api/calendar/{year}")
+        days = [cell["url"] for month in json.loads(body)["months"] for week in month["weeks"] for cell in week
+                if cell and cell["url"]]
+        paths += days[:20]
+    return paths
+
+
+# endpoint label -> how to make its request paths from the mix
+ENDPOINTS: dict[str, Paths] = {
+    "feed `/search.atom?q=`": _feed_paths,
+    "cite `/api/articles/<id>/cite`": _cite_paths,
+    "calendar `/calendar[/<year>[/<m>/<d>]]`": _calendar_paths,
+}
+
+
+def research_pass(port: int, queries: list[BenchQuery]) -> dict[str, Any]:
+    """label -> latency summary (ms) and errors (any status but 200) of each endpoint."""
+    client = Client(port)
+    figures: dict[str, Any] = {}
+    try:
+        for label, make_paths in ENDPOINTS.items():
+            latencies, errors = [], 0
+            for path in make_paths(client, queries):
+                status, _, ms = client.timed_get(path)
+                latencies.append(ms)
+                errors += status != 200
+            figures[label] = {**latency_summary(latencies), "errors": errors}
+    finally:
+        client.close()
+    return figures

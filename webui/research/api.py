@@ -1,0 +1,36 @@
+"""JSON (and download) endpoints of the research tools, beside `webui.api`'s."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from webui.research import context, cite
+from webui.research.downloads import attachment
+
+bp = Blueprint("research_api", __name__, url_prefix="/api")
+
+
+@bp.get("/articles/<path:article_id>/cite")
+def article_citation(article_id: str) -> Response:
+    """All formats as JSON; `?format=bibtex|ris` downloads that one."""
+    chosen = context.cite_format(request.args)
+    citations = context.cite_context(article_id)
+    if chosen is None:
+        return jsonify(citations)
+    _, mimetype, extension = cite.FORMATS[chosen]
+    return Response(citations[chosen], content_type=f"{mimetype}; charset=utf-8",
+                    headers={"Content-Disposition": attachment(f"{cite.bibtex_key(article_id)}.{extension}")})
+
+
+@bp.get("/calendar")
+def coverage() -> Response:
+    return jsonify(context.coverage_context())
+
+
+@bp.get("/calendar/<int:year>")
+def year(year: int) -> Response:
+    return jsonify(context.year_context(year))
+
+
+@bp.get("/calendar/<int:year>/<int:month>/<int:day>")
+def day(year: int, month: int, day: int) -> Response:
+    return jsonify(context.day_context(year, month, day))

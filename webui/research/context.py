@@ -1,0 +1,124 @@
+"""Context builders of the research tools: one plain dict per view, as `webui.context` does for search.
+
+The API returns these dicts as JSON and the pages render them. Requests go
+through `webui.context`'s validation and the one `ArchiveIndex`, so these
+tools accept exactly the query, filters and dates a search accepts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import asdict
+from typing import Any
+
+from flask import current_app, request
+from werkzeug.datastructures import MultiDict
+
+from indexer.api import QueryError
+from webui import context, urls
+from webui.errors import ClientError
+from webui.research import atom, calendar, cite
+
+FEED_ENTRIES = 20
+_issues_lock = threading.Lock()
+
+
+def base_url() -> str:
+    """This server's address as the client reached it (`http://host:port`), for absolute links."""
+    return request.host_url.rstrip("/")
+
+
+def all_issues() -> list[dict[str, Any]]:
+    """Every issue of the served index as listing dicts, remembered until the index changes
+    (a calendar page would otherwise rebuild 1,500 summaries per view)."""
+    archive = context.archive()
+    generation = archive.stats().generation
+    with _issues_lock:
+        cached = current_app.extensions.get("research_issues")
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+    total = archive.issues(1, 1).total
+    issues = [{**asdict(issue), "url": urls.issue_url(issue.id)} for issue in archive.issues(1, max(total, 1)).issues]
+    with _issues_lock:
+        current_app.extensions["research_issues"] = (generation, issues)
+    return issues
+
+
+# --- citations -------------------------------------------------------------------------
+
+
+def cited(article: dict[str, Any]) -> cite.CitedArticle:
+    return cite.CitedArticle.of(article, base_url() + article["url"])
+
+
+def cite_context(article_id: str) -> dict[str, str]:
+    """`{url, gbt7714, bibtex, ris}` of an article (404 if unknown)."""
+    return cite.citations(cited(context.article_context(article_id, MultiDict())))
+
+
+def cite_format(args: MultiDict) -> str | None:
+    """`format=bibtex|ris` (a download), or None for the JSON of all formats."""
+    chosen = args.get("format", "").strip()
+    if chosen and chosen not in cite.FORMATS:
+        raise context.bad_parameter(f"参数 format 只能是 {' / '.join(cite.FORMATS)}，收到的是“{chosen[:40]}”。")
+    return chosen or None
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+
+def feed(args: MultiDict) -> atom.Feed:
+    """The newest FEED_ENTRIES articles matching the search in `args` (sort and paging ignored);
+    a blank query is every article, so `/search.atom` alone follows the whole archive."""
+    wanted = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in ("sort", "page", "per_page")])
+    search_request = context.search_request(MultiDict([*wanted.items(multi=True), ("sort", "date"),
+                                                        ("per_page", str(FEED_ENTRIES))]))
+    try:
+        results = context.archive().search(search_request)
+    except QueryError as error:
+        raise ClientError(400, "bad_query", str(error))
+    base = base_url()
+    q = search_request.q
+    entries = [atom.FeedEntry(id=base + urls.article_url(hit.id), title=hit.title,
+                              link=base + urls.article_url(hit.id, q or None), date=hit.issue.date,
+                              author=hit.byline, summary_html=hit.snippet) for hit in results.results]
+    title = f"报纸档案检索：{q}" if q else "报纸档案检索：最新文章"
+    return atom.Feed(id=base + urls.with_args("/search.atom", wanted), title=title,
+                     alternate=base + urls.with_args("/search", wanted, sort="date"), entries=entries)
+
+
+def feed_url(args: MultiDict) -> str:
+    """The feed of a results page: its search, without what a feed ignores."""
+    return urls.with_args("/search.atom", args, sort=None, page=None, per_page=None)
+
+
+# --- calendar ----------------------------------------------------------------------------
+
+
+def coverage_context() -> dict[str, Any]:
+    return calendar.coverage(all_issues())
+
+
+def year_context(year: int) -> dict[str, Any]:
+    """A year's months with the days that have issues; 404 for a year outside the calendar."""
+    if not 1 <= year <= 9999:
+        raise ClientError(404, "not_found", f"没有 {year} 年")
+    issues = all_issues()
+    years = [entry["year"] for entry in calendar.coverage(issues)["years"]]
+    earlier = [y for y in years if y < year]
+    later = [y for y in years if y > year]
+    return {**calendar.year_calendar(issues, year),
+            "previous_url": calendar.year_url(earlier[-1]) if earlier else None,
+            "next_url": calendar.year_url(later[0]) if later else None,
+            "url": calendar.year_url(year)}
+
+
+def day_context(year: int, month: int, day: int) -> dict[str, Any]:
+    """The issues of one day in page order (each links to its articles); 404 for a day that does not exist."""
+    try:
+        date = dt.date(year, month, day).isoformat()
+    except (ValueError, OverflowError):  # no such day, or a number past C's integers
+        raise ClientError(404, "not_found", f"没有 {year}-{month}-{day} 这一天")
+    return {"date": date, "issues": calendar.day_issues(all_issues(), date), "year_url": calendar.year_url(year),
+            "search_url": urls.with_args("/search", {"from": date, "to": date}),
+            "url": calendar.day_url(date)}

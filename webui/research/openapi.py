@@ -1,0 +1,67 @@
+"""The research tools' part of the OpenAPI description (`webui.openapi` merges it in)."""
+from __future__ import annotations
+
+from webui.openapi import (
+    DATE,
+    INTEGER,
+    ISSUE_FIELDS,
+    STRING,
+    URL,
+    Schema,
+    array,
+    errors,
+    nullable,
+    path_parameter,
+    query_parameter,
+    record,
+    ref,
+    response,
+)
+
+SCHEMAS: dict[str, Schema] = {
+    "Citation": record(
+        "An article's permanent URL and its citation in three formats.",
+        url={**STRING, "description": "Absolute permanent URL of the article page."},
+        gbt7714={**STRING, "description": "GB/T 7714-2015: 作者. 题名[N]. 报纸名, 出版日期(版次). (unknowns left out)"},
+        bibtex={**STRING, "description": "One BibTeX @article entry (entrysubtype newspaper)."},
+        ris={**STRING, "description": "One RIS record, TY NEWS."}),
+    "YearCount": record("Issues of one year.", year=INTEGER, issues=INTEGER, url=URL),
+    "Coverage": record(
+        "What the archive holds by date.", issues=INTEGER, first=nullable(DATE), last=nullable(DATE),
+        years=array(ref("YearCount")), undated={**INTEGER, "description": "Issues without a known day."}),
+    "CalendarDay": record("A day of a month grid.", day=INTEGER, date=DATE, issues=INTEGER,
+                          url={**nullable(URL), "description": "The day's page, where it has issues."}),
+    "CalendarMonth": record("A month as week rows, Monday first; null before the 1st and after the last day.",
+                            month=INTEGER, issues=INTEGER, weeks=array(array(nullable(ref("CalendarDay"))))),
+    "YearCalendar": record(
+        "The months of a year with the days that have issues.", year=INTEGER, issues=INTEGER,
+        months=array(ref("CalendarMonth")), year_only=array(ref("IssueSummary")), weekdays=array(STRING),
+        previous_url=nullable(URL), next_url=nullable(URL), url=URL),
+    "Day": record("The issues of one day, in page order.", date=DATE, issues=array(ref("IssueSummary")),
+                  year_url=URL, search_url=URL, url=URL),
+}
+
+PATHS: dict[str, Schema] = {
+    "/api/articles/{article_id}/cite": {"get": {
+        "summary": "Cite one article", "operationId": "cite",
+        "parameters": [path_parameter("article_id", "Article id (slashes kept)."),
+                       query_parameter("format", {"type": "string", "enum": ["bibtex", "ris"]},
+                                       "Download that citation alone (text, with a file name) instead of the JSON.")],
+        "responses": {"200": {"description": "The citations (or one, as a download).",
+                              "content": {"application/json": {"schema": ref("Citation")},
+                                          "application/x-bibtex": {"schema": STRING},
+                                          "application/x-research-info-systems": {"schema": STRING}}},
+                      **errors(400, 404)}}},
+    "/api/calendar": {"get": {
+        "summary": "Coverage by date", "operationId": "coverage",
+        "responses": {"200": response("First and last day, issues per year.", "Coverage")}}},
+    "/api/calendar/{year}": {"get": {
+        "summary": "One year's calendar", "operationId": "calendarYear",
+        "parameters": [{"name": "year", "in": "path", "required": True, "schema": {**INTEGER, "minimum": 1}}],
+        "responses": {"200": response("The year's months.", "YearCalendar"), **errors(404)}}},
+    "/api/calendar/{year}/{month}/{day}": {"get": {
+        "summary": "One day's issues", "operationId": "calendarDay",
+        "parameters": [{"name": name, "in": "path", "required": True, "schema": {**INTEGER, "minimum": 1}}
+                       for name in ("year", "month", "day")],
+        "responses": {"200": response("The day's issues.", "Day"), **errors(404)}}},
+}
