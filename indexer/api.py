@@ -71,6 +71,24 @@ class SearchRequest:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name -> values (AND)
 
 
+INTERVALS = ("year", "month")  # the periods a term over time is counted by: `YYYY` or `YYYY-MM`
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """A query's matches per period (`Engine.period_counts`), for a term over time.
+
+    `matches[p]` is what `search` gives as `total` for the same request
+    limited to period p (`from`/`to` its first and last day); `articles[p]`
+    counts every dated article of period p, whatever the query; `undated`
+    the matches without a day. Periods without articles are absent.
+    """
+
+    matches: dict[str, int]
+    articles: dict[str, int]
+    undated: int
+
+
 @dataclass(frozen=True)
 class Hit:
     """One result line: `number` is the article's place in its issue."""
@@ -242,6 +260,13 @@ class Engine(Protocol):
         When no article has all the words of an AND, the articles with some of them, `relaxed`.
         A request past what one search may read raises QueryError (too broad). No index yet:
         an empty result."""
+        ...
+
+    def period_counts(self, request: SearchRequest, interval: str) -> PeriodCounts:
+        """How many articles match `request` (its query, filters and dates; page and sort ignored)
+        in each year or month (`interval` of INTERVALS), counted in the index (a facet over the
+        day of every match: never by reading articles), with the query unrelaxed: a period where
+        no article has all the words counts 0. QueryError as for `search`."""
         ...
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from webui.research import context, cite
+from webui.security import rate_limited
 from webui.research.downloads import attachment
 
 bp = Blueprint("research_api", __name__, url_prefix="/api")
@@ -34,3 +35,9 @@ def year(year: int) -> Response:
 @bp.get("/calendar/<int:year>/<int:month>/<int:day>")
 def day(year: int, month: int, day: int) -> Response:
     return jsonify(context.day_context(year, month, day))
+
+
+@bp.get("/trends")
+@rate_limited("SEARCH_RATE_LIMIT")
+def trends() -> Response:
+    return jsonify(context.trends_context(request.args))

@@ -14,12 +14,15 @@ from typing import Any
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
-from indexer.api import QueryError
+from indexer.api import INTERVALS, QueryError, SearchRequest
 from webui import context, urls
 from webui.errors import ClientError
-from webui.research import atom, calendar, cite
+from webui.research import atom, calendar, cite, trends_chart
 
 FEED_ENTRIES = 20
+MAX_TREND_QUERIES = 5
+# Arguments that shape a research view rather than select articles: dropped from the search links it makes.
+VIEW_ARGS = ("q", "interval", "view", "page", "per_page", "sort", "width", "format", "fields")
 _issues_lock = threading.Lock()
 
 
@@ -122,3 +125,79 @@ def day_context(year: int, month: int, day: int) -> dict[str, Any]:
     return {"date": date, "issues": calendar.day_issues(all_issues(), date), "year_url": calendar.year_url(year),
             "search_url": urls.with_args("/search", {"from": date, "to": date}),
             "url": calendar.day_url(date)}
+
+
+# --- a term over time --------------------------------------------------------------------
+
+
+def _queries(args: MultiDict) -> list[str]:
+    """The `q` arguments (1 to MAX_TREND_QUERIES, blank ones dropped, repeats once), each checked as search checks it."""
+    queries = list(dict.fromkeys(context.query_arg(MultiDict([("q", q)])) for q in args.getlist("q")))
+    queries = [q for q in queries if q]
+    if not queries:
+        raise context.bad_parameter("缺少检索词：请用参数 q 给出检索式（最多 5 个，可重复 q），例如 q=电信诈骗。")
+    if len(queries) > MAX_TREND_QUERIES:
+        raise context.bad_parameter(f"一次最多比较 {MAX_TREND_QUERIES} 个检索式，收到 {len(queries)} 个。")
+    return queries
+
+
+def _choice(args: MultiDict, name: str, choices: tuple[str, ...]) -> str:
+    chosen = args.get(name, "").strip() or choices[0]
+    if chosen not in choices:
+        raise context.bad_parameter(f"参数 {name} 只能是 {' / '.join(choices)}，收到的是“{chosen[:40]}”。")
+    return chosen
+
+
+def _period_bounds(period: str) -> tuple[str, str]:
+    """First and last day of `YYYY` or `YYYY-MM`."""
+    if len(period) == 4:
+        return f"{period}-01-01", f"{period}-12-31"
+    year, month = int(period[:4]), int(period[5:])
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return f"{period}-01", f"{period}-{last:02d}"
+
+
+def trends_context(args: MultiDict) -> dict[str, Any]:
+    """Per query, matches per period with the period's articles and share, each bucket linking to
+    the search that lists them (its dates cut to `from`/`to`, so its total is the bucket's count)."""
+    queries = _queries(args)
+    interval = _choice(args, "interval", INTERVALS)
+    selection = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in VIEW_ARGS])
+    requests: list[SearchRequest] = [context.search_request(MultiDict([*selection.items(multi=True), ("q", q)]))
+                                     for q in queries]
+    try:
+        counted = [context.archive().period_counts(request, interval) for request in requests]
+    except QueryError as error:
+        raise ClientError(400, "bad_query", str(error))
+    first, last = requests[0].date_from, requests[0].date_to
+    periods = sorted({period for counts in counted for period in counts.articles
+                      if (not first or _period_bounds(period)[1] >= first) and (not last or _period_bounds(period)[0] <= last)})
+    series = []
+    for q, counts in zip(queries, counted):
+        buckets = []
+        for period in periods:
+            start, end = _period_bounds(period)
+            count, articles = counts.matches.get(period, 0), counts.articles.get(period, 0)
+            link = urls.with_args("/search", selection, q=q, **{"from": max(start, first or start), "to": min(end, last or end)})
+            buckets.append({"period": period, "count": count, "articles": articles,
+                            "share": round(count / articles, 6) if articles else 0.0, "url": link})
+        series.append({"query": q, "total": sum(counts.matches.values()) + counts.undated, "undated": counts.undated,
+                       "buckets": buckets})
+    return {"interval": interval, "from": first, "to": last,
+            "filters": {name: list(values) for name, values in requests[0].filters.items()}, "series": series}
+
+
+def trends_page_context(args: MultiDict) -> dict[str, Any]:
+    """The page's extras: the chart in the chosen view and the links that switch view and interval."""
+    view = _choice(args, "view", trends_chart.VIEWS)
+    trends = trends_context(args)
+    return {"trends": trends, "view": view,
+            "chart": trends_chart.render(trends["series"], view) if trends["series"][0]["buckets"] else "",
+            "view_urls": {name: urls.with_args("/trends", args, view=name) for name in trends_chart.VIEWS},
+            "interval_urls": {name: urls.with_args("/trends", args, interval=name) for name in INTERVALS}}
+
+
+def trends_url(args: MultiDict) -> str:
+    """The trends page of a results page's search (its query and filters)."""
+    return urls.with_args("/trends", MultiDict([(k, v) for k, v in args.items(multi=True)
+                                                if k not in VIEW_ARGS or k == "q"]))

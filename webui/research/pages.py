@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from webui.pages import render_page
+from webui import urls
 from webui.research import atom, context
+from webui.security import rate_limited
 
 bp = Blueprint("research_pages", __name__)
 
@@ -29,3 +31,10 @@ def calendar_year(year: int) -> Response:
 def calendar_day(year: int, month: int, day: int) -> Response:
     view = context.day_context(year, month, day)
     return render_page("calendar_day.html", "/api" + view["url"], day=view)
+
+
+@bp.get("/trends")
+@rate_limited("SEARCH_RATE_LIMIT")
+def trends() -> Response:
+    page = context.trends_page_context(request.args)
+    return render_page("trends.html", urls.with_args("/api/trends", request.args, view=None), **page)

@@ -40,6 +40,7 @@ from indexer.api import (
     IndexUnavailable,
     IssuePage,
     IssueView,
+    PeriodCounts,
     Progress,
     QueryError,
     ReindexBusy,
@@ -219,6 +220,16 @@ class WhooshEngine:
                 validate(request)
                 return _empty_results(request)
             return search.run(snap, request, self.settings)
+
+    def period_counts(self, request: SearchRequest, interval: str) -> PeriodCounts:
+        """Matches per year or month, from the day of each match (see search.period_counts)."""
+        from indexer.engines.whoosh import search
+
+        with self._using() as snap:
+            if snap is None:
+                validate(request)
+                return PeriodCounts({}, {}, 0)
+            return search.period_counts(snap, request, interval, self.settings)
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article (None if unknown); with q, `highlighted` marks the matches."""
