@@ -23,6 +23,12 @@ def _feed_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
     return ["/search.atom?" + urlencode({k: v for k, v in q.url_params().items() if k != "sort"}) for q in queries]
 
 
+def _trends_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
+    """Each query by year and, for every other one, by month (the mix's 25 single characters included)."""
+    return ["/api/trends?" + urlencode({**{k: v for k, v in q.url_params().items() if k != "sort"},
+                                        "interval": "month" if n % 2 else "year"}) for n, q in enumerate(queries)]
+
+
 def _cite_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
     paths = []
     for query in queries:
@@ -47,6 +53,7 @@ def _calendar_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
 
 # endpoint label -> how to make its request paths from the mix
 ENDPOINTS: dict[str, Paths] = {
+    "trends `/api/trends?q=`": _trends_paths,
     "feed `/search.atom?q=`": _feed_paths,
     "cite `/api/articles/<id>/cite`": _cite_paths,
     "calendar `/calendar[/<year>[/<m>/<d>]]`": _calendar_paths,

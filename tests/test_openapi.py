@@ -81,6 +81,9 @@ def test_article_and_issue_responses_match_the_documented_schemas(spec, http):
     ("/api/articles/002_48a5c07f79fd3eae/1/cite", "/api/articles/{article_id}/cite"),
     ("/api/articles/002_48a5c07f79fd3eae/1/cite?format=word", "/api/articles/{article_id}/cite"),
     ("/api/articles/nothing/1/cite", "/api/articles/{article_id}/cite"),
+    ("/api/trends?q=民警&q=诈骗&interval=month", "/api/trends"),
+    ("/api/trends?q=民警&year=2021&from=2021-03-01", "/api/trends"),
+    ("/api/trends?interval=week&q=民警", "/api/trends"),
 ])
 def test_research_responses_match_the_documented_schemas(spec, http, path, template):
     assert_matches_spec(spec, "get", template, http.get(path))

@@ -5,6 +5,8 @@ from webui.openapi import (
     DATE,
     INTEGER,
     ISSUE_FIELDS,
+    MAX_QUERY_CHARS,
+    SEARCH_PARAMETERS,
     STRING,
     URL,
     Schema,
@@ -37,11 +39,40 @@ SCHEMAS: dict[str, Schema] = {
         "The months of a year with the days that have issues.", year=INTEGER, issues=INTEGER,
         months=array(ref("CalendarMonth")), year_only=array(ref("IssueSummary")), weekdays=array(STRING),
         previous_url=nullable(URL), next_url=nullable(URL), url=URL),
+    "TrendBucket": record(
+        "One period of one query.", period={**STRING, "description": "YYYY or YYYY-MM."},
+        count={**INTEGER, "description": "The `total` /api/search gives for the query in this period."},
+        articles={**INTEGER, "description": "Every dated article of the period."},
+        share={"type": "number", "description": "count / articles."},
+        url={**URL, "description": "The search that lists these articles."}),
+    "TrendSeries": record("One query over time.", query=STRING,
+                          total={**INTEGER, "description": "All its matches, dated or not."},
+                          undated={**INTEGER, "description": "Matches without a day (not in any bucket)."},
+                          buckets=array(ref("TrendBucket"))),
+    "Trends": record("Matches per period for up to five queries, over the same periods.",
+                     interval={"type": "string", "enum": ["year", "month"]}, **{"from": nullable(DATE), "to": nullable(DATE)},
+                     filters={"type": "object", "additionalProperties": array(STRING)},
+                     series=array(ref("TrendSeries"))),
     "Day": record("The issues of one day, in page order.", date=DATE, issues=array(ref("IssueSummary")),
                   year_url=URL, search_url=URL, url=URL),
 }
 
+def _selection_parameters() -> list[Schema]:
+    """The search's filters and dates (its q, paging and sort are each tool's own)."""
+    return [parameter for parameter in SEARCH_PARAMETERS if parameter["name"] not in ("q", "page", "per_page", "sort")]
+
+
 PATHS: dict[str, Schema] = {
+    "/api/trends": {"get": {
+        "summary": "A term over time", "operationId": "trends",
+        "parameters": [query_parameter("q", {"type": "array", "items": {**STRING, "maxLength": MAX_QUERY_CHARS},
+                                             "minItems": 1, "maxItems": 5},
+                                       "Up to five queries (repeat q), each in the search's query language.",
+                                       style="form", explode=True),
+                       query_parameter("interval", {"type": "string", "enum": ["year", "month"], "default": "year"},
+                                       "Count by year or by month."),
+                       *_selection_parameters()],
+        "responses": {"200": response("Per query, its matches in each period.", "Trends"), **errors(400, 413)}}},
     "/api/articles/{article_id}/cite": {"get": {
         "summary": "Cite one article", "operationId": "cite",
         "parameters": [path_parameter("article_id", "Article id (slashes kept)."),
