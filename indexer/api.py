@@ -9,7 +9,7 @@ searcher, a Solr response) ever leaves `indexer`, and
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -267,6 +267,14 @@ class Engine(Protocol):
         in each year or month (`interval` of INTERVALS), counted in the index (a facet over the
         day of every match: never by reading articles), with the query unrelaxed: a period where
         no article has all the words counts 0. QueryError as for `search`."""
+        ...
+
+    def matching_articles(self, request: SearchRequest) -> Iterator[ArticleView]:
+        """Every article matching `request` (query, filters, dates, sort; page ignored), in the
+        order its pages list them, for exports: however many match, memory holds the match list and
+        a small batch of articles (without neighbours: `previous`/`next` None). The matches are
+        found when this is called (QueryError then); the articles are read as the iterator is
+        consumed, all from the index as it was when called."""
         ...
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:

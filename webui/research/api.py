@@ -1,7 +1,7 @@
 """JSON (and download) endpoints of the research tools, beside `webui.api`'s."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, stream_with_context
 
 from webui.research import context, cite
 from webui.security import rate_limited
@@ -41,3 +41,12 @@ def day(year: int, month: int, day: int) -> Response:
 @rate_limited("SEARCH_RATE_LIMIT")
 def trends() -> Response:
     return jsonify(context.trends_context(request.args))
+
+
+@bp.get("/export")
+@rate_limited("SEARCH_RATE_LIMIT")
+def export() -> Response:
+    """Every match as CSV or JSON Lines, streamed as it is read (constant memory), as a download."""
+    file_name, content_type, lines = context.export_stream(request.args, context.base_url())
+    return Response(stream_with_context(lines), content_type=content_type,
+                    headers={"Content-Disposition": attachment(file_name)})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -17,7 +18,8 @@ from werkzeug.datastructures import MultiDict
 from indexer.api import INTERVALS, QueryError, SearchRequest
 from webui import context, urls
 from webui.errors import ClientError
-from webui.research import atom, calendar, cite, trends_chart
+from webui.research import atom, calendar, cite, export_formats, trends_chart
+from webui.research.downloads import query_file_name
 
 FEED_ENTRIES = 20
 MAX_TREND_QUERIES = 5
@@ -201,3 +203,37 @@ def trends_url(args: MultiDict) -> str:
     """The trends page of a results page's search (its query and filters)."""
     return urls.with_args("/trends", MultiDict([(k, v) for k, v in args.items(multi=True)
                                                 if k not in VIEW_ARGS or k == "q"]))
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def export_stream(args: MultiDict, base_url: str) -> tuple[str, str, Iterator[str]]:
+    """(file name, content type, lines) of every article the search in `args` matches, in its sort.
+
+    Everything a client can get wrong is checked before the first line (a 400, not a broken
+    download); the lines are then made one article at a time as the response is sent.
+    `base_url` makes each row's `url` absolute ("" keeps it a path, for the CLI).
+    """
+    chosen = _choice(args, "format", tuple(export_formats.FORMATS))
+    wanted = args.get("fields", "").strip()
+    if wanted not in ("", export_formats.TEXT_COLUMN):
+        raise context.bad_parameter(f"参数 fields 只能是 {export_formats.TEXT_COLUMN}（加上全文），收到的是“{wanted[:40]}”。")
+    search_request = context.search_request(args)
+    if context.is_blank(search_request):
+        raise context.bad_parameter("缺少检索词：请用参数 q 给出检索式（或至少一个筛选条件），例如 q=电信诈骗。")
+    try:
+        articles = context.archive().matching_articles(search_request)
+    except QueryError as error:
+        raise ClientError(400, "bad_query", str(error))
+    with_text = bool(wanted)
+    rows = (export_formats.record({**asdict(view), "url": urls.article_url(view.id)}, base_url, with_text)
+            for view in articles)
+    return (query_file_name(search_request.q, chosen), export_formats.FORMATS[chosen],
+            export_formats.lines(chosen, rows, with_text))
+
+
+def export_url(args: MultiDict, export_format: str, with_text: bool = False) -> str:
+    """The export of a results page's search (query, filters, dates and sort; not its page)."""
+    return urls.with_args("/api/export", args, page=None, per_page=None, format=export_format,
+                          fields=export_formats.TEXT_COLUMN if with_text else None)

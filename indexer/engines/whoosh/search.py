@@ -182,6 +182,26 @@ def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest,
     return _Matched(node, PackedRanking.of(ranked), facets, bool(wanted) and bool(matches))
 
 
+def _matched(snap: Snapshot, request: SearchRequest, settings: Settings) -> tuple[Hashable, str, _Matched]:
+    """(cache key, sort actually used, every match in that order), from the snapshot's cache if there."""
+    node = validate(request)
+    ranks = any(positive_texts(node, field) for field in ("title", "byline"))
+    sort = "date" if request.sort == "relevance" and not ranks else request.sort
+    key = _cache_key(node, sort, request)
+    matched = snap.results.get(key)
+    if matched is None:
+        with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
+            matched = _match(snap, node, sort, request, settings.max_relaxed_words)
+        snap.results.put(key, matched, size=len(matched.ranked) + 1)
+    return key, sort, matched
+
+
+def match_order(snap: Snapshot, request: SearchRequest, settings: Settings) -> list[int]:
+    """The docnum of every match of `request`, in the order its pages list them (relevance: by the
+    base score, which the pages re-order slightly within their head; page and per_page ignored)."""
+    return _matched(snap, request, settings)[2].ranked.matches()
+
+
 def run(snap: Snapshot, request: SearchRequest, settings: Settings) -> SearchResults:
     """Results for `request`.
 
@@ -193,16 +213,9 @@ def run(snap: Snapshot, request: SearchRequest, settings: Settings) -> SearchRes
     article has all the words of an AND, see `relax`.
     """
     started = time.monotonic()
-    node = validate(request)
-    ranks = any(positive_texts(node, field) for field in ("title", "byline"))
-    sort = "date" if request.sort == "relevance" and not ranks else request.sort
-    key = _cache_key(node, sort, request)
+    key, sort, matched = _matched(snap, request, settings)
     first = (request.page - 1) * request.per_page
     with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
-        matched = snap.results.get(key)
-        if matched is None:
-            matched = _match(snap, node, sort, request, settings.max_relaxed_words)
-            snap.results.put(key, matched, size=len(matched.ranked) + 1)
         if sort == "relevance" and not matched.relaxed and reranks(matched.node):
             head = first + request.per_page + RERANK_MARGIN  # the page lies inside the re-scored head
             rescored = snap.results.get((key, head))
