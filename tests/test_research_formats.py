@@ -9,23 +9,24 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from indexer.api import ArticleView, IssueRef
 from webui.research import export_formats, trends_chart
 from webui.research.downloads import attachment, query_file_name
 from webui.research.kwic_lines import KwicLine, kwic_lines, left_key, right_key
 
-ARTICLE = {
-    "id": "2021/04/x/3", "title": "=HYPERLINK(\"http://evil\")", "subtitle": None, "byline": "记者 尹彤",
-    "authors": ["尹彤", "侯宪锋"], "issue": {"id": "2021/04/x", "date": "2021-04-08", "year": 2021, "page": 5,
-                                              "paper": "法治日报"},
-    "paragraphs": ["第一段，有“引号”, 逗号。", "第二段"], "url": "/articles/2021/04/x/3",
-}
+ARTICLE = ArticleView(
+    id="2021/04/x/3", title="=HYPERLINK(\"http://evil\")", title_source="heading", subtitle=None, byline="记者 尹彤",
+    authors=["尹彤", "侯宪锋"], issue=IssueRef(id="2021/04/x", date="2021-04-08", year=2021, page=5, paper="法治日报"),
+    number=3, kind="article", paragraphs=["第一段，有“引号”, 逗号。", "第二段"], headings=[], places=[],
+    previous=None, next=None)
+URL = "http://a.example/articles/2021/04/x/3"
 
 
 # --- export ---------------------------------------------------------------------------------
 
 
 def test_csv_has_a_bom_a_header_and_reads_back_in_excels_dialect():
-    rows = [export_formats.record(ARTICLE, "http://a.example", with_text=True)]
+    rows = [export_formats.record(ARTICLE, URL, with_text=True)]
     text = "".join(export_formats.csv_lines(rows, with_text=True))
     assert text.startswith("\ufeffid,title,") and "\r\n" in text
     header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -38,22 +39,22 @@ def test_csv_has_a_bom_a_header_and_reads_back_in_excels_dialect():
 
 
 def test_csv_without_text_has_no_text_column():
-    text = "".join(export_formats.csv_lines([export_formats.record(ARTICLE, "", with_text=False)], with_text=False))
+    text = "".join(export_formats.csv_lines([export_formats.record(ARTICLE, URL, with_text=False)], with_text=False))
     assert next(csv.reader(io.StringIO(text.removeprefix("\ufeff")))) == list(export_formats.COLUMNS)
 
 
 def test_jsonl_is_one_object_a_line_in_plain_utf8():
-    rows = [export_formats.record(ARTICLE, "", with_text=False)] * 2
+    rows = [export_formats.record(ARTICLE, URL, with_text=False)] * 2
     lines = list(export_formats.jsonl_lines(rows))
     assert len(lines) == 2 and all(line.endswith("}\n") for line in lines)
-    assert "尹彤" in lines[0] and json.loads(lines[0])["title"] == ARTICLE["title"]  # JSON keeps text as it is
+    assert "尹彤" in lines[0] and json.loads(lines[0])["title"] == ARTICLE.title  # JSON keeps text as it is
     assert "text" not in json.loads(lines[0])
 
 
 def test_writers_are_lazy_so_memory_stays_flat():
     def endless():
         while True:
-            yield export_formats.record(ARTICLE, "", with_text=False)
+            yield export_formats.record(ARTICLE, URL, with_text=False)
 
     lines = export_formats.lines("csv", endless(), with_text=False)
     assert next(lines).startswith("\ufeff") and next(lines).startswith("2021/04/x/3,")

@@ -227,8 +227,7 @@ def export_stream(args: MultiDict, base_url: str) -> tuple[str, str, Iterator[st
     except QueryError as error:
         raise ClientError(400, "bad_query", str(error))
     with_text = bool(wanted)
-    rows = (export_formats.record({**asdict(view), "url": urls.article_url(view.id)}, base_url, with_text)
-            for view in articles)
+    rows = (export_formats.record(view, base_url + urls.article_url(view.id), with_text) for view in articles)
     return (query_file_name(search_request.q, chosen), export_formats.FORMATS[chosen],
             export_formats.lines(chosen, rows, with_text))
 
