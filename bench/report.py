@@ -263,6 +263,11 @@ def research_section(run: dict[str, Any]) -> list[str]:
         verdict = _verdict(_check(figures["p50"], 15) and _check(figures["p95"], 50))
         rows.append([label, str(figures["n"]), _ms(figures["p50"]), _ms(figures["p95"]), _ms(figures["max"]),
                      str(figures["errors"]), verdict])
+        first = figures.get("first_byte")
+        if first:  # a download: when it starts answering, against the targets
+            rows.append([label.replace("whole file", "first byte (the same again)"), str(first["n"]), _ms(first["p50"]),
+                         _ms(first["p95"]), _ms(first["max"]), "—",
+                         _verdict(_check(first["p50"], 15) and _check(first["p95"], 50))])
     return [f"Measured by `{command}` (commit {commit}): each request once, one at a time, on a server that has "
             "answered none of them before (bench/research.py).", ""] + _table(
         ["endpoint", "requests", "p50", "p95", "max", "errors", "within the search targets"], rows)

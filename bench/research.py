@@ -8,7 +8,9 @@ search per query (its first hit).
 """
 from __future__ import annotations
 
+import http.client
 import json
+import time
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
@@ -27,6 +29,12 @@ def _trends_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
     """Each query by year and, for every other one, by month (the mix's 25 single characters included)."""
     return ["/api/trends?" + urlencode({**{k: v for k, v in q.url_params().items() if k != "sort"},
                                         "interval": "month" if n % 2 else "year"}) for n, q in enumerate(queries)]
+
+
+def _export_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
+    """Every fifth query's whole export (a common character's runs to thousands of rows); timed
+    to the last byte, and the time to the answer's headers reported apart (`first_byte`)."""
+    return ["/api/export?" + urlencode({**q.url_params(), "format": "csv"}) for q in queries[::5]]
 
 
 def _cite_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
@@ -55,9 +63,24 @@ def _calendar_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
 ENDPOINTS: dict[str, Paths] = {
     "trends `/api/trends?q=`": _trends_paths,
     "feed `/search.atom?q=`": _feed_paths,
+    "export, whole file `/api/export?q=&format=csv`": _export_paths,
     "cite `/api/articles/<id>/cite`": _cite_paths,
     "calendar `/calendar[/<year>[/<m>/<d>]]`": _calendar_paths,
 }
+
+
+def _first_byte_ms(port: int, path: str) -> float:
+    """Milliseconds until the status line and headers of `path` arrive (the body is then drained)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        ms = (time.perf_counter() - started) * 1000
+        response.read()
+        return ms
+    finally:
+        connection.close()
 
 
 def research_pass(port: int, queries: list[BenchQuery]) -> dict[str, Any]:
@@ -67,11 +90,14 @@ def research_pass(port: int, queries: list[BenchQuery]) -> dict[str, Any]:
     try:
         for label, make_paths in ENDPOINTS.items():
             latencies, errors = [], 0
-            for path in make_paths(client, queries):
+            paths = make_paths(client, queries)
+            for path in paths:
                 status, _, ms = client.timed_get(path)
                 latencies.append(ms)
                 errors += status != 200
             figures[label] = {**latency_summary(latencies), "errors": errors}
+            if make_paths is _export_paths:  # the same exports again, now timed to their first byte
+                figures[label]["first_byte"] = latency_summary(_first_byte_ms(port, path) for path in paths)
     finally:
         client.close()
     return figures

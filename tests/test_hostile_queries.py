@@ -176,6 +176,8 @@ def test_any_research_request_is_answered_or_refused_clearly(hostile_client, lat
     for path in ("/api/trends", "/trends"):
         get(hostile_client, latencies, path, [*search_params(q, "1", "10", sort, date_from, "", filters),
                                               ("q", q[::-1]), ("interval", sort), ("view", sort)])
+    get(hostile_client, latencies, "/api/export", [*search_params(q, "1", "10", sort, date_from, "", filters),
+                                                   ("format", cite_format), ("fields", cite_format)])
     feed = get(hostile_client, latencies, "/search.atom", search_params(q, "1", "10", sort, date_from, "", filters))
     if feed.status_code == 200:
         assert feed.mimetype == "application/atom+xml"

@@ -89,6 +89,14 @@ def test_research_responses_match_the_documented_schemas(spec, http, path, templ
     assert_matches_spec(spec, "get", template, http.get(path))
 
 
+def test_export_answers_its_documented_types(spec, http):
+    documented = spec["paths"]["/api/export"]["get"]["responses"]
+    for chosen in ("csv", "jsonl"):
+        response = http.get("/api/export", params={"q": "民警", "format": chosen})
+        assert response.headers["Content-Type"].split(";")[0] in documented["200"]["content"]
+    assert_matches_spec(spec, "get", "/api/export", http.get("/api/export", params={"q": "民警", "format": "pdf"}))
+
+
 def test_reindex_responses_match_the_documented_schemas(spec, http):
     assert_matches_spec(spec, "post", "/api/reindex", http.post("/api/reindex"))
     ok = http.post("/api/reindex", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})

@@ -73,6 +73,19 @@ PATHS: dict[str, Schema] = {
                                        "Count by year or by month."),
                        *_selection_parameters()],
         "responses": {"200": response("Per query, its matches in each period.", "Trends"), **errors(400, 413)}}},
+    "/api/export": {"get": {
+        "summary": "Every matching article as a file", "operationId": "export",
+        "parameters": [next(p for p in SEARCH_PARAMETERS if p["name"] == "q"),
+                       next(p for p in SEARCH_PARAMETERS if p["name"] == "sort"),
+                       query_parameter("format", {"type": "string", "enum": ["csv", "jsonl"], "default": "csv"},
+                                       "CSV (UTF-8 with a BOM and a header row, for Excel) or JSON Lines."),
+                       query_parameter("fields", {"type": "string", "enum": ["text"]}, "Add each article's full text."),
+                       *_selection_parameters()],
+        "responses": {"200": {"description": "Streamed as a download named after the query; one row or line an "
+                                             "article: id, title, subtitle, byline, authors, date, year, page, paper, "
+                                             "issue_id, url (and text).",
+                              "content": {"text/csv": {"schema": STRING}, "application/x-ndjson": {"schema": STRING}}},
+                      **errors(400, 413)}}},
     "/api/articles/{article_id}/cite": {"get": {
         "summary": "Cite one article", "operationId": "cite",
         "parameters": [path_parameter("article_id", "Article id (slashes kept)."),
