@@ -90,6 +90,24 @@ class PeriodCounts:
 
 
 @dataclass(frozen=True)
+class Occurrences:
+    """Where a query's texts occur (`Engine.occurrences`), for every occurrence in context (KWIC).
+
+    `needles`: the compact texts counted, each with the field it is looked for in (None: title,
+    subtitle, byline and body; "title": title and subtitle; "byline"). Occurrences are numbered
+    0 … `total`-1 through the matches newest first (undated last), each place a needle starts
+    counting once (overlapping places each count). `articles`: the articles holding occurrences
+    `first` onwards (the one holding the first asked for, then the next ones), each with how
+    many it holds, in that order; neighbours not filled.
+    """
+
+    needles: list[tuple[str, str | None]]
+    total: int
+    first: int
+    articles: list[tuple[ArticleView, int]]
+
+
+@dataclass(frozen=True)
 class Hit:
     """One result line: `number` is the article's place in its issue."""
 
@@ -275,6 +293,13 @@ class Engine(Protocol):
         a small batch of articles (without neighbours: `previous`/`next` None). The matches are
         found when this is called (QueryError then); the articles are read as the iterator is
         consumed, all from the index as it was when called."""
+        ...
+
+    def occurrences(self, request: SearchRequest, start: int, count: int) -> Occurrences:
+        """The occurrences of the positive texts of `request`'s query in its matches (filters and
+        dates hold; unrelaxed), counted in the index (positions) without reading articles, and
+        the articles that hold occurrences `start` … `start + count - 1` (read only those).
+        QueryError as for `search`."""
         ...
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:

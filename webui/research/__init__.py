@@ -20,5 +20,5 @@ def article_citations(article: dict[str, Any]) -> dict[str, str]:
 def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    app.jinja_env.globals.update(feed_url=context.feed_url, trends_url=context.trends_url, export_url=context.export_url, article_citations=article_citations,
+    app.jinja_env.globals.update(feed_url=context.feed_url, trends_url=context.trends_url, kwic_url=context.kwic_url, export_url=context.export_url, article_citations=article_citations,
                                  archive_coverage=context.coverage_context)

@@ -50,3 +50,9 @@ def export() -> Response:
     file_name, content_type, lines = context.export_stream(request.args, context.base_url())
     return Response(stream_with_context(lines), content_type=content_type,
                     headers={"Content-Disposition": attachment(file_name)})
+
+
+@bp.get("/kwic")
+@rate_limited("SEARCH_RATE_LIMIT")
+def kwic() -> Response:
+    return jsonify(context.kwic_context(request.args, request.path))

@@ -15,10 +15,11 @@ from typing import Any
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
-from indexer.api import INTERVALS, QueryError, SearchRequest
+from indexer.api import INTERVALS, ArticleView, QueryError, SearchRequest
+from indexer.present.snippets import occurrences
 from webui import context, urls
 from webui.errors import ClientError
-from webui.research import atom, calendar, cite, export_formats, trends_chart
+from webui.research import atom, calendar, cite, export_formats, kwic_lines, trends_chart
 from webui.research.downloads import query_file_name
 
 FEED_ENTRIES = 20
@@ -236,3 +237,80 @@ def export_url(args: MultiDict, export_format: str, with_text: bool = False) -> 
     """The export of a results page's search (query, filters, dates and sort; not its page)."""
     return urls.with_args("/api/export", args, page=None, per_page=None, format=export_format,
                           fields=export_formats.TEXT_COLUMN if with_text else None)
+
+
+# --- every occurrence in context ---------------------------------------------------------
+
+KWIC_SORTS = ("date", "left", "right")
+KWIC_PER_PAGE = 50
+# Sorting by context needs every line's context, so every article holding one is read: up to this many lines.
+MAX_SORTED_LINES = 2_000
+
+
+def _article_lines(article: ArticleView, needles: list[tuple[str, str | None]], width: int) -> list[kwic_lines.KwicLine]:
+    """Every occurrence of the needles in one article, in the index's order: title, subtitle,
+    byline, then the body (its paragraphs joined by line breaks, as the index sees them)."""
+    units = {"title": [article.title], "subtitle": [article.subtitle or ""], "byline": [article.byline or ""],
+             "body": article.paragraphs}
+    scopes = {None: ("title", "subtitle", "byline", "body"), "title": ("title", "subtitle"), "byline": ("byline",)}
+    lines: list[tuple[int, int, kwic_lines.KwicLine]] = []
+    for order, unit in enumerate(units):
+        wanted = [needle for needle, field in needles if unit in scopes.get(field, ())]
+        if not wanted:
+            continue
+        text = "\n".join(units[unit])
+        spans = sorted({span for needle in wanted for span in occurrences(text, needle)})
+        lines += [(order, span[0], line) for span, line in zip(spans, kwic_lines.kwic_lines(units[unit], spans, width))]
+    return [line for _, _, line in sorted(lines, key=lambda item: item[:2])]
+
+
+def _line(article: ArticleView, line: kwic_lines.KwicLine) -> dict[str, Any]:
+    return {"article": {"id": article.id, "title": article.title, "url": urls.article_url(article.id)},
+            "issue": {"id": article.issue.id, "date": article.issue.date},
+            "left": line.left, "match": line.match, "right": line.right}
+
+
+def kwic_context(args: MultiDict, path: str) -> dict[str, Any]:
+    """One line per occurrence of the query's words in its matches, `width` characters each side
+    (cut at the paragraph's end), newest first or sorted by the left or right context; `total_hits`
+    counts occurrences (from the index), not articles."""
+    sort = _choice(args, "sort", KWIC_SORTS)
+    width = context.int_arg(args, "width", kwic_lines.DEFAULT_WIDTH, 1, kwic_lines.MAX_WIDTH)
+    page, per_page = context.paging_args(args, KWIC_PER_PAGE)
+    selection = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in VIEW_ARGS or k == "q"])
+    search_request = context.search_request(selection)
+    if not search_request.q:
+        raise context.bad_parameter("缺少检索词：请用参数 q 给出要看上下文的词，例如 q=电信诈骗。")
+    engine = context.archive()
+    first = (page - 1) * per_page
+    try:
+        if sort == "date":
+            found = engine.occurrences(search_request, first, per_page)
+        else:
+            total = engine.occurrences(search_request, 0, 0).total
+            if total > MAX_SORTED_LINES:
+                raise context.bad_parameter(f"共有 {total} 处，按上下文排序最多 {MAX_SORTED_LINES} 处：请缩小范围"
+                                            "（加检索词、日期或筛选条件），或按日期排序翻页查看。")
+            found = engine.occurrences(search_request, 0, total)
+    except QueryError as error:
+        raise ClientError(400, "bad_query", str(error))
+    lines = [(article, line) for article, _ in found.articles
+             for line in _article_lines(article, found.needles, width)]
+    if sort == "date":
+        lines = lines[first - found.first:][:per_page]
+    else:
+        key = kwic_lines.left_key if sort == "left" else kwic_lines.right_key
+        lines = sorted(lines, key=lambda item: key(item[1]))[first:first + per_page]
+    last_page = max(1, min(-(-found.total // per_page), context.MAX_RESULT_WINDOW // per_page))
+    return {
+        "query": search_request.q, "total_hits": found.total, "page": page, "per_page": per_page, "sort": sort,
+        "width": width, "lines": [_line(article, line) for article, line in lines], "last_page": last_page,
+        "next_url": urls.with_args(path, args, page=page + 1) if page < last_page else None,
+        "previous_url": urls.with_args(path, args, page=page - 1) if page > 1 else None,
+    }
+
+
+def kwic_url(args: MultiDict) -> str:
+    """Every occurrence in context of a results page's search (its query, filters and dates)."""
+    return urls.with_args("/kwic", MultiDict([(k, v) for k, v in args.items(multi=True)
+                                              if k not in VIEW_ARGS or k == "q"]))

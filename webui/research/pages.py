@@ -38,3 +38,10 @@ def calendar_day(year: int, month: int, day: int) -> Response:
 def trends() -> Response:
     page = context.trends_page_context(request.args)
     return render_page("trends.html", urls.with_args("/api/trends", request.args, view=None), **page)
+
+
+@bp.get("/kwic")
+@rate_limited("SEARCH_RATE_LIMIT")
+def kwic() -> Response:
+    return render_page("kwic.html", urls.with_args("/api/kwic", request.args),
+                       kwic=context.kwic_context(request.args, request.path))

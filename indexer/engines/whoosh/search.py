@@ -24,15 +24,16 @@ from typing import Hashable
 
 from whoosh import query as wq
 
-from indexer.api import INTERVALS, FacetValue, PeriodCounts, QueryError, SearchRequest, SearchResults
+from indexer.api import INTERVALS, FacetValue, Occurrences, PeriodCounts, QueryError, SearchRequest, SearchResults
 from indexer.engines.whoosh.budget import work_budget
-from indexer.engines.whoosh.bulk import PackedRanking, best_first
+from indexer.engines.whoosh.bulk import PackedRanking, best_first, occurrence_counts
 from indexer.engines.whoosh.codec.postings import postings
 from indexer.engines.whoosh.facet_table import filter_query
 from indexer.engines.whoosh.phrase import Docnums
-from indexer.engines.whoosh.ranking import Grams, build, plan, to_whoosh
+from indexer.engines.whoosh.ranking import Grams, build, grams, plan, to_whoosh
 from indexer.engines.whoosh.scoring import estimate, grams_ranking, matches, plan_scores
 from indexer.engines.whoosh.snapshot import Snapshot
+from indexer.fields import SCOPED_GRAMS, TEXT_GRAMS
 from indexer.present import views
 from indexer.settings import Settings
 from indexer.query import (
@@ -284,3 +285,65 @@ def period_counts(snap: Snapshot, request: SearchRequest, interval: str, setting
             found = found & allowed
     days = _day_array(snap)[np.fromiter(found, np.int64, len(found))]
     return PeriodCounts(_period_counts(days, interval), _articles_per_period(snap, interval), int((days == 0).sum()))
+
+
+def _positive_texts(node: Node | None) -> list[Text]:
+    """The texts a match shows (not under a NOT), each once, in query order."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return list(dict.fromkeys(text for item in node.items for text in _positive_texts(item)))
+    return []
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A query's occurrences per match, newest first (cached per snapshot): docnums and counts."""
+
+    needles: list[tuple[str, str | None]]
+    docnums: np.ndarray
+    ends: np.ndarray  # cumulative counts: the occurrences of docnums[i] are ends[i-1] … ends[i]-1
+
+
+def _counted(snap: Snapshot, request: SearchRequest, settings: Settings) -> _Counted:
+    node = validate(request)
+    key = ("occurrences", *_cache_key(node, "date", request))
+    cached = snap.results.get(key)
+    if cached is not None:
+        return cached
+    texts = _positive_texts(node)
+    with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
+        allowed = _allowed(snap, node, request)
+        found = snap.articles if node is None else matches(snap, plan(node, ranked=False))
+        within = np.fromiter(found if allowed is None else found & allowed, np.int64)
+        within.sort()
+        counts = np.zeros(len(within), dtype=np.int64)
+        for text in texts:
+            clause = grams(SCOPED_GRAMS.get(text.field, TEXT_GRAMS), text.text)
+            docnums, found_counts = occurrence_counts(snap.searcher, clause.field, list(clause.grams),
+                                                      clause.offsets, within)
+            counts[np.searchsorted(within, docnums)] += found_counts
+    having, counts = within[counts > 0], counts[counts > 0]
+    days = _day_array(snap)[having]
+    order = np.lexsort((having, -days, days == 0))  # newest first, undated last, then index order
+    counted = _Counted([(text.text, text.field) for text in texts], having[order], np.cumsum(counts[order]))
+    snap.results.put(key, counted, size=len(having) + 1)
+    return counted
+
+
+def occurrences(snap: Snapshot, request: SearchRequest, start: int, count: int, settings: Settings) -> Occurrences:
+    """Occurrences of the query's positive texts in each match, from their positions in the index
+    (a single gram's positions counted, a phrase's starts: bulk.occurrence_counts), and the stored
+    articles holding occurrences start … start+count-1 only: a common character's 170,000
+    occurrences cost its posting lists once (then the cache), and a page of lines a few articles."""
+    counted = _counted(snap, request, settings)
+    total = int(counted.ends[-1]) if len(counted.ends) else 0
+    first = int(np.searchsorted(counted.ends, start, side="right"))  # the article holding occurrence `start`
+    last = int(np.searchsorted(counted.ends, start + count - 1, side="right")) if count > 0 else first - 1
+    chosen = range(first, min(last + 1, len(counted.docnums)))
+    articles = []
+    for i in chosen:
+        fields = snap.stored(int(counted.docnums[i]))
+        held = int(counted.ends[i] - (counted.ends[i - 1] if i else 0))
+        articles.append((views.article_view(fields, [fields], None), held))
+    return Occurrences(counted.needles, total, int(counted.ends[first - 1]) if first else 0, articles)
