@@ -31,6 +31,17 @@ def _trends_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
                                         "interval": "month" if n % 2 else "year"}) for n, q in enumerate(queries)]
 
 
+def _kwic_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
+    """Each query's first page of lines, and for every fifth its fifth page."""
+    paths = []
+    for n, query in enumerate(queries):
+        params = {k: v for k, v in query.url_params().items() if k != "sort"}
+        paths.append("/api/kwic?" + urlencode(params))
+        if n % 5 == 0:
+            paths.append("/api/kwic?" + urlencode({**params, "page": 5}))
+    return paths
+
+
 def _export_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
     """Every fifth query's whole export (a common character's runs to thousands of rows); timed
     to the last byte, and the time to the answer's headers reported apart (`first_byte`)."""
@@ -62,6 +73,7 @@ def _calendar_paths(client: Client, queries: list[BenchQuery]) -> list[str]:
 # endpoint label -> how to make its request paths from the mix
 ENDPOINTS: dict[str, Paths] = {
     "trends `/api/trends?q=`": _trends_paths,
+    "KWIC `/api/kwic?q=`": _kwic_paths,
     "feed `/search.atom?q=`": _feed_paths,
     "export, whole file `/api/export?q=&format=csv`": _export_paths,
     "cite `/api/articles/<id>/cite`": _cite_paths,

@@ -173,6 +173,9 @@ def test_any_issue_listing_page_is_answered_or_refused_clearly(hostile_client, l
 def test_any_research_request_is_answered_or_refused_clearly(hostile_client, latencies, q, sort, date_from, filters,
                                                               record_id, cite_format, day):
     """The research tools take the search's parameters, ids and dates: the same rule, 2xx or a clear 4xx."""
+    for path in ("/api/kwic", "/kwic"):
+        get(hostile_client, latencies, path, [*search_params(q, "1", "10", "", date_from, "", filters),
+                                              ("sort", sort), ("width", cite_format)])
     for path in ("/api/trends", "/trends"):
         get(hostile_client, latencies, path, [*search_params(q, "1", "10", sort, date_from, "", filters),
                                               ("q", q[::-1]), ("interval", sort), ("view", sort)])

@@ -84,6 +84,8 @@ def test_article_and_issue_responses_match_the_documented_schemas(spec, http):
     ("/api/trends?q=民警&q=诈骗&interval=month", "/api/trends"),
     ("/api/trends?q=民警&year=2021&from=2021-03-01", "/api/trends"),
     ("/api/trends?interval=week&q=民警", "/api/trends"),
+    ("/api/kwic?q=民警&per_page=5&page=2&sort=right", "/api/kwic"),
+    ("/api/kwic?q=民警&width=0", "/api/kwic"),
 ])
 def test_research_responses_match_the_documented_schemas(spec, http, path, template):
     assert_matches_spec(spec, "get", template, http.get(path))

@@ -53,6 +53,17 @@ SCHEMAS: dict[str, Schema] = {
                      interval={"type": "string", "enum": ["year", "month"]}, **{"from": nullable(DATE), "to": nullable(DATE)},
                      filters={"type": "object", "additionalProperties": array(STRING)},
                      series=array(ref("TrendSeries"))),
+    "KwicLine": record(
+        "One occurrence in its context (plain text).",
+        article=record("The article it is in.", id=STRING, title=STRING, url=URL),
+        issue=record("Its issue.", id=STRING, date=nullable(DATE)),
+        left={**STRING, "description": "Up to `width` characters before, cut at the paragraph's start."},
+        match=STRING, right={**STRING, "description": "Up to `width` characters after, cut at the paragraph's end."}),
+    "Kwic": record(
+        "Every occurrence of the query's words in its matches, a line each.", query=STRING,
+        total_hits={**INTEGER, "description": "Occurrences, not articles."}, page=INTEGER, per_page=INTEGER,
+        sort={"type": "string", "enum": ["date", "left", "right"]}, width=INTEGER, lines=array(ref("KwicLine")),
+        last_page=INTEGER, next_url=nullable(URL), previous_url=nullable(URL)),
     "Day": record("The issues of one day, in page order.", date=DATE, issues=array(ref("IssueSummary")),
                   year_url=URL, search_url=URL, url=URL),
 }
@@ -73,6 +84,17 @@ PATHS: dict[str, Schema] = {
                                        "Count by year or by month."),
                        *_selection_parameters()],
         "responses": {"200": response("Per query, its matches in each period.", "Trends"), **errors(400, 413)}}},
+    "/api/kwic": {"get": {
+        "summary": "Every occurrence in context", "operationId": "kwic",
+        "parameters": [next(p for p in SEARCH_PARAMETERS if p["name"] == "q"),
+                       query_parameter("width", {**INTEGER, "minimum": 1, "maximum": 200, "default": 20},
+                                       "Characters of context on each side."),
+                       query_parameter("sort", {"type": "string", "enum": ["date", "left", "right"], "default": "date"},
+                                       "Newest first, or by the context left (read from the match outwards) or right "
+                                       "of the match (at most 2,000 lines)."),
+                       *(p for p in SEARCH_PARAMETERS if p["name"] in ("page", "per_page")),
+                       *_selection_parameters()],
+        "responses": {"200": response("A page of lines.", "Kwic"), **errors(400, 413)}}},
     "/api/export": {"get": {
         "summary": "Every matching article as a file", "operationId": "export",
         "parameters": [next(p for p in SEARCH_PARAMETERS if p["name"] == "q"),
