@@ -205,3 +205,64 @@ def occurrence_counts(searcher: Searcher, field: str, words: list[str], offsets:
     candidates, _, _, starts = phrase
     counts = np.bincount(starts >> 32, minlength=len(candidates))
     return candidates[counts > 0], counts[counts > 0]
+
+
+def _word_starts(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int],
+                 within: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(docnums, i, position): every place the gram phrase starts, in docnums[i] (of the sorted
+    `within`, if given); docnums are those that hold it, in order."""
+    if len(words) == 1:
+        found = postings(searcher, field, words[0], within=within, values=True)
+        if not len(found.docnums):
+            return found.docnums, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        where, positions = decoded_positions(found.values, searcher.schema[field].format.decode_positions)
+        return found.docnums, where, positions
+    phrase = _phrase_starts(searcher, field, words, offsets, within)
+    if phrase is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    candidates, _, _, starts = phrase
+    where = starts >> 32
+    having = np.unique(where)
+    return candidates[having], np.searchsorted(having, where), (starts & 0xFFFFFFFF) - _START_BIAS
+
+
+def near_gaps(searcher: Searcher, field: str, words: list[tuple[list[str], Sequence[int], int]], distance: int,
+              within: Sequence[int] | None = None) -> dict[int, int]:
+    """docnum -> the fewest other characters between the words (grams, offsets, length each) of
+    the documents where every word occurs with at most `distance` of them between all of them.
+
+    Each word narrows the documents the next is looked for in; then a window slides over each
+    document's occurrences in position order, keeping each word's latest one: where all are in
+    it, the characters it spans that no word covers are the gap.
+    """
+    candidates: Sequence[int] | None = within
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for grams, offsets, _ in words:
+        docnums, where, positions = _word_starts(searcher, field, grams, list(offsets), candidates)
+        if not len(docnums):
+            return {}
+        found.append((docnums, where, positions))
+        candidates = docnums
+    final = np.asarray(candidates)
+    occurrences: dict[int, list[tuple[int, int]]] = {}
+    for number, (docnums, where, positions) in enumerate(found):
+        keep = np.isin(docnums[where], final)
+        for docnum, position in zip(docnums[where[keep]].tolist(), positions[keep].tolist()):
+            occurrences.setdefault(docnum, []).append((position, number))
+    lengths = [length for _, _, length in words]
+    total = sum(lengths)
+    gaps: dict[int, int] = {}
+    for docnum, places in occurrences.items():
+        places.sort()
+        latest: dict[int, int] = {}
+        best = None
+        for position, number in places:
+            latest[number] = position
+            if len(latest) == len(words):
+                start = min(latest.values())
+                end = max(at + lengths[n] for n, at in latest.items())
+                gap = max(0, end - start - total)
+                best = gap if best is None else min(best, gap)
+        if best is not None and best <= distance:
+            gaps[docnum] = best
+    return gaps

@@ -40,6 +40,7 @@ from indexer.query import (
     And,
     DateRange,
     Node,
+    Near,
     Not,
     Or,
     Text,
@@ -288,9 +289,11 @@ def period_counts(snap: Snapshot, request: SearchRequest, interval: str, setting
 
 
 def _positive_texts(node: Node | None) -> list[Text]:
-    """The texts a match shows (not under a NOT), each once, in query order."""
+    """The texts a match shows (not under a NOT), each once, in query order (a near's words each)."""
     if isinstance(node, Text):
         return [node]
+    if isinstance(node, Near):
+        return [Text(text, node.field) for text in node.texts]
     if isinstance(node, (And, Or)):
         return list(dict.fromkeys(text for item in node.items for text in _positive_texts(item)))
     return []
