@@ -135,7 +135,7 @@ def errors(*statuses: int) -> dict[str, Schema]:
 
 SEARCH_PARAMETERS = [
     query_parameter("q", {**STRING, "maxLength": MAX_QUERY_CHARS},
-                    'The query: words (AND), "phrases", OR, NOT or -word, parentheses, title:…, byline:…'),
+                    'The query: words (AND), "phrases", "near words"~N, OR, NOT or -word, parentheses, title:…, byline:…'),
     *paging_parameters(SEARCH_PER_PAGE),
     query_parameter("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}, "relevance (best first), date (newest first) or -date (oldest first); undated articles last."),
     query_parameter("from", DATE, "Earliest issue date, inclusive."),
