@@ -12,15 +12,16 @@ import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
 from flask import request
+from flask.testing import FlaskClient
 
 from archive.cli import main
-from indexer.factory import open_engine
-from indexer.settings import Settings
-from tests.webui_fixtures import make_app
+from tests.hardening_fixtures import app_client
+from tests.research_fixtures import indexed_archive
 from webui.research.context import export_stream
 
 pytest_plugins = ["tests.webui_plugin"]  # the shared test archive, server and clients
@@ -30,27 +31,19 @@ ISSUES, PER_ISSUE = 204, 50
 
 @pytest.fixture(scope="module")
 def big_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("big-archive")
-    issues = root / "issues"
-    issues.mkdir()
+    pages = {}
     for n in range(ISSUES):
         day = f"2021-{1 + n // 28:02d}-{1 + n % 28:02d}"
         articles = "\n\n".join(f"# 第{n}期第{i}篇：社区安全简讯\n\n民警在第{n * PER_ISSUE + i}号路口执勤，提醒市民出行注意安全。"
                                for i in range(PER_ISSUE))
-        (issues / f"{day}_{n % 3 + 1:02d}.txt").write_text(f"paper: 测试晚报\n\n{articles}\n", encoding="utf-8")
-    engine = open_engine(Settings(data_dir=root))
-    try:
-        engine.reindex()
-    finally:
-        engine.close()
-    return root
+        pages[f"{day}_{n % 3 + 1:02d}"] = f"paper: 测试晚报\n\n{articles}\n"
+    return indexed_archive(tmp_path_factory.mktemp("big-archive"), pages)
 
 
 @pytest.fixture(scope="module")
-def big_client(big_archive: Path):
-    app = make_app(big_archive)
-    yield app.test_client()
-    app.extensions["archive"].close()
+def big_client(big_archive: Path) -> Iterator[FlaskClient]:
+    with app_client(big_archive) as client:
+        yield client
 
 
 def stream(app, params: dict) -> tuple[int, int, int]:

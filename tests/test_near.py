@@ -6,17 +6,17 @@ the query is then asked of every endpoint that takes `q`, and of the CLI.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 
 from archive.cli import main
-from indexer.factory import open_engine
 from indexer.query import Near, QueryError, Text, parse, unparse
-from indexer.settings import Settings
-from tests.webui_fixtures import make_app
+from tests.hardening_fixtures import app_client
+from tests.research_fixtures import indexed_archive
 
 ARTICLES = {  # id -> (title, body): the words 0, 3, 10, 11 and 40 characters apart, and 2 reversed
     "adjacent": ("甲文", "外长钱其琛意大利之行顺利结束。"),
@@ -31,23 +31,14 @@ ARTICLES = {  # id -> (title, body): the words 0, 3, 10, 11 and 40 characters ap
 
 @pytest.fixture(scope="module")
 def near_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("near")
-    (root / "issues").mkdir()
-    for n, (name, (title, body)) in enumerate(ARTICLES.items()):
-        (root / "issues" / f"1998-01-{n + 1:02d}_{name}.txt").write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
-    engine = open_engine(Settings(data_dir=root))
-    try:
-        engine.reindex()
-    finally:
-        engine.close()
-    return root
+    return indexed_archive(tmp_path_factory.mktemp("near"), {
+        f"1998-01-{n + 1:02d}_{name}": f"# {title}\n\n{body}\n" for n, (name, (title, body)) in enumerate(ARTICLES.items())})
 
 
 @pytest.fixture(scope="module")
-def client(near_archive: Path):
-    app = make_app(near_archive)
-    yield app.test_client()
-    app.extensions["archive"].close()
+def client(near_archive: Path) -> Iterator[FlaskClient]:
+    with app_client(near_archive) as test_client:
+        yield test_client
 
 
 def found(client, q: str, path: str = "/api/search") -> list[str]:

@@ -12,15 +12,8 @@ from pathlib import Path
 
 from indexer.factory import open_engine
 from indexer.settings import Settings
+from tests.research_fixtures import reindex
 from tests.webui_fixtures import REPO, make_app
-
-
-def reindex(data: Path, full: bool = False) -> None:
-    engine = open_engine(Settings(data_dir=data))
-    try:
-        engine.reindex(full=full)
-    finally:
-        engine.close()
 
 
 def articles_by_id(data: Path) -> dict[str, tuple[str, str]]:

@@ -26,7 +26,7 @@ URL = "http://a.example/articles/2021/04/x/3"
 
 
 def test_csv_has_a_bom_a_header_and_reads_back_in_excels_dialect():
-    rows = [export_formats.record(ARTICLE, URL, with_text=True)]
+    rows = [export_formats.export_row(ARTICLE, URL, with_text=True)]
     text = "".join(export_formats.csv_lines(rows, with_text=True))
     assert text.startswith("\ufeffid,title,") and "\r\n" in text
     header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -39,12 +39,12 @@ def test_csv_has_a_bom_a_header_and_reads_back_in_excels_dialect():
 
 
 def test_csv_without_text_has_no_text_column():
-    text = "".join(export_formats.csv_lines([export_formats.record(ARTICLE, URL, with_text=False)], with_text=False))
+    text = "".join(export_formats.csv_lines([export_formats.export_row(ARTICLE, URL, with_text=False)], with_text=False))
     assert next(csv.reader(io.StringIO(text.removeprefix("\ufeff")))) == list(export_formats.COLUMNS)
 
 
 def test_jsonl_is_one_object_a_line_in_plain_utf8():
-    rows = [export_formats.record(ARTICLE, URL, with_text=False)] * 2
+    rows = [export_formats.export_row(ARTICLE, URL, with_text=False)] * 2
     lines = list(export_formats.jsonl_lines(rows))
     assert len(lines) == 2 and all(line.endswith("}\n") for line in lines)
     assert "尹彤" in lines[0] and json.loads(lines[0])["title"] == ARTICLE.title  # JSON keeps text as it is
@@ -54,7 +54,7 @@ def test_jsonl_is_one_object_a_line_in_plain_utf8():
 def test_writers_are_lazy_so_memory_stays_flat():
     def endless():
         while True:
-            yield export_formats.record(ARTICLE, URL, with_text=False)
+            yield export_formats.export_row(ARTICLE, URL, with_text=False)
 
     lines = export_formats.lines("csv", endless(), with_text=False)
     assert next(lines).startswith("\ufeff") and next(lines).startswith("2021/04/x/3,")
@@ -114,7 +114,7 @@ def series(query: str, counts: list[int], articles: int = 100) -> dict:
 
 
 def test_the_chart_is_svg_with_a_linked_bar_per_query_and_period():
-    svg = ET.fromstring(trends_chart.render([series("甲", [1, 0, 7]), series("乙", [2, 3, 0])]))
+    svg = ET.fromstring(trends_chart.render_chart([series("甲", [1, 0, 7]), series("乙", [2, 3, 0])]))
     ns = "{http://www.w3.org/2000/svg}"
     links = svg.findall(f"{ns}a")
     assert len(links) == 6 and links[0].get("href") == "/search?q=0"
@@ -125,13 +125,13 @@ def test_the_chart_is_svg_with_a_linked_bar_per_query_and_period():
 
 
 def test_the_relative_view_plots_shares_and_labels_percentages():
-    svg = trends_chart.render([series("甲", [1, 50], articles=200)], view="share")
+    svg = trends_chart.render_chart([series("甲", [1, 50], articles=200)], view="share")
     labels = [t.text for t in ET.fromstring(svg).findall("{http://www.w3.org/2000/svg}text")]
     assert "25%" in labels and "0%" in labels
 
 
 def test_chart_text_is_escaped():
-    svg = trends_chart.render([series('<script>alert(1)</script>"&', [1])])
+    svg = trends_chart.render_chart([series('<script>alert(1)</script>"&', [1])])
     root = ET.fromstring(svg)  # still well-formed XML
     assert "<script>" not in svg and "<script>" in root.find("{http://www.w3.org/2000/svg}title").text
 
@@ -139,7 +139,7 @@ def test_chart_text_is_escaped():
 def test_many_periods_label_every_nth_so_labels_do_not_overlap():
     months = {"query": "甲", "buckets": [{"period": f"2000-{m:02d}", "count": m, "articles": 10, "share": m / 10,
                                           "url": "/"} for m in range(1, 13)] * 10}
-    texts = ET.fromstring(trends_chart.render([months] * 5)).findall("{http://www.w3.org/2000/svg}text")
+    texts = ET.fromstring(trends_chart.render_chart([months] * 5)).findall("{http://www.w3.org/2000/svg}text")
     period_labels = [t for t in texts if t.text.startswith("2000-")]
     xs = [float(t.get("x")) for t in period_labels]
     assert 1 < len(xs) < 120 and min(b - a for a, b in zip(xs, xs[1:])) >= trends_chart.CHAR_PX * 7

@@ -184,10 +184,10 @@ def openapi_spec() -> Schema:
                                                "Rebuild the whole index.")],
                 "responses": {"200": response("What changed.", "ReindexSummary"),
                               **errors(401, 403, 409, 429)}}},
-            **research.openapi.PATHS,
+            **research.openapi.RESEARCH_PATHS,
         },
         "components": {
-            "schemas": {**SCHEMAS, **research.openapi.SCHEMAS},
+            "schemas": {**SCHEMAS, **research.openapi.RESEARCH_SCHEMAS},
             "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer",
                                                "description": "The server's ARCHIVE_ADMIN_TOKEN."}},
         },

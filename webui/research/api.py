@@ -17,7 +17,7 @@ def article_citation(article_id: str) -> Response:
     citations = context.cite_context(article_id)
     if chosen is None:
         return jsonify(citations)
-    _, mimetype, extension = cite.FORMATS[chosen]
+    _, mimetype, extension = cite.CITATION_FORMATS[chosen]
     return Response(citations[chosen], content_type=f"{mimetype}; charset=utf-8",
                     headers={"Content-Disposition": attachment(f"{cite.bibtex_key(article_id)}.{extension}")})
 

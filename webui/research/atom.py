@@ -58,7 +58,7 @@ def _link(parent: ET.Element, href: str, rel: str, kind: str | None = None) -> N
     ET.SubElement(parent, f"{{{ATOM}}}link", attributes)
 
 
-def render(feed: Feed) -> bytes:
+def render_feed(feed: Feed) -> bytes:
     """The feed as UTF-8 XML with its declaration."""
     dates = [entry.date for entry in feed.entries if entry.date]
     updated = timestamp(max(dates)) if dates else NO_DATE

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_GBT_AUTHORS = 3  # GB/T 7714-2015 8.1.2: more than three authors -> the first three, then 等
-_SPACES = re.compile(r"\s+")
+_WHITESPACE = re.compile(r"\s+")
 _BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_~^])")
 _BIBTEX_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
 
@@ -44,7 +44,7 @@ class CitedArticle:
 
 def one_line(text: str) -> str:
     """Runs of whitespace (OCR line breaks) as one space: every format here is one line a field."""
-    return _SPACES.sub(" ", text).strip()
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def _year_of(date: str | None) -> int | None:
@@ -113,7 +113,7 @@ def ris(article: CitedArticle) -> str:
     return "".join(f"{tag}  - {value}\n" for tag, value in lines)
 
 
-FORMATS = {"bibtex": (bibtex, "application/x-bibtex", "bib"),
+CITATION_FORMATS = {"bibtex": (bibtex, "application/x-bibtex", "bib"),
            "ris": (ris, "application/x-research-info-systems", "ris")}
 
 

@@ -16,7 +16,7 @@ from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
 from indexer.api import INTERVALS, ArticleView, QueryError, SearchRequest
-from indexer.present.snippets import occurrences
+from indexer.present.snippets import occurrence_spans
 from webui import context, urls
 from webui.errors import ClientError
 from webui.research import atom, calendar, cite, export_formats, kwic_lines, trends_chart
@@ -65,8 +65,8 @@ def cite_context(article_id: str) -> dict[str, str]:
 def cite_format(args: MultiDict) -> str | None:
     """`format=bibtex|ris` (a download), or None for the JSON of all formats."""
     chosen = args.get("format", "").strip()
-    if chosen and chosen not in cite.FORMATS:
-        raise context.bad_parameter(f"参数 format 只能是 {' / '.join(cite.FORMATS)}，收到的是“{chosen[:40]}”。")
+    if chosen and chosen not in cite.CITATION_FORMATS:
+        raise context.bad_parameter(f"参数 format 只能是 {' / '.join(cite.CITATION_FORMATS)}，收到的是“{chosen[:40]}”。")
     return chosen or None
 
 
@@ -195,7 +195,7 @@ def trends_page_context(args: MultiDict) -> dict[str, Any]:
     view = _choice(args, "view", trends_chart.VIEWS)
     trends = trends_context(args)
     return {"trends": trends, "view": view,
-            "chart": trends_chart.render(trends["series"], view) if trends["series"][0]["buckets"] else "",
+            "chart": trends_chart.render_chart(trends["series"], view) if trends["series"][0]["buckets"] else "",
             "view_urls": {name: urls.with_args("/trends", args, view=name) for name in trends_chart.VIEWS},
             "interval_urls": {name: urls.with_args("/trends", args, interval=name) for name in INTERVALS}}
 
@@ -216,7 +216,7 @@ def export_stream(args: MultiDict, base_url: str) -> tuple[str, str, Iterator[st
     download); the lines are then made one article at a time as the response is sent.
     `base_url` makes each row's `url` absolute ("" keeps it a path, for the CLI).
     """
-    chosen = _choice(args, "format", tuple(export_formats.FORMATS))
+    chosen = _choice(args, "format", tuple(export_formats.EXPORT_FORMATS))
     wanted = args.get("fields", "").strip()
     if wanted not in ("", export_formats.TEXT_COLUMN):
         raise context.bad_parameter(f"参数 fields 只能是 {export_formats.TEXT_COLUMN}（加上全文），收到的是“{wanted[:40]}”。")
@@ -228,8 +228,8 @@ def export_stream(args: MultiDict, base_url: str) -> tuple[str, str, Iterator[st
     except QueryError as error:
         raise ClientError(400, "bad_query", str(error))
     with_text = bool(wanted)
-    rows = (export_formats.record(view, base_url + urls.article_url(view.id), with_text) for view in articles)
-    return (query_file_name(search_request.q, chosen), export_formats.FORMATS[chosen],
+    rows = (export_formats.export_row(view, base_url + urls.article_url(view.id), with_text) for view in articles)
+    return (query_file_name(search_request.q, chosen), export_formats.EXPORT_FORMATS[chosen],
             export_formats.lines(chosen, rows, with_text))
 
 
@@ -259,7 +259,7 @@ def _article_lines(article: ArticleView, needles: list[tuple[str, str | None]], 
         if not wanted:
             continue
         text = "\n".join(units[unit])
-        spans = sorted({span for needle in wanted for span in occurrences(text, needle)})
+        spans = sorted({span for needle in wanted for span in occurrence_spans(text, needle)})
         lines += [(order, span[0], line) for span, line in zip(spans, kwic_lines.kwic_lines(units[unit], spans, width))]
     return [line for _, _, line in sorted(lines, key=lambda item: item[:2])]
 

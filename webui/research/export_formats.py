@@ -17,7 +17,7 @@ from typing import Any
 
 from indexer.api import ArticleView
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 # Column name -> how to read it from an article view; `text` only with fields=text.
 COLUMNS = ("id", "title", "subtitle", "byline", "authors", "date", "year", "page", "paper", "issue_id", "url")
 TEXT_COLUMN = "text"
@@ -25,7 +25,7 @@ BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def record(article: ArticleView, url: str, with_text: bool) -> dict[str, Any]:
+def export_row(article: ArticleView, url: str, with_text: bool) -> dict[str, Any]:
     """One exported article: its fields flat, `url` as given (absolute on the web), `text` its
     paragraphs a line each. Read attribute by attribute: `dataclasses.asdict` left a tuple a row
     for the cyclic collector (measured), memory an export must not grow by."""

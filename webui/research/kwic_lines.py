@@ -16,7 +16,7 @@ from itertools import accumulate
 
 DEFAULT_WIDTH = 20
 MAX_WIDTH = 200
-_SPACES = re.compile(r"\s+")
+_BLANKS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class KwicLine:
 
 
 def _plain(text: str) -> str:
-    return _SPACES.sub(" ", text)
+    return _BLANKS.sub(" ", text)
 
 
 def kwic_lines(paragraphs: list[str], spans: list[tuple[int, int]], width: int = DEFAULT_WIDTH) -> list[KwicLine]:

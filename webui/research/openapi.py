@@ -20,7 +20,7 @@ from webui.openapi import (
     response,
 )
 
-SCHEMAS: dict[str, Schema] = {
+RESEARCH_SCHEMAS: dict[str, Schema] = {
     "Citation": record(
         "An article's permanent URL and its citation in three formats.",
         url={**STRING, "description": "Absolute permanent URL of the article page."},
@@ -73,7 +73,7 @@ def _selection_parameters() -> list[Schema]:
     return [parameter for parameter in SEARCH_PARAMETERS if parameter["name"] not in ("q", "page", "per_page", "sort")]
 
 
-PATHS: dict[str, Schema] = {
+RESEARCH_PATHS: dict[str, Schema] = {
     "/api/trends": {"get": {
         "summary": "A term over time", "operationId": "trends",
         "parameters": [query_parameter("q", {"type": "array", "items": {**STRING, "maxLength": MAX_QUERY_CHARS},

@@ -13,7 +13,7 @@ bp = Blueprint("research_pages", __name__)
 
 @bp.get("/search.atom")
 def search_feed() -> Response:
-    return Response(atom.render(context.feed(request.args)), content_type="application/atom+xml; charset=utf-8")
+    return Response(atom.render_feed(context.feed(request.args)), content_type="application/atom+xml; charset=utf-8")
 
 
 @bp.get("/calendar")

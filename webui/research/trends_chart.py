@@ -46,7 +46,7 @@ def _bar_width(queries: int) -> float:
     return max(5.0, min(22.0, 48.0 / queries))
 
 
-def render(series: list[dict[str, Any]], view: str = "count") -> str:
+def render_chart(series: list[dict[str, Any]], view: str = "count") -> str:
     """SVG markup for the series of `/api/trends` (all over the same periods), `view` count or share."""
     periods = [bucket["period"] for bucket in series[0]["buckets"]] if series else []
     values = [[bucket[view] for bucket in one["buckets"]] for one in series]

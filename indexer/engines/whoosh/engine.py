@@ -276,14 +276,14 @@ class WhooshEngine:
 
     def occurrences(self, request: SearchRequest, start: int, count: int) -> Occurrences:
         """Occurrences per match, from the index's positions, and the articles holding the ones asked
-        for (see search.occurrences)."""
+        for (see search.occurrence_page)."""
         from indexer.engines.whoosh import search
 
         with self._using() as snap:
             if snap is None:
                 validate(request)
                 return Occurrences([], 0, 0, [])
-            return search.occurrences(snap, request, start, count, self.settings)
+            return search.occurrence_page(snap, request, start, count, self.settings)
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article (None if unknown); with q, `highlighted` marks the matches."""

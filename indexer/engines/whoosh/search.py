@@ -334,7 +334,7 @@ def _counted(snap: Snapshot, request: SearchRequest, settings: Settings) -> _Cou
     return counted
 
 
-def occurrences(snap: Snapshot, request: SearchRequest, start: int, count: int, settings: Settings) -> Occurrences:
+def occurrence_page(snap: Snapshot, request: SearchRequest, start: int, count: int, settings: Settings) -> Occurrences:
     """Occurrences of the query's positive texts in each match, from their positions in the index
     (a single gram's positions counted, a phrase's starts: bulk.occurrence_counts), and the stored
     articles holding occurrences start … start+count-1 only: a common character's 170,000
