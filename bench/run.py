@@ -219,7 +219,7 @@ def research_phase(data_dir: Path, work: Path, queries: list[BenchQuery], log: L
     """The research tools' latencies, on a fresh server (no search of the mix cached yet)."""
     with Server(data_dir, work) as server:
         server.start()
-        log("ours: research tools (" + ", ".join(label.split()[0] for label in research.ENDPOINTS) + "), each request new to the server")
+        log("ours: research tools (" + ", ".join(label.split()[0].rstrip(",") for label in research.ENDPOINTS) + "), each request new to the server")
         return research.research_pass(server.port, queries)
 
 
