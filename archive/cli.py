@@ -77,7 +77,7 @@ class ArchiveGroup(click.Group):
 )
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
+    type=click.IntRange(min=1),
     envvar="ARCHIVE_INDEX_WORKERS",
     default=None,
     help="Processes a reindex indexes with [default: one per core, when there is enough text].",

@@ -77,8 +77,8 @@ class Settings:
     # Matches kept by a snapshot's result cache (12 bytes each) and by its cache of whole text rankings.
     result_cache_matches: int = 2_000_000
     text_cache_matches: int = 1_000_000
-    # A retired index directory is deleted only this long after the swap, so a reader that read the
-    # old CURRENT can still open it.
+    # A retired index directory is deleted only this long after the swap: readers poll the generation
+    # about twice a second, and one that read the old CURRENT must still be able to open it.
     retire_after_seconds: float = 60.0
 
     @property

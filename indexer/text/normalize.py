@@ -154,7 +154,7 @@ def compact_text(text: str) -> str:
 
     Remembered: a build compacts each article's title, subtitle and body
     twice, for jieba (`documents`, a page's articles at a time) and then for
-    the n-grams (`analysis`); a page has at most a few dozen articles.
+    the n-grams (`ngrams`); a page has at most a few dozen articles.
     """
     folded = _foldable_searchable().sub(_fold_run, text)  # the letters, digits and gaps of fold(text)
     return BREAK.join(_ALNUM_RUN.findall(_IGNORED_GAP.sub("", folded)))

@@ -139,8 +139,12 @@ def _all_of(snap: Snapshot, clause: And, within: list[int] | None) -> Scores | N
         if isinstance(item, (Not, DateRange)):
             having = matches(snap, item.item if isinstance(item, Not) else item, within)
             within = [docnum for docnum in within if (docnum in having) != isinstance(item, Not)]
+    first, *others = (parts[item] for item in positives)
+    scores = {docnum: first[docnum] for docnum in within}
+    for part in others:
+        scores = {docnum: score + part[docnum] for docnum, score in scores.items()}
     excluded = EXCLUSION_SCORE * sum(isinstance(item, Not) for item in items)
-    return {docnum: sum(parts[item][docnum] for item in positives) + excluded for docnum in within}
+    return {docnum: score + excluded for docnum, score in scores.items()} if excluded else scores
 
 
 def _any_of(snap: Snapshot, clause: Or, within: list[int] | None) -> Scores | None:

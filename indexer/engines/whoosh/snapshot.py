@@ -1,6 +1,6 @@
 """One opened generation of the index: a searcher plus what is cached per searcher.
 
-`ArchiveIndex` swaps snapshots when the store's generation changes. A
+`WhooshEngine` swaps snapshots when the store's generation changes. A
 snapshot counts the calls using it, so retiring it closes the searcher only
 when the last of them is done (closing under a running search would break
 it; the server is multi-threaded).

@@ -17,7 +17,7 @@ symlink would be followed again on every file Whoosh opens and could mix two
 indexes in one reader. Directories that CURRENT no longer names (retired
 indexes, half-built ones from a killed rebuild) are deleted by a later
 reindex, once the swap is old enough that no reader can still be on its way
-into them (`RETIRE_AFTER_SECONDS`); readers that already have files open
+into them (`Settings.retire_after_seconds`); readers that already have files open
 keep working, since POSIX keeps deleted files alive until closed.
 
 Incremental updates commit into the served directory itself: Whoosh writes
@@ -51,10 +51,6 @@ from indexer.lifecycle.durable import fsync_dir, fsync_file, write_atomically
 from indexer.lifecycle.locks import lock_file
 from indexer.api import FailedFile
 from indexer.engines.whoosh.schema import make_schema
-
-# Readers poll `generation()` about twice a second; a retired index is kept
-# far longer than that so a reader that read the old CURRENT can still open it.
-RETIRE_AFTER_SECONDS = 60.0
 
 _INDEX_DIR_NAME = re.compile(r"index-\d{8}T\d{6}-[0-9a-f]{6}")
 # Whoosh names each committed table of contents _MAIN_<generation>.toc.
@@ -151,7 +147,7 @@ class IndexStore:
         """
         write_atomically(self.pointer, f"{index_dir.name}\n".encode())
 
-    def remove_unserved(self, retire_after: float = RETIRE_AFTER_SECONDS) -> None:
+    def remove_unserved(self, retire_after: float) -> None:
         """Delete index directories CURRENT does not name, once the last swap is old enough.
 
         That covers retired indexes and the half-built ones of a killed
