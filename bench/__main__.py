@@ -2,6 +2,7 @@
 
     python -m bench [--scale 1 5] [--quick] [--load] [--profile] [--no-baseline] [--out docs]
     python -m bench --report-only [--out docs]   # re-render from the saved figures
+    python -m bench --only research [--scale 1]  # just the research tools' latencies, merged into the saved run
     python -m bench --only corrections [--scale 1]  # just corrections' save-to-searchable time, into the saved run
 
 Each scale's figures are saved in OUT/benchmarks.json as soon as that scale
@@ -21,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.run import Settings, run_corrections_only, run_scale
+from bench.run import Settings, run_corrections_only, run_research_only, run_scale
+
+# `--only PART`: measure just this part at each scale, into that scale's saved run (its figures under ours.PART)
+ONLY = {"research": run_research_only, "corrections": run_corrections_only}
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -35,7 +39,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, help="scratch dir for data dirs and indexes (default: a new temp dir)")
     parser.add_argument("--build-timeout", type=float, default=3600, help="kill our build after this many seconds")
     parser.add_argument("--report-only", action="store_true", help="only re-render the report from OUT/benchmarks.json")
-    parser.add_argument("--only", choices=["corrections"], help="measure only this part, keeping the saved figures")
+    parser.add_argument("--only", choices=sorted(ONLY), help="measure only this part, keeping the saved figures")
     return parser.parse_args(argv)
 
 
@@ -65,13 +69,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for scale in args.scale:
             settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile, args.build_timeout)
-            if args.only == "corrections":
+            if args.only:
                 saved = results["runs"].get(str(scale))
                 if saved is None:
-                    raise SystemExit(f"no saved {scale}x run in {args.out / 'benchmarks.json'} to add the corrections' figures to")
-                saved["ours"]["corrections"] = run_corrections_only(settings, work / f"scale{scale}", _log)
-                saved["corrections_command"] = command
-                saved["corrections_commit"] = report.machine()["commit"]
+                    raise SystemExit(f"no saved {scale}x run in {args.out / 'benchmarks.json'} to add the {args.only} figures to")
+                saved["ours"][args.only] = ONLY[args.only](settings, work / f"scale{scale}", _log)
+                saved[f"{args.only}_command"] = command
+                saved[f"{args.only}_commit"] = report.machine()["commit"]
                 _save(results, args.out)
                 continue
             run = run_scale(settings, work / f"scale{scale}", _log)

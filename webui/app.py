@@ -9,7 +9,7 @@ from flask import Flask
 
 from indexer.factory import open_engine
 from indexer.settings import Settings
-from webui import api, auth, corrections, errors, pages, security
+from webui import api, auth, corrections, errors, pages, research, security
 from webui.formatting import groupby_month, issue_date, zh_date
 from webui.urls import search_url, toggle_value, with_args, without
 
@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app, exempt=[api.bp, corrections.api_bp])  # the API authenticates with tokens, not the cookie
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    research.init_app(app)
     app.jinja_env.globals.update(
         with_args=with_args, toggle_value=toggle_value, without=without, search_url=search_url,
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
