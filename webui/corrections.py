@@ -30,7 +30,7 @@ api_bp = Blueprint("corrections_api", __name__, url_prefix="/api")
 bp = Blueprint("corrections", __name__)
 
 RECENT_PER_PAGE = 50
-FEED_ENTRIES = 50
+CORRECTION_FEED_ENTRIES = 50
 # Endpoints that take a whole article's text: a long article posted from the form is more than the
 # 64 KB every other endpoint allows (webui.server lets waitress buffer up to this much).
 BODY_ENDPOINTS = frozenset({"corrections_api.save", "corrections_api.revert", "corrections.edit_post",
@@ -280,7 +280,7 @@ def recent_page() -> Response:
 
 @bp.get("/corrections.atom")
 def feed() -> Response:
-    found = corrections().recent(FEED_ENTRIES)
+    found = corrections().recent(CORRECTION_FEED_ENTRIES)
     xml = render_template("corrections.atom.xml", entries=[correction_context(c) for c in found],
                           updated=found[0].at if found else "1970-01-01T00:00:00Z", base=request.host_url.rstrip("/"))
     return Response(xml, mimetype="application/atom+xml")
