@@ -19,7 +19,8 @@ byline facet), places and body are the corrected ones. What the corrections
 replaced stays searchable as the `original` section (never shown): the
 changed runs of the OCR text with `ORIGINAL_CONTEXT` characters around
 each, so a search for the misread form still finds the article, while
-the unchanged text is not counted twice. `data` carries the article's
+the unchanged text is not counted twice. Its `words` section starts with
+`fields.CORRECTED_MARK`, by which an engine knows which articles have one. `data` carries the article's
 correction `version`, and for a corrected article its whole `original`
 text (the article page and API show it) and the corrections that need an
 editor's review. The issue record's digest names the corrections it was
@@ -40,7 +41,7 @@ from archive.corrections.service import CorrectedArticle, CorrectedIssue, Correc
 from archive.corrections.text import ArticleText
 from archive.issues import Issue, IssueReadError, read_issue
 from indexer.api import FailedFile
-from indexer.fields import SECTIONS, TEXT_GRAMS, WORDS
+from indexer.fields import CORRECTED_MARK, SECTIONS, TEXT_GRAMS, WORDS
 from indexer.text.ngrams import SECTION_SEP
 from indexer.text.normalize import compact_text
 from indexer.text.places import place_names
@@ -167,7 +168,8 @@ def article_document(issue: Issue, shown: CorrectedArticle) -> dict[str, Any]:
         TEXT_GRAMS: sectioned({"title": article.title, "subtitle": article.subtitle, "byline": article.byline,
                                "body": body, "original": original}),
         WORDS: sectioned({"title": segmented(article.title), "subtitle": segmented(article.subtitle or ""),
-                          "body": " ".join(body_words), "original": segmented(original)}),
+                          "body": " ".join(body_words),
+                          "original": f"{CORRECTED_MARK} {segmented(original)}" if original else ""}),
         "title_grams": f"{article.title}{SECTION_SEP}{article.subtitle or ''}",
     }
     if article.byline:

@@ -22,6 +22,10 @@ SECTION_BOOSTS = {"title": 6.0, "subtitle": 3.0, "byline": 1.0, "body": 1.0, "or
 SCOPED_GRAMS = {"title": "title_grams", "byline": "byline_grams"}
 TEXT_GRAMS = "text_grams"
 WORDS = "words"
+# A term of `words` that only articles with an `original` section hold (jieba makes no word with a
+# control character): an engine finds them by its posting list, to count occurrences in what an
+# article shows (its corrected text) rather than in every position of `text_grams`.
+CORRECTED_MARK = "\x01corrected"
 # The document field each facet counts and filters.
 FACET_FIELDS = {"year": "year", "paper": "paper", "issue": "issue_id", "byline": "authors", "place": "places"}
 assert tuple(FACET_FIELDS) == FACETS

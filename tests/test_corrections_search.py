@@ -234,3 +234,28 @@ def test_a_save_while_another_reindex_holds_the_lock_is_indexed_after_it(tmp_pat
     while client.get("/api/search", query_string={"q": '"等锁之后才进索引"'}).json["total"] == 0:
         assert time.monotonic() < deadline, "indexed once the other reindex let go"
         time.sleep(0.1)
+
+
+def test_every_occurrence_in_context_counts_the_corrected_text_only(http, token):
+    """KWIC counts in the index and shows lines of the text as shown: the OCR original a correction
+    replaced (searched as its own section, with the characters around each change) is not counted."""
+    article = article_titled(http, "桓台多措并举推动教育整顿深入开展")
+    paragraph = article["paragraphs"][0]
+    start, misread = unique_run(http, paragraph, 6)
+    neighbour = paragraph[start + 6:start + 8]  # within the context kept around the change
+    correct(http, token, article, [{"field": "paragraph", "paragraph": 0,
+                                    "text": paragraph[:start] + "校正乙" + paragraph[start + 6:]}])
+    assert ids(search(http, f'"{misread}"')) == [article["id"]]
+
+    for q in (f'"{misread}"', f'"{neighbour}"', "校正乙"):
+        lines, page = [], 1
+        while True:
+            body = http.get("/api/kwic", params={"q": q, "page": page, "per_page": 100}).json()
+            lines += body["lines"]
+            if not body["next_url"]:
+                break
+            page += 1
+        assert body["total_hits"] == len(lines), q
+    assert body["total_hits"] == 1 and lines[0]["match"] == "校正乙"
+    misread_lines = http.get("/api/kwic", params={"q": f'"{misread}"'}).json()
+    assert misread_lines["total_hits"] == 0 and misread_lines["lines"] == []

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from indexer.api import ArticleView
 from indexer.text.normalize import pattern
 
 TARGET_CHARS = 100  # grow a passage by whole sentences up to about this many characters
@@ -43,6 +44,30 @@ def occurrence_spans(text: str, needle: str) -> list[tuple[int, int]]:
     """(start, end) of every place a compact needle occurs in `text`, overlapping ones apart
     (`哈哈` twice in `哈哈哈`), as the index counts them; for lines in context (KWIC)."""
     return [(m.start(1), m.end(1)) for m in _finder(needle).finditer(text)]
+
+
+# Where a needle of `Occurrences.needles` (compact text, scope) occurs in an article, in the index's order.
+NEEDLE_UNITS = {None: ("title", "subtitle", "byline", "body"), "title": ("title", "subtitle"), "byline": ("byline",)}
+
+
+def occurrence_units(article: ArticleView) -> dict[str, list[str]]:
+    """The article's text as occurrences are counted in it, by unit (title, subtitle, byline, and
+    the body's paragraphs, which the index sees joined by line breaks): what it shows, corrected."""
+    return {"title": [article.title], "subtitle": [article.subtitle or ""], "byline": [article.byline or ""],
+            "body": article.paragraphs}
+
+
+def shown_occurrences(article: ArticleView, needles: list[tuple[str, str | None]]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """(unit, spans) of every needle's occurrences in the text the article shows, units in the
+    index's order, spans sorted (in the unit's paragraphs joined by line breaks): one KWIC line each."""
+    found = []
+    for unit, paragraphs in occurrence_units(article).items():
+        wanted = [needle for needle, scope in needles if unit in NEEDLE_UNITS.get(scope, ())]
+        text = "\n".join(paragraphs)
+        spans = sorted({span for needle in wanted for span in occurrence_spans(text, needle)})
+        if spans:
+            found.append((unit, spans))
+    return found
 
 
 def find_matches(text: str, needles: list[str]) -> list[Match]:

@@ -16,7 +16,7 @@ from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
 from indexer.api import INTERVALS, ArticleView, QueryError, SearchRequest
-from indexer.present.snippets import occurrence_spans
+from indexer.present.snippets import occurrence_units, shown_occurrences
 from webui import context, urls
 from webui.errors import ClientError
 from webui.research import atom, calendar, cite, export_formats, kwic_lines, trends_chart
@@ -250,18 +250,9 @@ MAX_SORTED_LINES = 2_000
 def _article_lines(article: ArticleView, needles: list[tuple[str, str | None]], width: int) -> list[kwic_lines.KwicLine]:
     """Every occurrence of the needles in one article, in the index's order: title, subtitle,
     byline, then the body (its paragraphs joined by line breaks, as the index sees them)."""
-    units = {"title": [article.title], "subtitle": [article.subtitle or ""], "byline": [article.byline or ""],
-             "body": article.paragraphs}
-    scopes = {None: ("title", "subtitle", "byline", "body"), "title": ("title", "subtitle"), "byline": ("byline",)}
-    lines: list[tuple[int, int, kwic_lines.KwicLine]] = []
-    for order, unit in enumerate(units):
-        wanted = [needle for needle, field in needles if unit in scopes.get(field, ())]
-        if not wanted:
-            continue
-        text = "\n".join(units[unit])
-        spans = sorted({span for needle in wanted for span in occurrence_spans(text, needle)})
-        lines += [(order, span[0], line) for span, line in zip(spans, kwic_lines.kwic_lines(units[unit], spans, width))]
-    return [line for _, _, line in sorted(lines, key=lambda item: item[:2])]
+    units = occurrence_units(article)
+    return [line for unit, spans in shown_occurrences(article, needles)
+            for line in kwic_lines.kwic_lines(units[unit], spans, width)]
 
 
 def _line(article: ArticleView, line: kwic_lines.KwicLine) -> dict[str, Any]:

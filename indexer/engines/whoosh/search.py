@@ -33,8 +33,9 @@ from indexer.engines.whoosh.phrase import Docnums
 from indexer.engines.whoosh.ranking import Grams, build, grams, plan, to_whoosh
 from indexer.engines.whoosh.scoring import estimate, grams_ranking, matches, plan_scores
 from indexer.engines.whoosh.snapshot import Snapshot
-from indexer.fields import SCOPED_GRAMS, TEXT_GRAMS
+from indexer.fields import CORRECTED_MARK, SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.present import views
+from indexer.present.snippets import shown_occurrences
 from indexer.settings import Settings
 from indexer.query import (
     And,
@@ -326,12 +327,28 @@ def _counted(snap: Snapshot, request: SearchRequest, settings: Settings) -> _Cou
             docnums, found_counts = occurrence_counts(snap.searcher, clause.field, list(clause.grams),
                                                       clause.offsets, within)
             counts[np.searchsorted(within, docnums)] += found_counts
+        _count_corrected_as_shown(snap, within, counts, [(text.text, text.field) for text in texts])
     having, counts = within[counts > 0], counts[counts > 0]
     days = _day_array(snap)[having]
     order = np.lexsort((having, -days, days == 0))  # newest first, undated last, then index order
     counted = _Counted([(text.text, text.field) for text in texts], having[order], np.cumsum(counts[order]))
     snap.results.put(key, counted, size=len(having) + 1)
     return counted
+
+
+def _count_corrected_as_shown(snap: Snapshot, within: np.ndarray, counts: np.ndarray,
+                              needles: list[tuple[str, str | None]]) -> None:
+    """Recount, in `counts`, the corrected articles among `within` in the text they show: their
+    positions include the `original` section (the OCR text corrections replaced, with the text
+    around each change), which is searched but never shown, so a line in context could not be
+    given for each of them. Corrected articles are few (those holding `CORRECTED_MARK`)."""
+    corrected = postings(snap.searcher, WORDS, CORRECTED_MARK, within=within).docnums
+    for docnum in corrected:
+        at = int(np.searchsorted(within, docnum))
+        if counts[at]:
+            fields = snap.stored(int(docnum))
+            shown = views.article_view(fields, [fields], None)
+            counts[at] = sum(len(spans) for _, spans in shown_occurrences(shown, needles))
 
 
 def occurrence_page(snap: Snapshot, request: SearchRequest, start: int, count: int, settings: Settings) -> Occurrences:
