@@ -8,6 +8,7 @@ change.
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import threading
@@ -259,3 +260,19 @@ def test_every_occurrence_in_context_counts_the_corrected_text_only(http, token)
     assert body["total_hits"] == 1 and lines[0]["match"] == "校正乙"
     misread_lines = http.get("/api/kwic", params={"q": f'"{misread}"'}).json()
     assert misread_lines["total_hits"] == 0 and misread_lines["lines"] == []
+
+
+def test_exports_citations_and_feeds_give_the_corrected_text(http, token):
+    article = article_titled(http, "剑川县公安局五措并举有效遏制命案高发势头")
+    correct(http, token, article, [{"field": "title", "text": "剑川县公安局五措并举遏制命案（校正标题）"},
+                                   {"field": "byline", "text": "通讯员 段校正"}])
+
+    export = http.get("/api/export", params={"q": '"校正标题"', "format": "jsonl", "fields": "text"})
+    [row] = [json.loads(line) for line in export.text.splitlines()]
+    assert (row["title"], row["byline"], row["authors"]) == ("剑川县公安局五措并举遏制命案（校正标题）", "通讯员 段校正", ["段校正"])
+    assert row["text"] == "\n".join(article["paragraphs"])
+    citations = http.get(f"/api/articles/{article['id']}/cite").json()
+    assert "剑川县公安局五措并举遏制命案（校正标题）" in citations["gbt7714"] and "段校正" in citations["gbt7714"]
+    assert "校正标题" in citations["bibtex"] and "段校正" in citations["ris"]
+    feed = http.get("/search.atom", params={"q": '"校正标题"'}).text
+    assert "剑川县公安局五措并举遏制命案（校正标题）" in feed and article["title"] not in feed
