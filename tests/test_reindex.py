@@ -12,7 +12,8 @@ from whoosh.index import create_in
 
 from indexer.api import AddRefused, FailedFile, ReindexBusy, ReindexSummary
 from indexer.engines.whoosh.engine import WhooshEngine
-from indexer.engines.whoosh.segments import commit, index_files
+from indexer.engines.whoosh.reindex import merge_segments
+from indexer.engines.whoosh.segments import MergeYielded, commit, index_files
 from indexer.engines.whoosh.store import IndexStore
 from indexer.lifecycle.locks import ReindexLock
 from indexer.settings import Settings
@@ -327,6 +328,30 @@ def test_add_through_the_command_line(archive: Path, tmp_path: Path) -> None:
     assert refused.returncode == 1 and "--replace" in refused.stderr
     assert replaced.returncode == 0, replaced.stderr
     assert "updated 1" in replaced.stdout
+    assert_up_to_date(archive)
+
+
+def test_a_merge_gives_way_to_a_waiting_reindex_and_commits_nothing(archive: Path) -> None:
+    """A server's background merge stops before its next segment when a reindex waits for the lock
+    (a correction or an added issue to make searchable); the next merge does the work."""
+    store = IndexStore(archive)
+    for n in range(Settings().merge_above_segments):
+        (archive / "issues" / f"update-{n}.txt").write_text(NEW_ISSUE.replace("琥珀色", f"第{n}座"), encoding="utf-8")
+        reindex(archive, merge=False)
+    generation, segments = store.generation(), len(store.open_current()._segments())
+    asked: list[int] = []
+
+    def give_way_at_the_second() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    with pytest.raises(MergeYielded):
+        merge_segments(Settings(data_dir=archive), give_way=give_way_at_the_second)
+
+    assert len(asked) == 2 and store.generation() == generation
+    assert len(store.open_current()._segments()) == segments
+    merge_segments(Settings(data_dir=archive), give_way=lambda: False)
+    assert len(store.open_current()._segments()) < segments
     assert_up_to_date(archive)
 
 

@@ -98,6 +98,9 @@ class WhooshEngine:
         # Issue files' hashes by their stat (and the index's manifest by segment, `manifests`): a
         # reindex of this object reads only the files and segments that changed (see `reindex`).
         self.digests = DigestCache(settings.settled_seconds)
+        # Set while a reindex of this object found the lock held: a background merge then stops
+        # before its next segment (`_merge`), so the reindex waits seconds less.
+        self._reindex_waiting = threading.Event()
 
     @cached_property
     def store(self) -> IndexStore:
@@ -345,8 +348,14 @@ class WhooshEngine:
         with self._lock:
             self._publishing += 1
         try:
-            return reindex(self.settings, full=full, progress=progress, on_published=self._swap_in_warm,
-                           digests=self.digests, manifests=self.manifests, merge=not merge_later)
+            summary = reindex(self.settings, full=full, progress=progress, on_published=self._swap_in_warm,
+                              digests=self.digests, manifests=self.manifests, merge=not merge_later)
+            self._reindex_waiting.clear()
+            return summary
+        except ReindexBusy:
+            self._reindex_waiting.set()
+            merge_later = False  # the merge under way, or the reindex holding the lock, merges
+            raise
         finally:
             with self._lock:
                 self._publishing -= 1
@@ -367,11 +376,12 @@ class WhooshEngine:
         """Merge small segments after a server's reindex, and serve the result (tables built here,
         so the next add extends them instead of waiting for a reader to pick the merge up)."""
         from indexer.engines.whoosh.reindex import merge_segments
+        from indexer.engines.whoosh.segments import MergeYielded
 
         try:
-            merge_segments(self.settings)
-        except ReindexBusy:
-            return  # the reindex holding the lock merges (or schedules its own merge) when it is done
+            merge_segments(self.settings, give_way=self._reindex_waiting.is_set)
+        except (ReindexBusy, MergeYielded):
+            return  # the reindex holding (or waiting for) the lock merges after itself when it is done
         self._swap_in_warm()
 
     def _swap_in_warm(self) -> None:

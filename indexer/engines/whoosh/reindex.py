@@ -70,16 +70,20 @@ def reindex(
                                digests or DigestCache(settings.settled_seconds), manifests or ManifestMemo(), merge)
 
 
-def merge_segments(settings: Settings) -> None:
-    """Merge small segments if there are many (see segments.merge_small_segments); ReindexBusy if a reindex runs.
+def merge_segments(settings: Settings, give_way: Callable[[], bool] | None = None) -> None:
+    """Merge small segments if there are many (see segments.merge_small_segments); ReindexBusy if a
+    reindex runs, MergeYielded if `give_way` said so midway.
 
     Same documents, fewer files: readers pick the new generation up like any other.
     """
     store = IndexStore(settings.data_dir)
     with ReindexLock(store.lock_path):
-        served, _ = _served(store, ManifestMemo())
+        try:
+            served = _updatable(store)
+        except Exception:  # noqa: BLE001 - damaged files (see _served): the next reindex rebuilds
+            return
         if served is not None:
-            merge_small_segments(served, settings.merge_above_segments)
+            merge_small_segments(served, settings.merge_above_segments, give_way)
 
 
 def _reindex_locked(
@@ -139,9 +143,13 @@ def _served(store: IndexStore, manifests: ManifestMemo) -> tuple[Index | None, d
     there is none, an older version of the archive built it, or its files cannot be read
     (deleted, truncated or overwritten: Whoosh then raises anything, even a bare Exception)."""
     try:
-        ix = store.open_current()
-        if ix is None or not has_current_schema(ix):
-            return None, {}
-        return ix, read_manifest(ix, manifests)
+        ix = _updatable(store)
+        return (None, {}) if ix is None else (ix, read_manifest(ix, manifests))
     except Exception:  # noqa: BLE001 - see the docstring; the rebuild reads only DATA/issues/
         return None, {}
+
+
+def _updatable(store: IndexStore) -> Index | None:
+    """The served index if this version of the archive can add to it (see `_served`); may raise anything."""
+    ix = store.open_current()
+    return ix if ix is not None and has_current_schema(ix) else None
