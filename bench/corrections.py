@@ -6,7 +6,10 @@ a subtitle holding a string found nowhere in the corpus, on a different
 article each time (so each run makes a different issue changed), then
 polls `/api/search` for it. The clock starts before the POST and stops at
 the first search that finds it: the save's own wait for the reindex
-(webui.index_updates) counts, as it does for the editor.
+(webui.index_updates) counts, as it does for the editor. Saves come
+`PAUSE_SECONDS` apart, as an editor's do (the form takes a preview before
+each save), so the server's merges of small segments fall between and
+under them as they would in use.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from bench.server import archive_command
 EDITOR = "bench-editor"
 PASSWORD = "bench-editor-password"
 MARKER = "校对计时样本"  # + a run number: a string no corpus page holds
+PAUSE_SECONDS = 2.0
 
 
 def _archive(data_dir: Path, *args: str, stdin: str = "") -> str:
@@ -70,6 +74,7 @@ def correction_freshness(port: int, data_dir: Path, runs: int) -> dict[str, Any]
         client.close()
     figures: dict[str, Any] = {"runs": [], "save_seconds": [], "searchable_when_answered": [], "errors": []}
     for n, article_id in enumerate(articles):
+        time.sleep(PAUSE_SECONDS)
         marker = f"{MARKER}{n:03d}"
         since = time.perf_counter()
         status, answer = _save(port, token, article_id, marker)

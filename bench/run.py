@@ -44,7 +44,7 @@ class Settings:
     throughput_seconds: float = 20
     load_seconds: float = 60
     startups: int = 3
-    correction_runs: int = 10  # saves timed until search finds them (bench/corrections.py)
+    correction_runs: int = 20  # saves timed until search finds them (bench/corrections.py): merges fall among them
     build_timeout: float = 3600  # a build still running then is killed and reported as unfinished
 
     @classmethod
