@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 import psutil
 
+from bench.corrections import PAUSE_SECONDS
 from bench.measure import latency_summary
 from bench.queries import MIX
 
@@ -480,6 +481,12 @@ def render(results: dict[str, Any]) -> str:
     lines += [
         f"- {scale}×: `{run['command']}` at {run['finished']}, commit {_dig(run, 'machine', 'commit') or DASH}"
         for scale, run in runs.items()
+    ]
+    lines += [
+        f"- {scale}×, a correction's save until search finds it: `{run['corrections_command']}`, commit "
+        f"{run.get('corrections_commit') or DASH}: {len(_dig(run, 'ours', 'corrections', 'runs') or [])} saves through "
+        f"the API, {PAUSE_SECONDS:g} s apart, on a freshly built index (bench/corrections.py)"
+        for scale, run in runs.items() if run.get("corrections_command")
     ]
     lines += [
         "- Corpus: `../shared/corpus` (pd1998-early pages + xwlb days) written as issue files into a temporary data "
