@@ -24,15 +24,6 @@ MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1_000  # argon2 takes any length; a megabyte "password" is an attack on CPU
 
 
-@dataclass(frozen=True)
-class IssuedSecret:
-    """A new token or session id: `value` goes to its owner once, `id` and `hash` are stored."""
-
-    id: str
-    value: str
-    hash: str
-
-
 def hash_password(password: str) -> str:
     return PASSWORDS.hash(password)
 
@@ -50,11 +41,25 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class IssuedSecret:
+    """A new token or session id: `value` goes to its owner once, `id` and `hash` are stored."""
+
+    id: str
+    secret: str
+    hash: str
+
+    @property
+    def value(self) -> str:
+        """What the owner presents: `<id>.<secret>` (read back by `split_secret`)."""
+        return f"{self.id}.{self.secret}"
+
+
 def issue_secret(prefix: str) -> IssuedSecret:
     """A fresh `<prefix><id>.<secret>` with the argon2 hash of the secret."""
     ident = prefix + secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
-    return IssuedSecret(ident, f"{ident}.{secret}", SECRETS.hash(secret))
+    return IssuedSecret(ident, secret, SECRETS.hash(secret))
 
 
 def split_secret(value: str) -> tuple[str, str] | None:
