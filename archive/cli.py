@@ -66,11 +66,19 @@ class ArchiveGroup(click.Group):
     show_default=True,
     help="Data directory: issue files in DATA/issues/, derived files in DATA/.archive/.",
 )
+@click.option(
+    "--solr",
+    "solr_url",
+    envvar="ARCHIVE_SOLR_URL",
+    metavar="URL",
+    help="Use this SolrCloud collection (http://host:8983/solr/COLLECTION) instead of the local index.",
+)
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path) -> None:
+def main(ctx: click.Context, data_dir: Path, solr_url: str | None) -> None:
     """报纸档案检索: index and search OCR'd newspaper issues."""
     ctx.ensure_object(dict)
     ctx.obj["data"] = data_dir
+    ctx.obj["solr"] = solr_url or None
 
 
 # ---------------------------------------------------------------- progress
@@ -295,3 +303,79 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, watch: bool) -
         start_watching(data_dir, on_change=lambda summary: click.echo(f"watch: {_summary_line(summary)}", err=True))
     click.echo(f"serving {data_dir} at http://{host}:{port}/", err=True)
     serve_app(app, host=host, port=port, threads=threads)
+
+
+# ---------------------------------------------------------------- solr
+
+
+@main.group()
+def solr() -> None:
+    """The SolrCloud engine: a local cluster to try it, and the collection's set-up."""
+
+
+def _solr_client(ctx: click.Context):  # -> indexer.engines.solr.client.SolrClient
+    from indexer.engines.solr.client import SolrClient
+
+    url = ctx.obj["solr"]
+    if not url:
+        raise BadInput("no Solr collection given: set ARCHIVE_SOLR_URL or pass --solr URL "
+                       "(e.g. http://127.0.0.1:8983/solr/archive)")
+    try:
+        return SolrClient(url)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+
+
+@solr.command()
+@click.option("--shards", type=click.IntRange(1, 1024), default=1, show_default=True,
+              help="How many parts the index is split into (one per node is a good start).")
+@click.option("--replicas", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Copies of each shard, on different nodes: 2 keeps answering when a node dies.")
+@click.pass_context
+def init(ctx: click.Context, shards: int, replicas: int) -> None:
+    """Upload the configset and create the collection (an alias) named by --solr; again: nothing changes."""
+    from indexer.engines.solr.admin import ConfigsetOutdated, init as init_collection, served_collection
+    from indexer.engines.solr.client import SolrError
+
+    client = _solr_client(ctx)
+    try:
+        report = init_collection(client, shards, replicas)
+        click.echo(f"configset {report.configset}: {'uploaded' if report.uploaded else 'already there'}")
+        click.echo(f"collection {report.collection} behind {client.url}: "
+                   f"{'created' if report.created else 'already there'}")
+        served_collection(client)
+    except ConfigsetOutdated as exc:
+        raise Failure(str(exc)) from exc
+    except SolrError as exc:
+        raise Failure(f"archive solr init: {exc}") from exc
+
+
+@solr.command()
+@click.option("--nodes", type=click.IntRange(1, 9), default=2, show_default=True, help="Solr nodes (JVMs) to start.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Where ZooKeeper and the nodes keep their data and logs [default: DATA/.archive/solr].")
+@click.option("--collection", default="archive", show_default=True, help="The collection (alias) to create.")
+@click.option("--shards", type=click.IntRange(1, 64), help="Shards of the collection [default: one per node].")
+@click.option("--replicas", type=click.IntRange(1, 9), help="Copies of each shard [default: 2, or 1 on one node].")
+@click.option("--port", type=click.IntRange(0, 65535),
+              help="The first node's port, the others follow (0: any free ports) [default: the ports of the "
+                   "last start in DIR, else 8983].")
+@click.option("--zk-port", type=click.IntRange(1, 65535), help="ZooKeeper's port [default: the first node's + 1000].")
+@click.option("--heap", default="512m", show_default=True, help="Java heap of each node.")
+@click.pass_context
+def up(ctx: click.Context, nodes: int, directory: Path | None, collection: str, shards: int | None,
+       replicas: int | None, port: int | None, zk_port: int | None, heap: str) -> None:
+    """Start a local SolrCloud (one ZooKeeper, NODES Solr nodes) and its collection; stop it with Ctrl-C.
+
+    Prints one JSON line once the collection answers:
+    {"solr_url": …, "zk_host": …, "nodes": [{"pid": …, "port": …}]}.
+    """
+    from indexer.engines.solr.build import LauncherBuildFailed
+    from indexer.engines.solr.client import SolrError
+    from indexer.engines.solr.cluster import ClusterFailed, run
+
+    target = directory or ctx.obj["data"] / ".archive" / "solr"
+    try:
+        run(target, nodes, collection, shards or nodes, replicas or min(2, nodes), port, zk_port, heap)
+    except (ClusterFailed, LauncherBuildFailed, SolrError) as exc:
+        raise Failure(f"archive solr up: {exc}") from exc
