@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from archive.articles import Article
-from archive.issues import Issue
+from archive.articles import Article, split_articles
+from archive.issues import Issue, IssueReadError, read_issue
 from indexer.normalize import compact_text
 from indexer.analysis import SECTION_SEP
 from indexer.schema import SECTIONS, TEXT_GRAMS, WORDS
 from indexer.places import place_names
+from indexer.results import FailedFile
 from indexer.segmenter import words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
@@ -112,3 +115,33 @@ def issue_documents(issue: Issue, articles: list[Article]) -> list[dict[str, Any
     if issue.date:
         issue_doc["day"] = day_key(issue.date)
     return [issue_doc] + [article_document(issue, a) for a in articles]
+
+
+@dataclass(frozen=True)
+class IssueDocuments:
+    """One issue file read and split: its documents (`issue_documents`), ready for any engine."""
+
+    issue: Issue
+    articles: int
+    documents: list[dict[str, Any]]
+
+
+def read_issue_documents(path: Path, data_dir: Path) -> IssueDocuments | FailedFile:
+    """The documents of one issue file, or why it cannot be indexed.
+
+    Everything that can fail on a strange file happens here, before an
+    engine writes anything, so a failure never leaves half an issue in an
+    index. Any error in splitting counts as this file's failure, so one odd
+    page cannot stop the rest of the archive from being indexed.
+    """
+    shown = path.relative_to(data_dir).as_posix()
+    try:
+        issue = read_issue(path, data_dir / "issues")
+    except IssueReadError as exc:
+        return FailedFile(shown, exc.reason)
+    try:
+        articles = split_articles(issue)
+        documents = issue_documents(issue, articles)
+    except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
+        return FailedFile(shown, f"could not split into articles ({type(exc).__name__}: {exc})")
+    return IssueDocuments(issue, len(articles), documents)

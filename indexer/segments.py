@@ -47,9 +47,7 @@ from whoosh.codec.base import Segment
 from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from archive.articles import split_articles
-from archive.issues import IssueReadError, read_issue
-from indexer.documents import issue_documents
+from indexer.documents import read_issue_documents
 from indexer.locks import drop_inherited_locks
 from indexer.results import FailedFile
 from indexer.segment_writer import SegmentBuilder
@@ -207,27 +205,14 @@ def _index_into_segments(
 
 
 def _index_file(writer: SegmentBuilder, path: Path, data_dir: Path) -> Outcome:
-    """Add one issue's documents, all or nothing: a file that cannot be read adds none.
-
-    Everything that can fail on a strange file happens before the first
-    `add_document`, so a failure never leaves half an issue in the segment.
-    Any error in splitting counts as this file's failure, so one odd page
-    cannot stop the rest of the archive from being indexed.
-    """
-    shown = path.relative_to(data_dir).as_posix()
-    issues_dir = data_dir / "issues"
-    try:
-        issue = read_issue(path, issues_dir)
-    except IssueReadError as exc:
-        return FailedFile(shown, exc.reason)
-    try:
-        articles = split_articles(issue)
-        documents = issue_documents(issue, articles)
-    except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
-        return FailedFile(shown, f"could not split into articles ({type(exc).__name__}: {exc})")
-    for document in documents:
+    """Add one issue's documents, all or nothing: a file that cannot be read adds none
+    (see `documents.read_issue_documents`)."""
+    read = read_issue_documents(path, data_dir)
+    if isinstance(read, FailedFile):
+        return read
+    for document in read.documents:
         writer.add_document(**document)
-    return Indexed(issue.id, issue.sha256, len(articles), len(issue.text))
+    return Indexed(read.issue.id, read.issue.sha256, read.articles, len(read.issue.text))
 
 
 # ---------------------------------------------------------------- workers

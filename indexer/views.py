@@ -36,15 +36,19 @@ def article_view(snap: Snapshot, article_id: str, q: str | None) -> ArticleView 
     found = snap.find(id=article_id, kind="article")
     if not found:
         return None
-    fields = found[0][1]
+    return article_record_view(found[0][1], _articles_of(snap, found[0][1]["issue_id"]), q)
+
+
+def article_record_view(fields: dict[str, Any], siblings: list[dict[str, Any]], q: str | None) -> ArticleView:
+    """An article's view from its stored fields and its issue's articles in page order (any engine's)."""
     data = json.loads(fields["data"])
-    siblings = _articles_of(snap, fields["issue_id"])
+    article_id = fields["id"]
     at = next(i for i, sibling in enumerate(siblings) if sibling["id"] == article_id)
     highlighted = None
     if q is not None and q.strip():
         highlighted = highlight_paragraphs(data["paragraphs"], positive_texts(parse(q), "body"))
     return ArticleView(
-        id=fields["id"],
+        id=article_id,
         title=data["title"],
         title_source=data["title_source"],
         subtitle=data["subtitle"],
@@ -62,7 +66,8 @@ def article_view(snap: Snapshot, article_id: str, q: str | None) -> ArticleView 
     )
 
 
-def _summary(record: dict[str, Any]) -> IssueSummary:
+def summary(record: dict[str, Any]) -> IssueSummary:
+    """An issue's line in the listing, from its stored record."""
     return IssueSummary(record["id"], record["date"], record["date_source"], record["page"], record["paper"],
                         record["articles"], record.get("year"))
 
@@ -70,7 +75,7 @@ def _summary(record: dict[str, Any]) -> IssueSummary:
 def issue_page(snap: Snapshot, page: int, per_page: int) -> IssuePage:
     records = snap.issue_records
     first = (page - 1) * per_page
-    return IssuePage(len(records), page, per_page, [_summary(r) for r in records[first : first + per_page]])
+    return IssuePage(len(records), page, per_page, [summary(r) for r in records[first : first + per_page]])
 
 
 def original_text(issues_dir: Path, source: str) -> str:
@@ -86,14 +91,19 @@ def issue_view(snap: Snapshot, issues_dir: Path, issue_id: str) -> IssueView | N
     found = snap.find(id="issue:" + issue_id, kind="issue")
     if not found:
         return None
-    record = json.loads(found[0][1]["data"])
+    return issue_record_view(found[0][1], _articles_of(snap, issue_id), issues_dir)
+
+
+def issue_record_view(fields: dict[str, Any], articles: list[dict[str, Any]], issues_dir: Path) -> IssueView:
+    """An issue's view from its stored fields and its articles in page order (any engine's)."""
+    record = json.loads(fields["data"])
     return IssueView(
-        id=issue_id,
+        id=record["id"],
         date=record["date"],
         date_source=record["date_source"],
         page=record["page"],
         paper=record["paper"],
-        articles=[_link(fields) for fields in _articles_of(snap, issue_id)],
+        articles=[_link(article) for article in articles],
         text=original_text(issues_dir, record["source"]),
         year=record.get("year"),
     )

@@ -102,7 +102,8 @@ class SolrClient:
 
     def live_nodes(self) -> list[str]:
         """The cluster's live nodes as ZooKeeper knows them now (base URLs), read afresh."""
-        body = self._send("GET", "admin/collections", {"action": "CLUSTERSTATUS"}, None, None, refresh=False)
+        body = self._send("GET", "admin/collections", {"action": "CLUSTERSTATUS"}, None, None,
+                          refresh=False)
         return [node_url(name, self._scheme) for name in body["cluster"].get("live_nodes", [])]
 
     def _refresh(self) -> None:
@@ -144,22 +145,32 @@ class SolrClient:
         return session
 
     def collection(self, path: str, params: dict[str, Any] | None = None, body: Any = None,
-                   method: str | None = None, collection: str | None = None) -> dict[str, Any]:
-        """`path` of the collection (`select`, `update`, …) as JSON; POSTs `body` (JSON) when given."""
+                   collection: str | None = None, raw: str | None = None) -> dict[str, Any]:
+        """`path` of the collection (`select`, `update`, …) as JSON; POSTs `body` as JSON, or `raw`
+        (JSON text already encoded), when given."""
         name = collection or self.url.collection
-        return self._send(method or ("POST" if body is not None else "GET"), f"{name}/{path}", params, body, None)
+        if raw is not None:
+            return self._send("POST", f"{name}/{path}", params, None, raw.encode("utf-8"), "application/json")
+        return self._send("POST" if body is not None else "GET", f"{name}/{path}", params, body, None)
+
+    def node(self, base: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        """`path` of one node (`admin/metrics`, …), that node only: no failover."""
+        response = self._session().get(f"{base}/{path}", params={**params, "wt": "json"},
+                                       timeout=(CONNECT_TIMEOUT_SECONDS, self.read_timeout))
+        return self._answer(response, path)
 
     def admin(self, handler: str, params: dict[str, Any], data: bytes | None = None) -> dict[str, Any]:
         """`/admin/<handler>` (collections, configs, …); `data` is POSTed as a raw body (a configset zip)."""
         clean = {k: v for k, v in params.items() if v is not None}
-        return self._send("POST" if data is not None else "GET", f"admin/{handler}", clean, None, data)
+        return self._send("POST" if data is not None else "GET", f"admin/{handler}", clean, None, data,
+                          "application/octet-stream")
 
     def _send(self, method: str, path: str, params: dict[str, Any] | None, body: Any, data: bytes | None,
-              refresh: bool = True) -> dict[str, Any]:
+              content_type: str | None = None, refresh: bool = True) -> dict[str, Any]:
         if refresh:
             self._refresh()
         params = {**(params or {}), "wt": "json"}
-        headers = {"Content-Type": "application/octet-stream"} if data is not None else None
+        headers = {"Content-Type": content_type} if content_type else None
         failures: list[str] = []
         for node in self._candidates():
             try:

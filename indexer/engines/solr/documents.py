@@ -17,6 +17,7 @@ changes is the form Solr needs:
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from indexer.analysis import SECTION_SEP
@@ -53,5 +54,6 @@ def solr_block(documents: list[dict[str, Any]]) -> dict[str, Any]:
     """An issue's documents (its issue record first, then its articles) as one nested Solr document."""
     issue, *articles = documents
     block = solr_document(issue)
+    block["page"] = json.loads(issue["data"])["page"] or 0  # the issue listing's order within a day
     block[CHILDREN] = [solr_document(article) for article in articles]
     return block

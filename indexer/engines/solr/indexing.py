@@ -1,0 +1,201 @@
+"""Bring the Solr collection in line with DATA/issues/: only what changed, or a new collection swapped in.
+
+Incremental (the default): the manifest is the collection's own issue
+documents (issue id -> sha256 of the file), read at the start; new and
+changed files are sent as blocks (`documents.solr_block`: the issue and
+its articles, replaced together by the issue's id), removed issues are
+deleted by id (their articles with them), and one soft commit at the end
+makes it all visible, within a second of the last block. Solr applies a
+block in one step, so a reader sees each issue's old articles or its new
+ones, never half of them; a reader may see some issues of a reindex
+before others, until the commit at the end shows the rest.
+
+Full (`full=True`): every file into a new collection (same shards and
+replicas, this version's configset), hard-committed, then the alias moved
+to it in one step (the old collection is deleted a few seconds later,
+once requests that were already on their way have been answered).
+
+Crash safety (kill -9 at any point): a block is the issue's articles and
+its manifest entry together, so whatever reached Solr is exact for its
+issue, and whatever did not is still missing or old in the manifest, so
+the next reindex sends it. A killed full rebuild leaves a collection the
+alias never named; the next reindex deletes it.
+
+Only one reindex of a data directory runs at a time (`indexer.locks`).
+"""
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from indexer.digests import DigestCache
+from indexer.documents import read_issue_documents
+from indexer.engines.solr.admin import (
+    ConfigsetOutdated,
+    cluster_state,
+    configset_name,
+    create_collection,
+    delete_collection,
+    new_collection_name,
+    point_alias,
+    upload_configset,
+)
+from indexer.engines.solr.client import CollectionMissing, SolrClient, SolrError
+from indexer.engines.solr.documents import solr_block
+from indexer.locks import ReindexLock, lock_file
+from indexer.reindex import Progress, _scan, _Tally
+from indexer.results import FailedFile, ReindexSummary
+from indexer.segments import Indexed
+from indexer.store import IndexStore
+
+BATCH_BYTES = 4_000_000  # JSON per update request: large enough to keep Solr busy, small enough to stream
+MANIFEST_PAGE = 5_000
+RETIRE_AFTER_SECONDS = 5.0  # a swapped-out collection serves requests already on their way, then goes
+
+
+class FullRebuildNeedsAlias(SolrError):
+    """`reindex --full` on a collection that was named directly (not through an alias)."""
+
+
+def read_manifest(client: SolrClient, collection: str) -> dict[str, str]:
+    """Issue id -> sha256 of every issue document of `collection` (cursor paging: any size)."""
+    manifest: dict[str, str] = {}
+    cursor = "*"
+    while True:
+        answer = client.collection("select", collection=collection, body={
+            "query": "kind:issue", "fields": "issue_id,sha256", "sort": "id asc", "limit": MANIFEST_PAGE,
+            "params": {"cursorMark": cursor}})
+        for doc in answer["response"]["docs"]:
+            manifest[doc["issue_id"]] = doc["sha256"]
+        if answer.get("nextCursorMark", cursor) == cursor:
+            return manifest
+        cursor = answer["nextCursorMark"]
+
+
+def reindex(client: SolrClient, data_dir: Path, full: bool = False, progress: Progress | None = None,
+            digests: DigestCache | None = None) -> ReindexSummary:
+    """Index new and changed issue files and drop removed ones (or rebuild all with `full`).
+
+    Raises ReindexBusy at once if another reindex of this data directory runs.
+    """
+    with ReindexLock(lock_file(data_dir)):
+        return _reindex_locked(client, Path(data_dir), full, progress, digests or DigestCache())
+
+
+def _reindex_locked(client: SolrClient, data_dir: Path, full: bool, progress: Progress | None,
+                    digests: DigestCache) -> ReindexSummary:
+    started = time.monotonic()
+    state = cluster_state(client)
+    served = state.collection(client.url.collection)
+    if served is None:
+        raise CollectionMissing(f"Solr at {client.url.base} has no collection or alias “{client.url.collection}”; "
+                                "create it with `archive solr init`")
+    if served.alias is not None:
+        _delete_unserved(client, served.alias, served.name, state.collections)
+    if full:
+        if served.alias is None:
+            raise FullRebuildNeedsAlias(
+                f"`reindex --full` builds a new collection and moves an alias to it, but “{served.name}” is a "
+                "collection: point ARCHIVE_SOLR_URL at an alias (`archive solr init` creates one)", 400)
+        upload_configset(client)
+        target = new_collection_name(served.alias)
+        create_collection(client, target, len(served.shards), served.replication_factor)
+        manifest: dict[str, str] = {}
+    else:
+        if served.config != configset_name():
+            raise ConfigsetOutdated(
+                f"the Solr collection {served.name} was built with configset “{served.config}”, this version "
+                f"of the archive needs “{configset_name()}”: rebuild it with `archive reindex --full`")
+        target = served.name
+        manifest = read_manifest(client, target)
+
+    scan = _scan(data_dir, manifest, digests)
+    to_index = [*scan.new.values(), *scan.changed.values(), *(scan.unchanged.values() if full else ())]
+    tally = _Tally(len(to_index), progress)
+    _send_files(client, target, to_index, data_dir, tally.record)
+    if scan.removed and not full:
+        client.collection("update", collection=target, body={"delete": ["issue:" + issue for issue in scan.removed]})
+    if full:
+        client.collection("update", collection=target, params={"commit": "true", "waitSearcher": "true"}, body=[])
+        point_alias(client, served.alias, target)
+        time.sleep(RETIRE_AFTER_SECONDS)
+        delete_collection(client, served.name)
+    elif to_index or scan.removed:
+        client.collection("update", collection=target, params={"commit": "true", "softCommit": "true",
+                                                                "waitSearcher": "true"}, body=[])
+    IndexStore(data_dir).record_failures(scan.failed + tally.failed)
+    done = set(tally.indexed)
+    return ReindexSummary(
+        added=len(done & scan.new.keys()),
+        updated=len(done & scan.changed.keys()),
+        removed=len(scan.removed),
+        unchanged=len(scan.unchanged),
+        failed=scan.failed + tally.failed,
+        articles=tally.articles,
+        characters=tally.characters,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _delete_unserved(client: SolrClient, alias: str, served: str, collections: dict[str, Any]) -> None:
+    """Delete the collections a killed or finished full rebuild left beside the served one."""
+    for name in collections:
+        if name != served and name.startswith(alias + "_") and name[len(alias) + 1:][:1].isdigit():
+            delete_collection(client, name)
+
+
+def _send_files(client: SolrClient, collection: str, paths: list[Path], data_dir: Path,
+                on_outcome: Callable[[Indexed | FailedFile], None]) -> None:
+    """Send the issues of `paths` to `collection` in batches of about BATCH_BYTES.
+
+    Building a block (reading, splitting, jieba) and sending the previous
+    batch overlap: one thread segments while another waits for Solr. Each
+    file's outcome is reported once its batch has been accepted.
+    """
+    batches: queue.Queue[tuple[list[str], list[Indexed]] | None] = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def sender() -> None:
+        while (item := batches.get()) is not None:
+            if failure:
+                continue
+            blocks, indexed = item
+            try:
+                client.collection("update", collection=collection, raw=f"[{','.join(blocks)}]")
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the reindexing thread
+                failure.append(exc)
+                continue
+            for outcome in indexed:
+                on_outcome(outcome)
+
+    thread = threading.Thread(target=sender, name="solr-send", daemon=True)
+    thread.start()
+    blocks: list[str] = []
+    indexed: list[Indexed] = []
+    size = 0
+    try:
+        for path in paths:
+            if failure:
+                break
+            read = read_issue_documents(path, data_dir)
+            if isinstance(read, FailedFile):
+                on_outcome(read)
+                continue
+            block = json.dumps(solr_block(read.documents), ensure_ascii=False)
+            blocks.append(block)
+            indexed.append(Indexed(read.issue.id, read.issue.sha256, read.articles, len(read.issue.text)))
+            size += len(block)
+            if size >= BATCH_BYTES:
+                batches.put((blocks, indexed))
+                blocks, indexed, size = [], [], 0
+        if blocks and not failure:
+            batches.put((blocks, indexed))
+    finally:
+        batches.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]
