@@ -97,3 +97,7 @@ def _maven_package(directory: Path) -> None:
         output = (done.stdout + done.stderr).strip().splitlines()
         raise LauncherBuildFailed("building the Solr launcher failed (`mvn package`): "
                                   + " / ".join(output[-5:]))
+
+
+if __name__ == "__main__":  # `make test` builds the launcher before the suite needs it
+    print(build_dir() if launcher_classpath() else "")
