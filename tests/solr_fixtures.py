@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import selectors
 import signal
 import subprocess
@@ -81,9 +80,8 @@ def start_cluster(directory: Path, nodes: int = 2) -> Cluster:
     """`archive solr up --nodes NODES --port 0 --dir DIRECTORY`; returns once it printed its JSON line."""
     directory.mkdir(parents=True, exist_ok=True)
     log = open(directory / "up.log", "w")
-    process = subprocess.Popen([ARCHIVE, "solr", "up", "--nodes", str(nodes), "--port", "0", "--dir", str(directory),
-                                "--heap", "384m"],
-                               stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ})
+    process = subprocess.Popen([ARCHIVE, "solr", "up", "--nodes", str(nodes), "--port", "0", "--dir", str(directory)],
+                               stdout=subprocess.PIPE, stderr=log, text=True)
     log.close()
     line = _first_line(process, START_TIMEOUT_SECONDS)
     if not line:

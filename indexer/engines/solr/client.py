@@ -179,7 +179,7 @@ class SolrClient:
                     timeout=(CONNECT_TIMEOUT_SECONDS, self.read_timeout))
             except requests.RequestException as exc:
                 self._mark(node, False)
-                failures.append(f"{node}: {type(exc).__name__}")
+                failures.append(f"{node}: {type(exc).__name__} ({exc})")
                 continue
             if response.status_code in _RETRY_STATUSES:
                 self._mark(node, False)

@@ -52,7 +52,7 @@ from indexer.results import FailedFile, ReindexSummary
 from indexer.segments import Indexed
 from indexer.store import IndexStore
 
-BATCH_BYTES = 4_000_000  # JSON per update request: large enough to keep Solr busy, small enough to stream
+BATCH_CHARS = 1_000_000  # JSON characters per update request (about 2.5 MB): enough to keep Solr busy, small to retry
 MANIFEST_PAGE = 5_000
 RETIRE_AFTER_SECONDS = 5.0  # a swapped-out collection serves requests already on their way, then goes
 
@@ -150,7 +150,7 @@ def _delete_unserved(client: SolrClient, alias: str, served: str, collections: d
 
 def _send_files(client: SolrClient, collection: str, paths: list[Path], data_dir: Path,
                 on_outcome: Callable[[Indexed | FailedFile], None]) -> None:
-    """Send the issues of `paths` to `collection` in batches of about BATCH_BYTES.
+    """Send the issues of `paths` to `collection` in batches of about BATCH_CHARS.
 
     Building a block (reading, splitting, jieba) and sending the previous
     batch overlap: one thread segments while another waits for Solr. Each
@@ -189,7 +189,7 @@ def _send_files(client: SolrClient, collection: str, paths: list[Path], data_dir
             blocks.append(block)
             indexed.append(Indexed(read.issue.id, read.issue.sha256, read.articles, len(read.issue.text)))
             size += len(block)
-            if size >= BATCH_BYTES:
+            if size >= BATCH_CHARS:
                 batches.put((blocks, indexed))
                 blocks, indexed, size = [], [], 0
         if blocks and not failure:
