@@ -79,6 +79,8 @@ def main(ctx: click.Context, data_dir: Path, solr_url: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["data"] = data_dir
     ctx.obj["solr"] = solr_url or None
+    if solr_url:  # temporary wiring until the engine Protocol lands (issue 13 part 1)
+        os.environ["ARCHIVE_SOLR_URL"] = solr_url
 
 
 # ---------------------------------------------------------------- progress

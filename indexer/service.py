@@ -307,4 +307,10 @@ class ArchiveIndex:
 
 
 def open_archive(data_dir: Path) -> ArchiveIndex:
+    import os  # temporary wiring of the Solr engine until the engine Protocol (issue 13 part 1) lands
+
+    if os.environ.get("ARCHIVE_SOLR_URL"):
+        from indexer.engines.solr.engine import SolrArchive
+
+        return SolrArchive(data_dir, os.environ["ARCHIVE_SOLR_URL"])  # type: ignore[return-value]
     return ArchiveIndex(data_dir)
