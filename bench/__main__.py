@@ -1,6 +1,6 @@
 """`python -m bench`: measure ours and the naive baseline, write docs/benchmarks.md + docs/latency.png.
 
-    python -m bench [--scale 1 5] [--quick] [--load] [--profile] [--no-baseline] [--out docs]
+    python -m bench [--scale 1 5] [--engine local|solr|both] [--quick] [--load] [--profile] [--no-baseline] [--out docs]
     python -m bench --report-only [--out docs]   # re-render from the saved figures
 
 Each scale's figures are saved in OUT/benchmarks.json as soon as that scale
@@ -21,6 +21,7 @@ from typing import Any
 
 from bench import report
 from bench.run import Settings, run_scale
+from bench.solr import SolrCluster
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -33,6 +34,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("docs"), help="where benchmarks.md/.json and latency.png go")
     parser.add_argument("--work", type=Path, help="scratch dir for data dirs and indexes (default: a new temp dir)")
     parser.add_argument("--build-timeout", type=float, default=3600, help="kill our build after this many seconds")
+    parser.add_argument("--engine", choices=("local", "solr", "both"), default="local",
+                        help="the local index, a local SolrCloud started for the run (archive solr up), or both")
     parser.add_argument("--report-only", action="store_true", help="only re-render the report from OUT/benchmarks.json")
     return parser.parse_args(argv)
 
@@ -50,6 +53,18 @@ def _save(results: dict[str, Any], out: Path) -> None:
     (out / "benchmarks.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "benchmarks.md").write_text(report.render(results), encoding="utf-8")
     report.chart(results, out / "latency.png")
+    report.engines_chart(results, out / "engines.png")
+
+
+def _merged(saved: dict[str, Any] | None, run: dict[str, Any]) -> dict[str, Any]:
+    """A new run of one scale over the saved one: what it measured replaces, the rest is kept (a
+    `--engine solr` run keeps the local engine's and the baseline's figures of an earlier run)."""
+    if saved is None or saved.get("quick") != run.get("quick"):
+        return run
+    kept = {key: value for key, value in saved.items() if key in ("ours", "baseline", "profile", "solr")}
+    if "solr" in run and "ours" in saved:
+        run["ours_command"] = saved.get("ours_command", saved.get("command"))
+    return {**kept, **run}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,18 +75,25 @@ def main(argv: list[str] | None = None) -> None:
         _save(results, args.out)
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    cluster = None
     try:
+        if args.engine != "local":
+            _log("solr: archive solr up --nodes 2")
+            cluster = SolrCluster(work / "solr-cluster")
         for scale in args.scale:
-            settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile, args.build_timeout)
-            run = run_scale(settings, work / f"scale{scale}", _log)
+            settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile, args.build_timeout,
+                                     args.engine)
+            run = run_scale(settings, work / f"scale{scale}", _log, cluster)
             run["command"] = command
             run["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
             run["machine"] = results["machine"] = report.machine()
-            results["runs"][str(scale)] = run
+            results["runs"][str(scale)] = _merged(results["runs"].get(str(scale)), run)
             _save(results, args.out)
-            print(report.console_summary(run))
+            print(report.console_summary(results["runs"][str(scale)]))
         print("\n".join(report.side_by_side(results["runs"])))
     finally:
+        if cluster is not None:
+            cluster.stop()
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     _log(f"wrote {args.out / 'benchmarks.md'} and {args.out / 'latency.png'}")
