@@ -265,4 +265,6 @@ def issue_context(issue_id: str) -> dict[str, Any]:
 
 
 def health_context() -> dict[str, Any]:
-    return {"status": "ok", **asdict(archive().stats())}
+    engine = archive()  # temporary until the engine Protocol lands: its health() says which engine answers
+    extra = engine.health() if hasattr(engine, "health") else {"engine": "local"}
+    return {"status": "ok", **asdict(engine.stats()), **extra}

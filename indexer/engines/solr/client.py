@@ -5,7 +5,8 @@
 cluster's live nodes (CLUSTERSTATUS) and, when a request to a node fails
 below HTTP (refused, reset, timed out) or the node answers 502-504 (it is
 shutting down, or a shard it asked is unreachable), sends the same request
-to the next live node at once. A node that failed is skipped for
+to the next live node at once (every node twice over, half a second
+apart, before a request fails). A node that failed is skipped for
 `RETRY_DOWN_SECONDS`, then tried again, so a node that comes back (the
 named one first) serves again without a restart; the live nodes are
 re-read at most every `REFRESH_SECONDS` while requests flow. Every
@@ -33,6 +34,8 @@ CONNECT_TIMEOUT_SECONDS = 2.0
 READ_TIMEOUT_SECONDS = 60.0
 RETRY_DOWN_SECONDS = 2.0
 REFRESH_SECONDS = 5.0
+ROUNDS = 2  # every node is tried this many times over before a request fails
+ROUND_PAUSE_SECONDS = 0.5
 # Statuses after which another node may well succeed: a node stopping, or a shard it could not reach.
 _RETRY_STATUSES = {502, 503, 504}
 
@@ -91,6 +94,7 @@ class SolrClient:
         self._refreshed = float("-inf")
         self._lock = threading.Lock()
         self._local = threading.local()
+        self.last_node: str | None = None  # the node that answered the last request
 
     # ------------------------------------------------------------ nodes
 
@@ -167,28 +171,42 @@ class SolrClient:
 
     def _send(self, method: str, path: str, params: dict[str, Any] | None, body: Any, data: bytes | None,
               content_type: str | None = None, refresh: bool = True) -> dict[str, Any]:
+        """Send to the first node that answers; every node is tried, twice over (ROUNDS), before giving up.
+
+        A node that says it lacks the collection (404) is passed over too while others remain: a
+        node just started answers 404 until it has read the cluster state. Only when every node
+        says so is the collection missing.
+        """
         if refresh:
             self._refresh()
         params = {**(params or {}), "wt": "json"}
         headers = {"Content-Type": content_type} if content_type else None
         failures: list[str] = []
-        for node in self._candidates():
-            try:
-                response = self._session().request(
-                    method, f"{node}/{path}", params=params, json=body, data=data, headers=headers,
-                    timeout=(CONNECT_TIMEOUT_SECONDS, self.read_timeout))
-            except requests.RequestException as exc:
-                self._mark(node, False)
-                failures.append(f"{node}: {type(exc).__name__} ({exc})")
-                continue
-            if response.status_code in _RETRY_STATUSES:
-                self._mark(node, False)
-                failures.append(f"{node}: HTTP {response.status_code} {_solr_message(response)}")
-                continue
-            self._mark(node, True)
-            return self._answer(response, path)
+        missing: requests.Response | None = None
+        for round_ in range(ROUNDS):
+            if round_:
+                time.sleep(ROUND_PAUSE_SECONDS)
+            for node in self._candidates():
+                try:
+                    response = self._session().request(
+                        method, f"{node}/{path}", params=params, json=body, data=data, headers=headers,
+                        timeout=(CONNECT_TIMEOUT_SECONDS, self.read_timeout))
+                except requests.RequestException as exc:
+                    self._mark(node, False)
+                    failures.append(f"{node}: {type(exc).__name__} ({exc})")
+                    continue
+                if response.status_code in _RETRY_STATUSES or response.status_code == 404:
+                    self._mark(node, False)
+                    missing = response if response.status_code == 404 else missing
+                    failures.append(f"{node}: HTTP {response.status_code} {_solr_message(response)}")
+                    continue
+                self._mark(node, True)
+                self.last_node = node
+                return self._answer(response, path)
+            if missing is not None and len(failures) == len(self.nodes):
+                return self._answer(missing, path)  # every node lacks it: it is missing
         raise SolrUnavailable(f"Solr does not answer at {self.url.base} (nor at any other node it knows: "
-                              f"{'; '.join(failures)}); start it, or fix ARCHIVE_SOLR_URL / --solr")
+                              f"{'; '.join(failures[-4:])}); start it, or fix ARCHIVE_SOLR_URL / --solr")
 
     def _answer(self, response: requests.Response, path: str) -> dict[str, Any]:
         if response.status_code == 404 and path.split("/", 1)[0] != "admin":

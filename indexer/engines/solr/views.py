@@ -92,14 +92,15 @@ def index_bytes(client: SolrClient, collection: Collection) -> int:
 
 
 def cluster_health(client: SolrClient) -> dict[str, Any]:
-    """What /api/health adds for Solr: the live nodes and each shard's active replicas."""
+    """What /api/health adds for Solr: the live nodes and each shard's active replicas (ZooKeeper's
+    view), and the node that answered (the engine's own: the URL's node unless it failed over)."""
     state = cluster_state(client)
     collection = state.collection(client.url.collection)
     shards = {} if collection is None else {
         shard: [replica.node for replica in replicas if replica.state == "active" and replica.node in state.live_nodes]
         for shard, replicas in collection.shards.items()}
     return {"collection": collection.name if collection else None, "live_nodes": sorted(state.live_nodes),
-            "shards": shards}
+            "shards": shards, "answered_by": client.last_node}
 
 
 def _iso(day: Any) -> str | None:
