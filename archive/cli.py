@@ -336,20 +336,13 @@ def _solr_client(ctx: click.Context):  # -> indexer.engines.solr.client.SolrClie
 @click.pass_context
 def init(ctx: click.Context, shards: int, replicas: int) -> None:
     """Upload the configset and create the collection (an alias) named by --solr; again: nothing changes."""
-    from indexer.engines.solr.admin import ConfigsetOutdated, init as init_collection, served_collection
-    from indexer.engines.solr.client import SolrError
+    from indexer.engines.solr.admin import init as init_collection, served_collection
 
     client = _solr_client(ctx)
-    try:
-        report = init_collection(client, shards, replicas)
-        click.echo(f"configset {report.configset}: {'uploaded' if report.uploaded else 'already there'}")
-        click.echo(f"collection {report.collection} behind {client.url}: "
-                   f"{'created' if report.created else 'already there'}")
-        served_collection(client)
-    except ConfigsetOutdated as exc:
-        raise Failure(str(exc)) from exc
-    except SolrError as exc:
-        raise Failure(f"archive solr init: {exc}") from exc
+    report = init_collection(client, shards, replicas)
+    click.echo(f"configset {report.configset}: {'uploaded' if report.uploaded else 'already there'}")
+    click.echo(f"collection {report.collection} behind {client.url}: {'created' if report.created else 'already there'}")
+    served_collection(client)  # an older collection's configset: says to run `archive reindex --full`
 
 
 @solr.command()

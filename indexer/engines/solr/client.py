@@ -15,11 +15,12 @@ replace whole documents by id.
 
 Failures are named for a person: `SolrUnavailable` (no node answers: is
 Solr running at that URL?), `CollectionMissing` (run `archive solr init`),
-`SolrError` (anything else Solr refused, with its own message). The first
-two are `IndexUnavailable`: HTTP 503 and CLI exit 1, as a damaged local index.
+`SolrError` (anything else Solr refused, with its own message). All three
+are `IndexUnavailable`: HTTP 503 and CLI exit 1, as a damaged local index.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -48,8 +49,9 @@ class CollectionMissing(IndexUnavailable):
     """The collection (or alias) the URL names does not exist."""
 
 
-class SolrError(RuntimeError):
-    """Solr answered with an error that is neither of the above; the message is Solr's."""
+class SolrError(IndexUnavailable):
+    """Solr answered with an error that is neither of the above; the message is Solr's (HTTP 503,
+    CLI exit 1, as the index not being able to answer)."""
 
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
@@ -193,7 +195,7 @@ class SolrClient:
                         timeout=(CONNECT_TIMEOUT_SECONDS, self.read_timeout))
                 except requests.RequestException as exc:
                     self._mark(node, False)
-                    failures.append(f"{node}: {type(exc).__name__} ({exc})")
+                    failures.append(f"{node}: {_reason(exc)}")
                     continue
                 if response.status_code in _RETRY_STATUSES or response.status_code == 404:
                     self._mark(node, False)
@@ -205,8 +207,8 @@ class SolrClient:
                 return self._answer(response, path)
             if missing is not None and len(failures) == len(self.nodes):
                 return self._answer(missing, path)  # every node lacks it: it is missing
-        raise SolrUnavailable(f"Solr does not answer at {self.url.base} (nor at any other node it knows: "
-                              f"{'; '.join(failures[-4:])}); start it, or fix ARCHIVE_SOLR_URL / --solr")
+        raise SolrUnavailable(f"Solr does not answer at {self.url.base} ({'; '.join(dict.fromkeys(failures))}); "
+                              "start it, or fix ARCHIVE_SOLR_URL / --solr")
 
     def _answer(self, response: requests.Response, path: str) -> dict[str, Any]:
         if response.status_code == 404 and path.split("/", 1)[0] != "admin":
@@ -220,6 +222,14 @@ class SolrClient:
             raise SolrError(f"Solr answered HTTP {response.status_code}: {_solr_message(response)}",
                             response.status_code)
         return body
+
+
+def _reason(exc: requests.RequestException) -> str:
+    """Why a request got no answer, in a few words (`connection refused`, `timed out`)."""
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    found = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))
+    return found.group(1).strip().lower() if found else type(exc).__name__
 
 
 def _solr_message(response: requests.Response) -> str:
