@@ -37,6 +37,10 @@ RETRY_DOWN_SECONDS = 2.0
 REFRESH_SECONDS = 5.0
 ROUNDS = 2  # every node is tried this many times over before a request fails
 ROUND_PAUSE_SECONDS = 0.5
+# Searches: the node that receives one asks its own replicas (no hop to another node where it has a
+# copy of every shard), and fetches the page's stored fields with the scores (one pass, not two).
+# Measured on the 1x corpus, 2 nodes x 2 shards: p50 about a third, p95 about half of the default.
+SELECT_PARAMS = {"shards.preference": "replica.location:local", "distrib.singlePass": "true"}
 # Statuses after which another node may well succeed: a node stopping, or a shard it could not reach.
 _RETRY_STATUSES = {502, 503, 504}
 
@@ -158,6 +162,12 @@ class SolrClient:
         if raw is not None:
             return self._send("POST", f"{name}/{path}", params, None, raw.encode("utf-8"), "application/json")
         return self._send("POST" if body is not None else "GET", f"{name}/{path}", params, body, None)
+
+    def select(self, body: dict[str, Any], collection: str | None = None) -> dict[str, Any]:
+        """A search (Solr's JSON Request API), each shard asked on the node that received it where it
+        has a replica, in one pass (see SELECT_PARAMS)."""
+        return self.collection("select", body={**body, "params": {**SELECT_PARAMS, **body.get("params", {})}},
+                               collection=collection)
 
     def node(self, base: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
         """`path` of one node (`admin/metrics`, …), that node only: no failover."""

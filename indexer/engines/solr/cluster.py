@@ -55,7 +55,7 @@ class ClusterFailed(RuntimeError):
     """The cluster could not be started; the message says which process and where its log is."""
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before exec: get SIGTERM when the parent dies (Linux; elsewhere a no-op)."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -126,7 +126,7 @@ class _Process:
     def start(self) -> None:
         with open(self.log, "ab") as out:
             self.popen = subprocess.Popen(self.command, stdout=out, stderr=subprocess.STDOUT,
-                                          stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                                          stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
 
     @property
     def pid(self) -> int:

@@ -26,9 +26,11 @@ Only one reindex of a data directory runs at a time (`indexer.locks`).
 from __future__ import annotations
 
 import json
-import queue
+import multiprocessing
+import os
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Callable
 
@@ -46,13 +48,18 @@ from indexer.engines.solr.admin import (
 )
 from indexer.engines.solr.client import CollectionMissing, SolrClient, SolrError
 from indexer.engines.solr.documents import solr_block
-from indexer.locks import ReindexLock, lock_file
+from indexer.engines.solr.cluster import die_with_parent
+from indexer.locks import ReindexLock, drop_inherited_locks, lock_file
+from indexer.places import place_names
 from indexer.reindex import Progress, _scan, _Tally
 from indexer.results import FailedFile, ReindexSummary
 from indexer.segments import Indexed
+from indexer.segmenter import segmenter
 from indexer.store import IndexStore
 
-BATCH_CHARS = 1_000_000  # JSON characters per update request (about 2.5 MB): enough to keep Solr busy, small to retry
+# Issue files per update request (about 1.5 MB of JSON): enough to keep Solr busy, small to retry.
+CHUNK_BYTES = 384 * 1024
+WORKER_NICENESS = 5  # workers yield the CPU to a server answering searches on the same machine
 MANIFEST_PAGE = 5_000
 RETIRE_AFTER_SECONDS = 5.0  # a swapped-out collection serves requests already on their way, then goes
 
@@ -66,7 +73,7 @@ def read_manifest(client: SolrClient, collection: str) -> dict[str, str]:
     manifest: dict[str, str] = {}
     cursor = "*"
     while True:
-        answer = client.collection("select", collection=collection, body={
+        answer = client.select(collection=collection, body={
             "query": "kind:issue", "fields": "issue_id,sha256", "sort": "id asc", "limit": MANIFEST_PAGE,
             "params": {"cursorMark": cursor}})
         for doc in answer["response"]["docs"]:
@@ -148,54 +155,92 @@ def _delete_unserved(client: SolrClient, alias: str, served: str, collections: d
             delete_collection(client, name)
 
 
+def worker_count(paths: list[Path]) -> int:
+    """Processes to build documents with: one per core when there is enough text and this process
+    may fork (no other thread: a server indexes in its request thread)."""
+    if threading.active_count() > 1 or len(paths) < 2:
+        return 1
+    total = sum(_size(path) for path in paths)
+    return max(1, min(len(os.sched_getaffinity(0)), total // CHUNK_BYTES))
+
+
+def _chunks(paths: list[Path]) -> list[list[Path]]:
+    """`paths` in runs of about CHUNK_BYTES of issue files: one update request each."""
+    chunks: list[list[Path]] = [[]]
+    size = 0
+    for path in paths:
+        if size >= CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(path)
+        size += _size(path)
+    return [chunk for chunk in chunks if chunk]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # vanished: reported when it is read
+
+
+def _index_chunk(client: SolrClient, collection: str, paths: list[Path], data_dir: Path) -> list[Indexed | FailedFile]:
+    """Build the blocks of `paths` and send them in one update request; each file's outcome."""
+    outcomes: list[Indexed | FailedFile] = []
+    blocks: list[str] = []
+    for path in paths:
+        read = read_issue_documents(path, data_dir)
+        if not isinstance(read, FailedFile):
+            blocks.append(json.dumps(solr_block(read.documents), ensure_ascii=False))
+            read = Indexed(read.issue.id, read.issue.sha256, read.articles, len(read.issue.text))
+        outcomes.append(read)
+    if blocks:
+        client.collection("update", collection=collection, raw=f"[{','.join(blocks)}]")
+    return outcomes
+
+
+_worker_client: SolrClient | None = None
+
+
+def _start_worker(url: str) -> None:
+    """In a forked worker: its own HTTP client, and an end when the reindex that started it ends."""
+    global _worker_client
+    die_with_parent()
+    drop_inherited_locks()
+    os.nice(WORKER_NICENESS)
+    _worker_client = SolrClient(url)
+
+
+def _index_chunk_in_worker(collection: str, paths: list[Path], data_dir: Path) -> list[Indexed | FailedFile]:
+    assert _worker_client is not None
+    return _index_chunk(_worker_client, collection, paths, data_dir)
+
+
 def _send_files(client: SolrClient, collection: str, paths: list[Path], data_dir: Path,
                 on_outcome: Callable[[Indexed | FailedFile], None]) -> None:
-    """Send the issues of `paths` to `collection` in batches of about BATCH_CHARS.
+    """Send the issues of `paths` to `collection`, a chunk (about CHUNK_BYTES of files) a request.
 
-    Building a block (reading, splitting, jieba) and sending the previous
-    batch overlap: one thread segments while another waits for Solr. Each
-    file's outcome is reported once its batch has been accepted.
+    With several workers (forked, so jieba's dictionary loaded here is shared),
+    each builds and sends its chunks itself; this process only counts. A file's
+    outcome is reported once its chunk has been accepted.
     """
-    batches: queue.Queue[tuple[list[str], list[Indexed]] | None] = queue.Queue(maxsize=2)
-    failure: list[BaseException] = []
-
-    def sender() -> None:
-        while (item := batches.get()) is not None:
-            if failure:
-                continue
-            blocks, indexed = item
-            try:
-                client.collection("update", collection=collection, raw=f"[{','.join(blocks)}]")
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the reindexing thread
-                failure.append(exc)
-                continue
-            for outcome in indexed:
+    chunks = _chunks(paths)
+    workers = min(worker_count(paths), len(chunks))
+    if workers <= 1:
+        for chunk in chunks:
+            for outcome in _index_chunk(client, collection, chunk, data_dir):
                 on_outcome(outcome)
-
-    thread = threading.Thread(target=sender, name="solr-send", daemon=True)
-    thread.start()
-    blocks: list[str] = []
-    indexed: list[Indexed] = []
-    size = 0
-    try:
-        for path in paths:
-            if failure:
-                break
-            read = read_issue_documents(path, data_dir)
-            if isinstance(read, FailedFile):
-                on_outcome(read)
-                continue
-            block = json.dumps(solr_block(read.documents), ensure_ascii=False)
-            blocks.append(block)
-            indexed.append(Indexed(read.issue.id, read.issue.sha256, read.articles, len(read.issue.text)))
-            size += len(block)
-            if size >= BATCH_CHARS:
-                batches.put((blocks, indexed))
-                blocks, indexed, size = [], [], 0
-        if blocks and not failure:
-            batches.put((blocks, indexed))
-    finally:
-        batches.put(None)
-        thread.join()
-    if failure:
-        raise failure[0]
+        return
+    segmenter()  # loaded once, before forking
+    place_names()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                             initargs=(str(client.url),)) as pool:
+        futures = [pool.submit(_index_chunk_in_worker, collection, chunk, data_dir) for chunk in chunks]
+        try:
+            for future in as_completed(futures):
+                for outcome in future.result():
+                    on_outcome(outcome)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise

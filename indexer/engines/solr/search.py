@@ -64,10 +64,6 @@ def facet_values(facets: dict[str, Any], total: int, selected: dict[str, tuple[s
     return shaped
 
 
-def _select(client: SolrClient, body: dict[str, Any]) -> dict[str, Any]:
-    return client.collection("select", body=body)
-
-
 def _rarest(client: SolrClient, wanted: tuple[Node, ...], filters: list[str]) -> tuple[Node, ...]:
     """The MAX_RELAXED_WORDS of `wanted` that the fewest articles have, in query order."""
     if len(wanted) <= MAX_RELAXED_WORDS:
@@ -80,7 +76,7 @@ def _rarest(client: SolrClient, wanted: tuple[Node, ...], filters: list[str]) ->
 def _counts(client: SolrClient, parts: tuple[Node, ...], query: str, filters: list[str]) -> list[int]:
     """How many of the matches of `query` each part matches (one request, a query facet each)."""
     facets = {f"w{i}": {"type": "query", "q": clause(part, False)} for i, part in enumerate(parts)}
-    body = _select(client, {"query": query, "filter": filters, "limit": 0, "facet": facets})
+    body = client.select({"query": query, "filter": filters, "limit": 0, "facet": facets})
     return [int(body.get("facets", {}).get(f"w{i}", {}).get("count", 0)) for i in range(len(parts))]
 
 
@@ -92,7 +88,7 @@ def _relaxed(node: And, wanted: tuple[Node, ...]) -> Node:
 def _coverage_sort(client: SolrClient, query: str, wanted: tuple[Node, ...], filters: list[str]) -> tuple[str, dict[str, str]]:
     """A sort putting first the matches that have the most, and rarest, of the `wanted` words (as the
     local engine's `_by_coverage`: each word weighs log(1 + articles / matches having it))."""
-    articles = int(_select(client, {"query": ARTICLES, "limit": 0})["response"]["numFound"])
+    articles = int(client.select({"query": ARTICLES, "limit": 0})["response"]["numFound"])
     counts = _counts(client, wanted, query, filters)
     params: dict[str, str] = {}
     terms = []
@@ -113,7 +109,7 @@ def run(client: SolrClient, request: SearchRequest) -> SearchResults:
         "query": build(node), "filter": filters, "offset": (request.page - 1) * request.per_page,
         "limit": request.per_page, "sort": SORTS[sort], "fields": HIT_FIELDS, "facet": facet_request(),
     }
-    answer = _select(client, body)
+    answer = client.select(body)
     relaxed = False
     wanted = relax(node) if answer["response"]["numFound"] == 0 else ()
     if wanted:
@@ -122,7 +118,7 @@ def run(client: SolrClient, request: SearchRequest) -> SearchResults:
         body["query"] = build(node)
         if sort == "relevance":
             body["sort"], body["params"] = _coverage_sort(client, body["query"], wanted, filters)
-        answer = _select(client, body)
+        answer = client.select(body)
         relaxed = answer["response"]["numFound"] > 0
     total = int(answer["response"]["numFound"])
     scored = sort == "relevance"

@@ -24,7 +24,7 @@ def _find(client: SolrClient, field: str, value: str, kind: str, rows: int = 1, 
                             "fields": fields}
     if sort:
         body["sort"] = sort
-    return client.collection("select", body=body)["response"]["docs"]
+    return client.select(body)["response"]["docs"]
 
 
 def _articles_of(client: SolrClient, issue_id: str) -> list[dict[str, Any]]:
@@ -47,7 +47,7 @@ def issue_view(client: SolrClient, issues_dir: Path, issue_id: str) -> IssueView
 
 def issue_page(client: SolrClient, page: int, per_page: int) -> IssuePage:
     """Issues newest first (pages in order), undated last, as the local engine lists them."""
-    answer = client.collection("select", body={
+    answer = client.select({
         "query": "kind:issue", "offset": (page - 1) * per_page, "limit": per_page,
         "sort": "day desc, page asc, id asc", "fields": "data"})["response"]
     return IssuePage(int(answer["numFound"]), page, per_page, [summary(json.loads(doc["data"])) for doc in answer["docs"]])
@@ -57,7 +57,7 @@ def index_stats(client: SolrClient, failed: list[FailedFile]) -> IndexStats:
     """Counts and dates of the collection; `generation` changes with every commit (the collection
     behind the alias and the newest document version it serves)."""
     collection = served_collection(client)
-    answer = client.collection("select", body={
+    answer = client.select({
         "query": "*:*", "limit": 0,
         "facet": {"issues": {"type": "query", "q": "kind:issue"},
                   "articles": {"type": "query", "q": "kind:article",
