@@ -1,8 +1,9 @@
 """The Solr engine on a real 2-node cluster: reindexing, the manifest, atomic issues, errors."""
 from __future__ import annotations
 
-import json
-import shutil
+import os
+import signal
+import subprocess
 from dataclasses import asdict
 
 import pytest
@@ -13,7 +14,9 @@ from indexer.engines.solr.client import CollectionMissing, SolrUnavailable
 from indexer.engines.solr.engine import SolrArchive
 from indexer.results import SearchRequest
 from indexer.service import open_archive
+from bench.corpus import write_issues
 from tests.reindex_fixtures import NEW_ISSUE, make_archive
+from tests.solr_fixtures import ARCHIVE
 
 pytest_plugins = ["tests.solr_plugin"]
 
@@ -23,6 +26,10 @@ def _docs(url: str, query: str) -> list[dict]:
                                                    "wt": "json"}, timeout=30)
     answer.raise_for_status()
     return answer.json()["response"]["docs"]
+
+
+def local_manifest(local) -> dict[str, str]:
+    return local.store.indexed_issues()
 
 
 def _total(engine, q: str) -> int:
@@ -135,3 +142,35 @@ def test_a_file_that_cannot_be_read_is_reported_and_the_rest_index(tmp_path, sol
     summary = engine.reindex()
     assert summary.added == 2 and [f.path for f in summary.failed] == ["issues/empty.txt"]
     assert [f.path for f in engine.stats().failed] == ["issues/empty.txt"]
+
+
+def _run_and_kill(data, url, after: float, *args: str) -> None:
+    """`archive reindex ARGS` on Solr, killed with SIGKILL `after` seconds in (or left to finish)."""
+    process = subprocess.Popen([ARCHIVE, "--data", str(data), "--solr", url, "reindex", *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        process.wait(timeout=after)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the reindex and its workers, at once
+        process.wait()
+
+
+@pytest.mark.parametrize("after", [1.5, 3.0])
+def test_a_reindex_killed_at_any_moment_leaves_the_next_one_exact(tmp_path, shared_dir, solr_collection, after):
+    """Killed while sending (whatever reached Solr is whole issues with their manifest entries), and a
+    full rebuild killed too: the next reindex makes the collection exactly the files, each article once."""
+    data = tmp_path / "data"
+    write_issues(data, 1, stride=40)
+    url = solr_collection()
+    _run_and_kill(data, url, after)
+    (data / "issues" / "new.txt").write_text(NEW_ISSUE, encoding="utf-8")
+    _run_and_kill(data, url, after, "--full")
+    engine = SolrArchive(data, url)
+    engine.reindex()
+    local = open_archive(data)
+    local.reindex()
+    articles = _docs(url, "kind:article")
+    assert len(articles) == len({doc["id"] for doc in articles}) == local.stats().articles
+    manifest = {doc["issue_id"]: doc["sha256"] for doc in _docs(url, "kind:issue")}
+    assert manifest == {issue: sha for issue, sha in local_manifest(local).items()}
+    assert engine.search(SearchRequest(q="琥珀色的灯塔")).total == 1
