@@ -432,7 +432,7 @@ def _differing_totals(run: dict[str, Any]) -> tuple[int, int] | None:
 
 def engines_section(runs: dict[str, dict[str, Any]]) -> list[str]:
     """The local engine and Solr measured by the same phases, per scale."""
-    runs = {scale: run for scale, run in runs.items() if run.get("solr")}
+    runs = {scale: run for scale, run in sorted(runs.items(), key=lambda item: int(item[0])) if run.get("solr")}
     if not runs:
         return ["Not measured yet: `python -m bench --engine both --scale 1 5 --no-baseline`.", ""]
     header = ["figure"] + [f"{engine} {scale}×" for scale in runs for engine in ("local", "solr")]
@@ -531,10 +531,14 @@ def render(results: dict[str, Any]) -> str:
               "latency and size: baseline/ours).", ""] + side_by_side(runs)
     lines += ["## Our figures, and how cost grows", ""] + ours_table(runs)
     lines += ["## Local engine and Solr side by side", "",
-              "The same phases against `ARCHIVE_SOLR_URL` on the local SolrCloud of `archive solr up --nodes 2` "
-              "(one ZooKeeper and two Solr nodes, one JVM each, 512 MB heap; a collection of 2 shards × 2 "
-              "replicas) on the same machine: the server, the cluster and the clients share the two cores. "
-              "`--engine solr` keeps the local figures of an earlier run.", ""] + engines_section(runs)
+              "`python -m bench --engine both`: both engines measured in one run by the same phases, the Solr "
+              "engine through `ARCHIVE_SOLR_URL` on the local SolrCloud of `archive solr up --nodes 2` (one "
+              "ZooKeeper and two Solr nodes, one JVM each, 512 MB heap; a collection of 2 shards × 2 replicas) "
+              "on the same machine: the server, the cluster and the clients share the two cores. "
+              + "; ".join(f"{scale}×: `{run['command']}` at {run['finished']}, commit "
+                          f"{_dig(run, 'machine', 'commit') or DASH}, load average {_dig(run, 'load_average') or DASH}"
+                          for scale, run in sorted(results.get('engines', {}).items(), key=lambda item: int(item[0])))
+              + ".", ""] + engines_section(results.get("engines", {}))
     lines += ["![latency](latency.png)", ""]
     for scale, run in runs.items():
         lines += [f"## Latency by query kind, {scale}×", ""] + by_kind(run)
@@ -603,7 +607,8 @@ def engines_chart(results: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    runs = {k: results["runs"][k] for k in sorted(results["runs"], key=int) if results["runs"][k].get("solr")}
+    engines = results.get("engines", {})
+    runs = {k: engines[k] for k in sorted(engines, key=int) if engines[k].get("solr")}
     if not runs:
         return
     fig, ax = plt.subplots(figsize=(8, 5))

@@ -260,6 +260,7 @@ def run_scale(settings: Settings, work: Path, log: Log, cluster: SolrCluster | N
         result["solr"]["cluster_rss"] = cluster.jvm_rss()
         result["solr"]["cores"] = cluster.cores(alias)
         result["solr"]["index_bytes"] = sum(core["bytes"] or 0 for core in result["solr"]["cores"])
+        result["load_average"] = " ".join(f"{load:.1f}" for load in os.getloadavg())  # others share the machine
     shutil.rmtree(data_dir, ignore_errors=True)
     return result
 
