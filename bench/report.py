@@ -558,23 +558,37 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def chart(results: dict[str, Any], path: Path) -> None:
-    """Latency CDFs (ours over HTTP, baseline in-process) per scale, and ours per query kind."""
+def _pyplot() -> Any:
+    """matplotlib's pyplot drawing to files only (no display)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _plot_cdf(axes: Any, latencies: list[list[Any]] | None, style: str, label: str, **options: Any) -> None:
+    """The share of queries answered within each latency ([kind, ms] pairs), if there are any."""
+    if latencies:
+        values = sorted(ms for _, ms in latencies)
+        axes.plot(values, [i / len(values) for i in range(1, len(values) + 1)], style, label=label, **options)
+
+
+def _save_figure(plt: Any, fig: Any, path: Path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def chart(results: dict[str, Any], path: Path) -> None:
+    """Latency CDFs (ours over HTTP, baseline in-process) per scale, and ours per query kind."""
+    plt = _pyplot()
     runs = {k: results["runs"][k] for k in sorted(results["runs"], key=int)}
     fig, (cdf, kinds) = plt.subplots(1, 2, figsize=(13, 5))
     for scale, run in runs.items():
-        for label, lat, style in (
-            ("ours (HTTP, first time asked)", first_latencies(run), "-"),
-            ("baseline (in-process)", _dig(run, "baseline", "latencies"), "--"),
-        ):
-            if lat:
-                values = sorted(ms for _, ms in lat)
-                cdf.plot(values, [i / len(values) for i in range(1, len(values) + 1)], style, label=f"{label} {scale}×")
+        _plot_cdf(cdf, first_latencies(run), "-", f"ours (HTTP, first time asked) {scale}×")
+        _plot_cdf(cdf, _dig(run, "baseline", "latencies"), "--", f"baseline (in-process) {scale}×")
     cdf.set_xscale("log")
     cdf.set_xlabel("latency (ms, log scale)")
     cdf.set_ylabel("share of queries")
@@ -595,37 +609,26 @@ def chart(results: dict[str, Any], path: Path) -> None:
     kinds.set_ylabel("ms over HTTP")
     kinds.set_title("Ours by query kind")
     kinds.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save_figure(plt, fig, path)
 
 
 def engines_chart(results: dict[str, Any], path: Path) -> None:
     """Latency CDFs of both engines per scale (HTTP, first time asked)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     engines = results.get("engines", {})
     runs = {k: engines[k] for k in sorted(engines, key=int) if engines[k].get("solr")}
     if not runs:
         return
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 5))
     for i, (scale, run) in enumerate(runs.items()):
         for engine, label, style in (("ours", "local", "-"), ("solr", "Solr (2 nodes, 2×2)", "--")):
-            values = sorted(ms for _, ms in _dig(run, engine, "http", "first_latencies") or [])
-            if values:
-                ax.plot(values, [j / len(values) for j in range(1, len(values) + 1)], style, color=f"C{i}",
-                        label=f"{label} {scale}×")
+            _plot_cdf(ax, _dig(run, engine, "http", "first_latencies"), style, f"{label} {scale}×", color=f"C{i}")
     ax.set_xscale("log")
     ax.set_xlabel("latency over HTTP (ms, log scale), top 10 with snippets")
     ax.set_ylabel("share of the query mix")
     ax.set_title("Search latency: local engine and Solr")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save_figure(plt, fig, path)
 
 
 def console_summary(run: dict[str, Any]) -> str:
