@@ -21,6 +21,9 @@ from pathlib import Path
 
 import requests
 
+from indexer.engines.solr import SolrEngine
+from indexer.settings import Settings
+
 ARCHIVE = str(Path(sys.executable).parent / "archive")
 # The first start on a fresh machine builds the launcher and fetches Solr from Maven Central.
 START_TIMEOUT_SECONDS = 900
@@ -74,6 +77,11 @@ class Cluster:
                 self.process.kill()
                 self.process.wait()
         self.process.stdout.close()
+
+
+def solr_engine(data: Path, url: str) -> SolrEngine:
+    """The Solr engine over DATA `data` and the collection `url`, as `archive --solr URL` opens it."""
+    return SolrEngine(Settings(data_dir=data, solr_url=url))
 
 
 def start_cluster(directory: Path, nodes: int = 2) -> Cluster:

@@ -11,12 +11,12 @@ import requests
 
 from indexer.engines.solr.admin import ConfigsetOutdated, configset_name
 from indexer.engines.solr.client import CollectionMissing, SolrUnavailable
-from indexer.engines.solr.engine import SolrArchive
-from indexer.results import SearchRequest
-from indexer.service import open_archive
+from indexer.api import SearchRequest
+from indexer.factory import open_engine
+from indexer.settings import Settings
 from bench.corpus import write_issues
 from tests.reindex_fixtures import NEW_ISSUE, make_archive
-from tests.solr_fixtures import ARCHIVE
+from tests.solr_fixtures import ARCHIVE, solr_engine
 
 pytest_plugins = ["tests.solr_plugin"]
 
@@ -38,7 +38,7 @@ def _total(engine, q: str) -> int:
 
 def test_incremental_reindex_adds_updates_and_removes_by_content(tmp_path, solr_collection):
     data = make_archive(tmp_path, samples=3)
-    engine = SolrArchive(data, solr_collection())
+    engine = solr_engine(data, solr_collection())
     first = engine.reindex()
     assert (first.added, first.updated, first.removed, first.failed) == (3, 0, 0, [])
     ids_before = {doc["id"] for doc in _docs(engine.client.url.__str__(), "kind:article")}
@@ -63,7 +63,7 @@ def test_incremental_reindex_adds_updates_and_removes_by_content(tmp_path, solr_
 def test_an_issue_and_its_articles_are_one_block(tmp_path, solr_collection):
     """Articles are children of their issue's document: replaced and deleted with it, in one step."""
     data = make_archive(tmp_path, samples=1)
-    engine = SolrArchive(data, solr_collection())
+    engine = solr_engine(data, solr_collection())
     engine.reindex()
     articles = _docs(str(engine.client.url), "kind:article")
     block = _docs(str(engine.client.url), "{!term f=_root_}issue:" + articles[0]["issue_id"])
@@ -72,9 +72,9 @@ def test_an_issue_and_its_articles_are_one_block(tmp_path, solr_collection):
 
 def test_same_stats_and_pages_as_the_local_engine(tmp_path, solr_collection):
     data = make_archive(tmp_path, samples=5)
-    solr = SolrArchive(data, solr_collection())
+    solr = solr_engine(data, solr_collection())
     solr.reindex()
-    local = open_archive(data)
+    local = open_engine(Settings(data_dir=data))
     local.reindex()
     mine, theirs = asdict(solr.stats()), asdict(local.stats())
     for key in ("issues", "articles", "date_min", "date_max", "failed"):
@@ -89,7 +89,7 @@ def test_same_stats_and_pages_as_the_local_engine(tmp_path, solr_collection):
 def test_full_reindex_builds_a_new_collection_and_moves_the_alias(tmp_path, solr_cluster, solr_collection):
     data = make_archive(tmp_path, samples=2)
     url = solr_collection()
-    engine = SolrArchive(data, url)
+    engine = solr_engine(data, url)
     engine.reindex()
     alias = url.rsplit("/", 1)[1]
     before = solr_cluster.admin(action="CLUSTERSTATUS")["cluster"]["aliases"][alias]
@@ -106,7 +106,7 @@ def test_a_collection_a_killed_full_rebuild_left_is_deleted_by_the_next_reindex(
     stray = url.rsplit("/", 1)[1] + "_19990101T000000000"
     solr_cluster.admin(action="CREATE", name=stray, numShards="1", replicationFactor="1",
                        **{"collection.configName": configset_name()})
-    SolrArchive(make_archive(tmp_path, samples=1), url).reindex()
+    solr_engine(make_archive(tmp_path, samples=1), url).reindex()
     assert stray not in solr_cluster.admin(action="CLUSTERSTATUS")["cluster"]["collections"]
 
 
@@ -119,7 +119,7 @@ def test_a_collection_built_with_another_configset_is_refused_with_the_cure(tmp_
     requests.get(f"{solr_cluster.base}/admin/configs", timeout=30,
                  params={"action": "CREATE", "name": copy, "baseConfigSet": configset_name()}).raise_for_status()
     solr_cluster.admin(action="MODIFYCOLLECTION", collection=collection, **{"collection.configName": copy})
-    engine = SolrArchive(make_archive(tmp_path), url)
+    engine = solr_engine(make_archive(tmp_path), url)
     with pytest.raises(ConfigsetOutdated, match="archive reindex --full"):
         engine.stats()
     with pytest.raises(ConfigsetOutdated, match="archive reindex --full"):
@@ -130,15 +130,15 @@ def test_a_collection_built_with_another_configset_is_refused_with_the_cure(tmp_
 
 def test_missing_collection_and_unreachable_solr_are_named(tmp_path, solr_cluster):
     with pytest.raises(CollectionMissing, match="archive solr init"):
-        SolrArchive(tmp_path, solr_cluster.base + "/no_such_collection").stats()
+        solr_engine(tmp_path, solr_cluster.base + "/no_such_collection").stats()
     with pytest.raises(SolrUnavailable, match="Solr does not answer"):
-        SolrArchive(tmp_path, "http://127.0.0.1:9/solr/archive").search(SearchRequest(q="民警"))
+        solr_engine(tmp_path, "http://127.0.0.1:9/solr/archive").search(SearchRequest(q="民警"))
 
 
 def test_a_file_that_cannot_be_read_is_reported_and_the_rest_index(tmp_path, solr_collection):
     data = make_archive(tmp_path, samples=2)
     (data / "issues" / "empty.txt").write_bytes(b"")
-    engine = SolrArchive(data, solr_collection())
+    engine = solr_engine(data, solr_collection())
     summary = engine.reindex()
     assert summary.added == 2 and [f.path for f in summary.failed] == ["issues/empty.txt"]
     assert [f.path for f in engine.stats().failed] == ["issues/empty.txt"]
@@ -165,9 +165,9 @@ def test_a_reindex_killed_at_any_moment_leaves_the_next_one_exact(tmp_path, shar
     _run_and_kill(data, url, after)
     (data / "issues" / "new.txt").write_text(NEW_ISSUE, encoding="utf-8")
     _run_and_kill(data, url, after, "--full")
-    engine = SolrArchive(data, url)
+    engine = solr_engine(data, url)
     engine.reindex()
-    local = open_archive(data)
+    local = open_engine(Settings(data_dir=data))
     local.reindex()
     articles = _docs(url, "kind:article")
     assert len(articles) == len({doc["id"] for doc in articles}) == local.stats().articles

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.analysis import NgramTokenizer
+from indexer.text.ngrams import ngram_positions
 from indexer.engines.solr.admin import configset_name
 from indexer.engines.solr.client import SolrUrl, node_url
 from indexer.engines.solr.documents import gram_text, solr_block
-from indexer.engines.solr.query import build, grams_phrase
+from indexer.engines.solr.query import grams_phrase, lucene_query
 from indexer.query import parse
 
 
@@ -23,17 +23,17 @@ def test_a_text_is_a_phrase_of_its_covering_grams_with_gaps(text, phrase):
 
 
 def test_field_scopes_and_operators_compile_to_lucene_clauses():
-    assert build(parse("title:醉驾"), ranked=False) == 'title_grams:"醉驾"'
-    assert build(parse("byline:尹彤"), ranked=False) == 'byline_grams:"尹彤"'
-    assert build(parse("醉驾 NOT 民警"), ranked=False) == '(+text_grams:"醉驾" -text_grams:"民警")'
-    assert build(parse("醉驾 OR -民警"), ranked=False) == '(text_grams:"醉驾" (*:* -text_grams:"民警"))'
-    assert build(parse("-民警"), ranked=False) == '(*:* -text_grams:"民警")'
-    assert build(parse("date:2021-04"), ranked=False) == "day:[20210401 TO 20210431]^=0"
-    assert build(None) == "*:*"
+    assert lucene_query(parse("title:醉驾"), ranked=False) == 'title_grams:"醉驾"'
+    assert lucene_query(parse("byline:尹彤"), ranked=False) == 'byline_grams:"尹彤"'
+    assert lucene_query(parse("醉驾 NOT 民警"), ranked=False) == '(+text_grams:"醉驾" -text_grams:"民警")'
+    assert lucene_query(parse("醉驾 OR -民警"), ranked=False) == '(text_grams:"醉驾" (*:* -text_grams:"民警"))'
+    assert lucene_query(parse("-民警"), ranked=False) == '(*:* -text_grams:"民警")'
+    assert lucene_query(parse("date:2021-04"), ranked=False) == "day:[20210401 TO 20210431]^=0"
+    assert lucene_query(None) == "*:*"
 
 
 def test_ranking_adds_optional_words_title_and_whole_phrase_clauses():
-    query = build(parse("电信 诈骗"))
+    query = lucene_query(parse("电信 诈骗"))
     assert query.startswith("+(+(+text_grams:\"电信\"")
     assert 'words:"电信"^0.5' in query and 'title_grams:"诈骗"^3' in query
     assert query.endswith('text_grams:"电信 | 诈骗"^2')  # the words whole, in order: a bonus only
@@ -42,7 +42,7 @@ def test_ranking_adds_optional_words_title_and_whole_phrase_clauses():
 def test_documents_hold_the_local_engines_positions():
     """`gram_text` is the compact text the local NgramTokenizer indexes: one character a position."""
     value = "警惕网页攻击\x00副题\x00记者 王某\x00Ｎew  York 民警在社区\n开展反诈宣传"
-    assert gram_text(value) == "".join(NgramTokenizer().positions(value).tokens)
+    assert gram_text(value) == "".join(ngram_positions(value).tokens) == "警惕网页攻击 副题 记者王某 new york民警在社区开展反诈宣传"
 
 
 def test_an_issue_and_its_articles_go_as_one_block():

@@ -13,9 +13,11 @@ import pytest
 
 from bench.corpus import articles, write_issues
 from bench.queries import draw_queries
-from indexer.engines.solr.engine import SolrArchive
-from indexer.results import FACETS, SearchRequest
-from indexer.service import open_archive
+from indexer.api import FACETS, SearchRequest
+from indexer.factory import open_engine
+from indexer.settings import Settings
+
+from tests.solr_fixtures import solr_engine
 
 pytest_plugins = ["tests.solr_plugin"]
 
@@ -32,9 +34,9 @@ def request_of(params: dict[str, str]) -> SearchRequest:
 def test_every_query_of_the_bench_mix_finds_as_many_articles_on_both_engines(tmp_path, shared_dir, solr_collection):
     data = tmp_path / "data"
     write_issues(data, 1, stride=SAMPLE_STRIDE)
-    local = open_archive(data)
+    local = open_engine(Settings(data_dir=data))
     local.reindex()
-    solr = SolrArchive(data, solr_collection())
+    solr = solr_engine(data, solr_collection())
     solr.reindex()
     queries = draw_queries(list(articles(data)), tmp_path / "jieba")
     differ = []

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.engines.solr.client import CollectionMissing, SolrClient
-from indexer.results import IndexUnavailable
+from indexer.api import IndexUnavailable
 
 CONFIGSET_DIR = Path(__file__).resolve().parent / "configset"
 CONFIGSET_PREFIX = "newspaper-archive-"
@@ -154,7 +154,7 @@ class InitReport:
     created: bool
 
 
-def init(client: SolrClient, shards: int, replicas: int) -> InitReport:
+def set_up_collection(client: SolrClient, shards: int, replicas: int) -> InitReport:
     """Upload the configset and create the collection behind the URL's alias, unless they exist."""
     uploaded = upload_configset(client)
     existing = cluster_state(client).collection(client.url.collection)

@@ -16,13 +16,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from indexer.api import IndexUnavailable
+
 LAUNCHER_DIR = Path(__file__).resolve().parent / "launcher"
 JAR_NAME = "solr-launcher-1.jar"
 BUILD_TIMEOUT_SECONDS = 1800  # the first build downloads Solr's dependencies (about 100 MB)
 INSTALL_HINT = "install them with `apt-get install default-jdk-headless maven` (Java 17 or newer)"
 
 
-class LauncherBuildFailed(RuntimeError):
+class LauncherBuildFailed(IndexUnavailable):
     """Java or Maven is missing, or `mvn package` failed; the message says which and what to do."""
 
 

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from indexer.results import IndexUnavailable
+from indexer.api import IndexUnavailable
 
 CONNECT_TIMEOUT_SECONDS = 2.0
 READ_TIMEOUT_SECONDS = 60.0

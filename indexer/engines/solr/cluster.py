@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
-from indexer.engines.solr.admin import init
+from indexer.engines.solr.admin import set_up_collection
+from indexer.api import IndexUnavailable
 from indexer.engines.solr.build import launcher_classpath, require_tools
 from indexer.engines.solr.client import SolrClient, SolrError, SolrUnavailable, SolrUrl
 
@@ -51,7 +52,7 @@ JVM_OPTIONS = ["-XX:+UseSerialGC", "-Djava.awt.headless=true", "-Dfile.encoding=
 _PR_SET_PDEATHSIG = 1
 
 
-class ClusterFailed(RuntimeError):
+class ClusterFailed(IndexUnavailable):
     """The cluster could not be started; the message says which process and where its log is."""
 
 
@@ -216,7 +217,7 @@ class LocalCluster:
         """`archive solr init` for `collection` on this cluster; its URL once a search answers."""
         url = SolrUrl(self.node_base(), collection)
         client = SolrClient(url)
-        init(client, shards, replicas)
+        set_up_collection(client, shards, replicas)
         self._wait(lambda: _answers(client), None, f"collection {collection} to answer")
         return str(url)
 
@@ -268,7 +269,7 @@ def _answers(client: SolrClient) -> bool:
     return True
 
 
-def run(directory: Path, nodes: int, collection: str, shards: int, replicas: int, first_port: int | None,
+def run_cluster(directory: Path, nodes: int, collection: str, shards: int, replicas: int, first_port: int | None,
         zk_port: int | None, heap: str, stdout: TextIO = sys.stdout) -> None:
     """Start the cluster, print the contract's JSON line, run until SIGTERM/SIGINT, stop everything."""
     cluster = LocalCluster(directory, Ports.choose(directory, nodes, first_port, zk_port), heap)

@@ -4,10 +4,10 @@ The local engine's documents are the source: the same ids, stored `data`
 JSON, facet values and text, so both engines hold the same thing. What
 changes is the form Solr needs:
 
-* the `*_grams` fields get their compact text (`normalize.compact_text` of
-  each section, sections one BREAK apart: exactly the positions the local
-  `NgramTokenizer` indexes), which the schema's `grams` type turns into
-  character unigrams and bigrams;
+* the `*_grams` fields get their compact text (`ngrams.ngram_positions`:
+  each section's, one BREAK apart, exactly the positions the local engine
+  indexes), which the schema's `grams` type turns into character unigrams
+  and bigrams;
 * `words` loses its section separators (one whitespace-tokenised field);
 * comma-joined facet values become lists, `day` an integer;
 * the issue document (its sha256 is the manifest) carries its articles as
@@ -20,8 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from indexer.analysis import SECTION_SEP
-from indexer.normalize import BREAK, compact_text
+from indexer.text.ngrams import SECTION_SEP, ngram_positions
 
 GRAM_FIELDS = ("text_grams", "title_grams", "byline_grams")
 LIST_FIELDS = ("authors", "places")
@@ -29,8 +28,9 @@ CHILDREN = "_childDocuments_"
 
 
 def gram_text(value: str) -> str:
-    """The compact text of a (sectioned) value, sections one BREAK apart: one character a position."""
-    return BREAK.join(compact_text(section) for section in value.split(SECTION_SEP))
+    """The compact text of a (sectioned) value, sections one BREAK apart: what the local engine
+    indexes, one character a position."""
+    return "".join(ngram_positions(value).tokens)
 
 
 def solr_document(document: dict[str, Any]) -> dict[str, Any]:

@@ -1,75 +1,101 @@
 """The Solr engine: one data directory's issues, indexed and searched on a SolrCloud collection.
 
-The same calls as the local engine, answered from Solr: `DATA/issues/`
-stays the source of truth (reindex reads it; the issue page shows the file
-as received), the index and its manifest live in the collection, and
+The `indexer.api.Engine` calls, answered from Solr: `DATA/issues/` stays
+the source of truth (a reindex reads it; the issue page shows the file as
+received), the index and its manifest live in the collection, and
 `DATA/.archive/` keeps only what belongs to this machine (the reindex lock,
 the list of files that failed, the server's handshake file).
 
-Nothing is cached here between calls: every search is a request, so a
-change committed by any process on any machine shows at once.
+Nothing is cached here between calls: every search is a request, so what
+any process on any machine commits shows at once.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable
 
-from indexer.digests import DigestCache
+from indexer.api import (
+    ArticleView,
+    Health,
+    IndexStats,
+    IssuePage,
+    IssueView,
+    Progress,
+    ReindexSummary,
+    SearchRequest,
+    SearchResults,
+)
 from indexer.engines.solr import search, views
 from indexer.engines.solr.admin import served_collection
 from indexer.engines.solr.client import SolrClient
-from indexer.engines.solr.indexing import reindex
-from indexer.results import ArticleView, IndexStats, IssuePage, IssueView, ReindexSummary, SearchRequest, SearchResults
-from indexer.segmenter import segmenter
-from indexer.store import IndexStore
+from indexer.lifecycle.adding import copy_into_issues
+from indexer.lifecycle.digests import DigestCache
+from indexer.lifecycle.failures import read_failures
+from indexer.lifecycle.watch import Watcher, start_watching
+from indexer.settings import Settings
+from indexer.text.segmenter import segmenter, use_cache_dir
 
 
-class SolrArchive:
-    """Search, read and reindex one data directory on the collection `url` names. Thread-safe."""
+class SolrEngine:
+    """Search, read and reindex one data directory on the collection `settings.solr_url` names. Thread-safe."""
 
-    engine = "solr"
+    name = "solr"
 
-    def __init__(self, data_dir: Path, url: str) -> None:
-        self.data_dir = Path(data_dir)
-        self.client = SolrClient(url)
-        self.store = IndexStore(self.data_dir)
-        self.digests = DigestCache()
-        self.refresh_in_background = False  # the local engine's server setting; Solr serves every commit at once
+    def __init__(self, settings: Settings) -> None:
+        if not settings.solr_url:
+            raise ValueError("the Solr engine needs settings.solr_url")
+        self.settings = settings
+        self.data_dir = Path(settings.data_dir)
+        self.client = SolrClient(settings.solr_url)
+        self.digests = DigestCache(settings.settled_seconds)
+        use_cache_dir(settings.jieba_cache_dir)
 
     def search(self, request: SearchRequest) -> SearchResults:
-        return search.run(self.client, request)
+        return search.run_search(self.client, request, self.settings.max_relaxed_words)
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
-        return views.article_view(self.client, article_id, q)
+        return views.fetch_article(self.client, article_id, q)
 
     def issues(self, page: int = 1, per_page: int = 50) -> IssuePage:
-        return views.issue_page(self.client, page, per_page)
+        return views.list_issues(self.client, page, per_page)
 
     def issue(self, issue_id: str) -> IssueView | None:
-        return views.issue_view(self.client, self.data_dir / "issues", issue_id)
+        return views.fetch_issue(self.client, self.data_dir / "issues", issue_id)
 
     def stats(self) -> IndexStats:
-        return views.index_stats(self.client, self.store.failures())
+        return views.collection_stats(self.client, read_failures(self.data_dir))
 
-    def health(self) -> dict[str, Any]:
-        """What /api/health adds for this engine: the live nodes and each shard's active replicas."""
-        return {"engine": self.engine, **views.cluster_health(self.client)}
+    def health(self) -> Health:
+        """The live nodes and each shard's active replicas, and the node that answered."""
+        return Health(self.name, views.cluster_health(self.client))
 
-    def reindex(self, full: bool = False, progress: Callable[[int, int, int], None] | None = None) -> ReindexSummary:
-        return reindex(self.client, self.data_dir, full=full, progress=progress, digests=self.digests)
+    def reindex(self, full: bool = False, progress: Progress | None = None) -> ReindexSummary:
+        from indexer.engines.solr.indexing import reindex_collection  # the indexing machinery: not needed to search
 
-    def warm_up(self) -> None:
-        """Load jieba's dictionary (a query's words rank it) and check the collection can serve."""
-        segmenter()
-        self.warm_tables()
+        return reindex_collection(self.client, self.settings, full=full, progress=progress, digests=self.digests)
 
-    def warm_tables(self) -> None:
+    def add(self, files: Sequence[Path], replace: bool = False, progress: Progress | None = None,
+            hand_over: Callable[[], ReindexSummary | None] | None = None) -> ReindexSummary:
+        copy_into_issues(self.data_dir, files, replace, wait=self.settings.copy_wait_seconds)
+        summary = hand_over() if hand_over is not None else None
+        return summary if summary is not None else self.reindex(progress=progress)
+
+    def watch(self, on_change: Callable[[ReindexSummary], None] | None = None) -> Watcher:
+        return start_watching(self.data_dir / "issues", self.reindex, self.settings.watch_seconds, on_change)
+
+    def prepare_to_serve(self) -> None:
+        """Check the collection can serve before the server listens (a 503 with the cause otherwise
+        comes from every request anyway; this says it once, at start)."""
         served_collection(self.client)
 
-    def prepare_indexing(self) -> None:
-        from indexer.places import place_names
+    def warm_up(self) -> None:
+        """jieba's dictionary (a query's words rank it), the place table and the indexing modules a
+        first `archive add` needs."""
+        import indexer.engines.solr.indexing  # noqa: F401
+        from indexer.text.places import place_names
 
+        segmenter()
         place_names()
 
     def close(self) -> None:
-        """Nothing to release: the HTTP sessions close with their threads."""
+        """Nothing to release: each thread's HTTP session closes with it."""

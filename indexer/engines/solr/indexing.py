@@ -21,7 +21,7 @@ issue, and whatever did not is still missing or old in the manifest, so
 the next reindex sends it. A killed full rebuild leaves a collection the
 alias never named; the next reindex deletes it.
 
-Only one reindex of a data directory runs at a time (`indexer.locks`).
+Only one reindex of a data directory runs at a time (`indexer.lifecycle.locks`).
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Callable
 
-from indexer.digests import DigestCache
-from indexer.documents import read_issue_documents
+from indexer.api import FailedFile, Progress, ReindexSummary
+from indexer.documents import Outcome, file_documents
 from indexer.engines.solr.admin import (
     ConfigsetOutdated,
     cluster_state,
@@ -49,17 +49,17 @@ from indexer.engines.solr.admin import (
 from indexer.engines.solr.client import CollectionMissing, SolrClient, SolrError
 from indexer.engines.solr.documents import solr_block
 from indexer.engines.solr.cluster import die_with_parent
-from indexer.locks import ReindexLock, drop_inherited_locks, lock_file
-from indexer.places import place_names
-from indexer.reindex import Progress, _scan, _Tally
-from indexer.results import FailedFile, ReindexSummary
-from indexer.segments import Indexed
-from indexer.segmenter import segmenter
-from indexer.store import IndexStore
+from indexer.lifecycle.digests import DigestCache
+from indexer.lifecycle.failures import record_failures
+from indexer.lifecycle.locks import ReindexLock, drop_inherited_locks, lock_file
+from indexer.lifecycle.scan import Tally, scan_issues
+from indexer.settings import Settings
+from indexer.text.places import place_names
+from indexer.text.segmenter import segmenter
 
 # Issue files per update request (about 1.5 MB of JSON): enough to keep Solr busy, small to retry.
 CHUNK_BYTES = 384 * 1024
-WORKER_NICENESS = 5  # workers yield the CPU to a server answering searches on the same machine
+INDEXING_NICENESS = 5  # workers yield the CPU to a server answering searches on the same machine
 MANIFEST_PAGE = 5_000
 RETIRE_AFTER_SECONDS = 5.0  # a swapped-out collection serves requests already on their way, then goes
 
@@ -68,7 +68,7 @@ class FullRebuildNeedsAlias(SolrError):
     """`reindex --full` on a collection that was named directly (not through an alias)."""
 
 
-def read_manifest(client: SolrClient, collection: str) -> dict[str, str]:
+def manifest_of(client: SolrClient, collection: str) -> dict[str, str]:
     """Issue id -> sha256 of every issue document of `collection` (cursor paging: any size)."""
     manifest: dict[str, str] = {}
     cursor = "*"
@@ -83,19 +83,23 @@ def read_manifest(client: SolrClient, collection: str) -> dict[str, str]:
         cursor = answer["nextCursorMark"]
 
 
-def reindex(client: SolrClient, data_dir: Path, full: bool = False, progress: Progress | None = None,
+def reindex_collection(client: SolrClient, settings: Settings, full: bool = False, progress: Progress | None = None,
             digests: DigestCache | None = None) -> ReindexSummary:
     """Index new and changed issue files and drop removed ones (or rebuild all with `full`).
 
-    Raises ReindexBusy at once if another reindex of this data directory runs.
+    Raises ReindexBusy at once if another reindex of this data directory runs. Names its steps
+    to `settings.reindex_step` as the local engine does: scanned, indexing (after each file),
+    committing, committed, and published (a full rebuild, once the alias has moved).
     """
-    with ReindexLock(lock_file(data_dir)):
-        return _reindex_locked(client, Path(data_dir), full, progress, digests or DigestCache())
+    with ReindexLock(lock_file(settings.data_dir)):
+        return _reindex_locked(client, settings, full, progress, digests or DigestCache(settings.settled_seconds))
 
 
-def _reindex_locked(client: SolrClient, data_dir: Path, full: bool, progress: Progress | None,
+def _reindex_locked(client: SolrClient, settings: Settings, full: bool, progress: Progress | None,
                     digests: DigestCache) -> ReindexSummary:
     started = time.monotonic()
+    step = settings.reindex_step
+    data_dir = Path(settings.data_dir)
     state = cluster_state(client)
     served = state.collection(client.url.collection)
     if served is None:
@@ -118,34 +122,28 @@ def _reindex_locked(client: SolrClient, data_dir: Path, full: bool, progress: Pr
                 f"the Solr collection {served.name} was built with configset “{served.config}”, this version "
                 f"of the archive needs “{configset_name()}”: rebuild it with `archive reindex --full`")
         target = served.name
-        manifest = read_manifest(client, target)
-
-    scan = _scan(data_dir, manifest, digests)
+        manifest = manifest_of(client, target)
+    scan = scan_issues(data_dir, manifest, digests)
     to_index = [*scan.new.values(), *scan.changed.values(), *(scan.unchanged.values() if full else ())]
-    tally = _Tally(len(to_index), progress)
-    _send_files(client, target, to_index, data_dir, tally.record)
+    step("scanned")
+
+    tally = Tally(len(to_index), progress, step)
+    _send_files(client, target, to_index, data_dir, tally.record, settings.index_workers)
     if scan.removed and not full:
         client.collection("update", collection=target, body={"delete": ["issue:" + issue for issue in scan.removed]})
+    if full or to_index or scan.removed:
+        step("committing")
+        commit = {"commit": "true", "waitSearcher": "true"} if full else \
+            {"commit": "true", "softCommit": "true", "waitSearcher": "true"}
+        client.collection("update", collection=target, params=commit, body=[])
+        step("committed")
     if full:
-        client.collection("update", collection=target, params={"commit": "true", "waitSearcher": "true"}, body=[])
         point_alias(client, served.alias, target)
+        step("published")
         time.sleep(RETIRE_AFTER_SECONDS)
         delete_collection(client, served.name)
-    elif to_index or scan.removed:
-        client.collection("update", collection=target, params={"commit": "true", "softCommit": "true",
-                                                                "waitSearcher": "true"}, body=[])
-    IndexStore(data_dir).record_failures(scan.failed + tally.failed)
-    done = set(tally.indexed)
-    return ReindexSummary(
-        added=len(done & scan.new.keys()),
-        updated=len(done & scan.changed.keys()),
-        removed=len(scan.removed),
-        unchanged=len(scan.unchanged),
-        failed=scan.failed + tally.failed,
-        articles=tally.articles,
-        characters=tally.characters,
-        seconds=time.monotonic() - started,
-    )
+    record_failures(data_dir, scan.failed + tally.failed)
+    return tally.summary(scan, started)
 
 
 def _delete_unserved(client: SolrClient, alias: str, served: str, collections: dict[str, Any]) -> None:
@@ -155,11 +153,14 @@ def _delete_unserved(client: SolrClient, alias: str, served: str, collections: d
             delete_collection(client, name)
 
 
-def worker_count(paths: list[Path]) -> int:
-    """Processes to build documents with: one per core when there is enough text and this process
-    may fork (no other thread: a server indexes in its request thread)."""
+def builder_count(paths: list[Path], asked: int | None) -> int:
+    """Processes to build documents with: `asked` (Settings.index_workers), else one per core when
+    there is enough text; always one where this process may not fork (another thread runs: a
+    server indexes in its request thread)."""
     if threading.active_count() > 1 or len(paths) < 2:
         return 1
+    if asked is not None:
+        return asked
     total = sum(_size(path) for path in paths)
     return max(1, min(len(os.sched_getaffinity(0)), total // CHUNK_BYTES))
 
@@ -184,16 +185,18 @@ def _size(path: Path) -> int:
         return 0  # vanished: reported when it is read
 
 
-def _index_chunk(client: SolrClient, collection: str, paths: list[Path], data_dir: Path) -> list[Indexed | FailedFile]:
+def _index_chunk(client: SolrClient, collection: str, paths: list[Path], data_dir: Path) -> list[Outcome]:
     """Build the blocks of `paths` and send them in one update request; each file's outcome."""
-    outcomes: list[Indexed | FailedFile] = []
+    outcomes: list[Outcome] = []
     blocks: list[str] = []
     for path in paths:
-        read = read_issue_documents(path, data_dir)
-        if not isinstance(read, FailedFile):
-            blocks.append(json.dumps(solr_block(read.documents), ensure_ascii=False))
-            read = Indexed(read.issue.id, read.issue.sha256, read.articles, len(read.issue.text))
-        outcomes.append(read)
+        read = file_documents(path, data_dir)
+        if isinstance(read, FailedFile):
+            outcomes.append(read)
+            continue
+        indexed, documents = read
+        blocks.append(json.dumps(solr_block(documents), ensure_ascii=False))
+        outcomes.append(indexed)
     if blocks:
         client.collection("update", collection=collection, raw=f"[{','.join(blocks)}]")
     return outcomes
@@ -207,17 +210,17 @@ def _start_worker(url: str) -> None:
     global _worker_client
     die_with_parent()
     drop_inherited_locks()
-    os.nice(WORKER_NICENESS)
+    os.nice(INDEXING_NICENESS)
     _worker_client = SolrClient(url)
 
 
-def _index_chunk_in_worker(collection: str, paths: list[Path], data_dir: Path) -> list[Indexed | FailedFile]:
+def _index_chunk_in_worker(collection: str, paths: list[Path], data_dir: Path) -> list[Outcome]:
     assert _worker_client is not None
     return _index_chunk(_worker_client, collection, paths, data_dir)
 
 
 def _send_files(client: SolrClient, collection: str, paths: list[Path], data_dir: Path,
-                on_outcome: Callable[[Indexed | FailedFile], None]) -> None:
+                on_outcome: Callable[[Outcome], None], workers_asked: int | None) -> None:
     """Send the issues of `paths` to `collection`, a chunk (about CHUNK_BYTES of files) a request.
 
     With several workers (forked, so jieba's dictionary loaded here is shared),
@@ -225,7 +228,7 @@ def _send_files(client: SolrClient, collection: str, paths: list[Path], data_dir
     outcome is reported once its chunk has been accepted.
     """
     chunks = _chunks(paths)
-    workers = min(worker_count(paths), len(chunks))
+    workers = min(builder_count(paths, workers_asked), len(chunks))
     if workers <= 1:
         for chunk in chunks:
             for outcome in _index_chunk(client, collection, chunk, data_dir):

@@ -14,18 +14,16 @@ Ranking is close to the local engine's but not the same (Lucene's BM25 over
 each field instead of BM25F over sections): optional clauses add the
 text's jieba words (`WORD_WEIGHT`) and its grams in the title
 (`TITLE_BONUS`), and for plain multi-word queries the words whole as one
-phrase (`PHRASE_BONUS`), as `indexer.ranking` does.
+phrase (`PHRASE_BONUS`), as the local engine's ranking plan does.
 """
 from __future__ import annotations
 
-from indexer.analysis import covering, query_grams
-from indexer.normalize import BREAK, compact
+from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, WORD_WEIGHT
 from indexer.query import And, DateRange, Node, Not, Or, Text
-from indexer.ranking import PHRASE_BONUS, TITLE_BONUS, WORD_WEIGHT, plain_words
-from indexer.segmenter import words
+from indexer.text.ngrams import covering, query_grams
+from indexer.text.normalize import BREAK, compact
+from indexer.text.segmenter import words
 
-TEXT_FIELD = "text_grams"
-SCOPED_FIELDS = {"title": "title_grams", "byline": "byline_grams"}
 BREAK_TOKEN = "_"  # what the schema's `grams` type indexes for a BREAK
 GAP_TOKEN = "|"  # dropped by the schema's query analyzer: a position left out of a phrase
 EVERYTHING = "*:*"
@@ -49,12 +47,12 @@ def grams_phrase(field: str, text: str, boost: float | None = None) -> str:
 
 
 def text_clause(node: Text, ranked: bool) -> str:
-    match = grams_phrase(SCOPED_FIELDS.get(node.field, TEXT_FIELD), node.text)
+    match = grams_phrase(SCOPED_GRAMS.get(node.field, TEXT_GRAMS), node.text)
     if not ranked:
         return match
     ranking = [f"words:{_quoted([word])}^{WORD_WEIGHT:g}" for word in dict.fromkeys(words(node.text))]
     if node.field is None and TITLE_BONUS:
-        ranking.append(grams_phrase(SCOPED_FIELDS["title"], node.text, TITLE_BONUS))
+        ranking.append(grams_phrase(SCOPED_GRAMS["title"], node.text, TITLE_BONUS))
     return f"(+{match} {' '.join(ranking)})" if ranking else match
 
 
@@ -83,13 +81,12 @@ def clause(node: Node, ranked: bool = True) -> str:
 
 def phrase_bonus(node: Node) -> str | None:
     """Optional clause for plain multi-word queries: the words whole, in order, as one phrase."""
-    texts = plain_words(node)
-    if not texts:
+    if not isinstance(node, And) or not all(isinstance(i, Text) and i.field is None for i in node.items):
         return None
-    return grams_phrase(TEXT_FIELD, compact(" ".join(texts)).text, PHRASE_BONUS)
+    return grams_phrase(TEXT_GRAMS, compact(" ".join(item.text for item in node.items)).text, PHRASE_BONUS)
 
 
-def build(node: Node | None, ranked: bool = True) -> str:
+def lucene_query(node: Node | None, ranked: bool = True) -> str:
     """The Lucene query for a parsed query; a blank query (None) matches everything."""
     if node is None:
         return EVERYTHING

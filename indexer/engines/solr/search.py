@@ -16,18 +16,19 @@ import math
 import time
 from typing import Any
 
+from indexer.api import FacetValue, SearchRequest, SearchResults
 from indexer.engines.solr.client import SolrClient
-from indexer.engines.solr.query import build, clause
-from indexer.facets import FACET_FIELDS, MAX_VALUES
-from indexer.query import And, DateRange, Node, Not, Or, positive_texts
-from indexer.results import FacetValue, SearchRequest, SearchResults
-from indexer.search import MAX_RELAXED_WORDS, make_hit, relax, request_filters, validate
+from indexer.engines.solr.query import clause, lucene_query
+from indexer.fields import FACET_FIELDS
+from indexer.present.facets import MAX_VALUES, facet_values
+from indexer.present.views import hit
+from indexer.query import And, DateRange, Node, Not, Or, positive_texts, relax, request_dates, validate
 
 ARTICLES = "kind:article"
 HIT_FIELDS = "id,number,data,score"
 # Facets in one count order: year by value (newest first), the others by count, then value.
 _SORTS = {"year": "index desc"}
-SORTS = {
+SOLR_SORTS = {
     "relevance": "score desc, id asc",
     "date": "day desc, issue_id asc, number asc",
     "-date": "day asc, issue_id asc, number asc",
@@ -36,8 +37,9 @@ SORTS = {
 
 def filter_queries(request: SearchRequest) -> list[str]:
     """Articles only, with every selected facet value, within the request's dates."""
-    terms, dates = request_filters(request)
-    filters = [ARTICLES, *(f"{{!term f={term.fieldname}}}{term.text}" for term in terms)]
+    filters = [ARTICLES, *(f"{{!term f={FACET_FIELDS[name]}}}{value}"
+                           for name, values in request.filters.items() for value in values)]
+    dates = request_dates(request)
     if dates is not None:
         filters.append(f"day:[{dates.start} TO {dates.end}]")
     return filters
@@ -49,27 +51,23 @@ def facet_request() -> dict[str, Any]:
             for name, field in FACET_FIELDS.items()}
 
 
-def facet_values(facets: dict[str, Any], total: int, selected: dict[str, tuple[str, ...]]) -> dict[str, list[FacetValue]]:
-    """Solr's buckets as the local engine shapes them: selected values always listed.
-
-    A selected value is a filter every match passes, so its count is the total.
-    """
+def shaped_facets(facets: dict[str, Any], total: int, selected: dict[str, tuple[str, ...]]) -> dict[str, list[FacetValue]]:
+    """Solr's buckets shaped as the local engine shapes its counts (`present.facets`). A selected
+    value is a filter every match passes: its count is the total, listed or not."""
     shaped: dict[str, list[FacetValue]] = {}
     for name in FACET_FIELDS:
-        chosen = set(selected.get(name, ()))
-        top = [(str(b["val"]), int(b["count"])) for b in facets.get(name, {}).get("buckets", [])]
-        listed = {value for value, _ in top}
-        top += [(value, total) for value in sorted(chosen) if value not in listed]
-        shaped[name] = [FacetValue(value, count, value in chosen) for value, count in top]
+        counts = {str(b["val"]): int(b["count"]) for b in facets.get(name, {}).get("buckets", [])}
+        counts.update({value: total for value in selected.get(name, ()) if value not in counts})
+        shaped[name] = facet_values(name, counts, selected.get(name, ()))
     return shaped
 
 
-def _rarest(client: SolrClient, wanted: tuple[Node, ...], filters: list[str]) -> tuple[Node, ...]:
-    """The MAX_RELAXED_WORDS of `wanted` that the fewest articles have, in query order."""
-    if len(wanted) <= MAX_RELAXED_WORDS:
+def _rarest(client: SolrClient, wanted: tuple[Node, ...], filters: list[str], most: int) -> tuple[Node, ...]:
+    """The `most` of `wanted` that the fewest articles have, in query order."""
+    if len(wanted) <= most:
         return wanted
     counts = _counts(client, wanted, "*:*", filters)
-    kept = set(sorted(range(len(wanted)), key=lambda i: counts[i])[:MAX_RELAXED_WORDS])
+    kept = set(sorted(range(len(wanted)), key=lambda i: counts[i])[:most])
     return tuple(item for i, item in enumerate(wanted) if i in kept)
 
 
@@ -95,27 +93,27 @@ def _coverage_sort(client: SolrClient, query: str, wanted: tuple[Node, ...], fil
     for i, (part, having) in enumerate(zip(wanted, counts)):
         params[f"w{i}"] = clause(part, False)
         terms.append(f"if(query($w{i},0),{math.log(1 + articles / max(1, having)):.6f},0)")
-    return f"sum({','.join(terms)}) desc, score desc, id asc" if len(terms) > 1 else SORTS["relevance"], params
+    return f"sum({','.join(terms)}) desc, score desc, id asc" if len(terms) > 1 else SOLR_SORTS["relevance"], params
 
 
-def run(client: SolrClient, request: SearchRequest) -> SearchResults:
-    """Results for `request`, as `indexer.search.run` gives them on the local engine."""
+def run_search(client: SolrClient, request: SearchRequest, max_relaxed_words: int) -> SearchResults:
+    """Results for `request`, as the local engine gives them (engines/whoosh/search.py)."""
     started = time.monotonic()
     node = validate(request)
     ranks = any(positive_texts(node, field) for field in ("title", "byline"))
     sort = "date" if request.sort == "relevance" and not ranks else request.sort
     filters = filter_queries(request)
     body: dict[str, Any] = {
-        "query": build(node), "filter": filters, "offset": (request.page - 1) * request.per_page,
-        "limit": request.per_page, "sort": SORTS[sort], "fields": HIT_FIELDS, "facet": facet_request(),
+        "query": lucene_query(node), "filter": filters, "offset": (request.page - 1) * request.per_page,
+        "limit": request.per_page, "sort": SOLR_SORTS[sort], "fields": HIT_FIELDS, "facet": facet_request(),
     }
     answer = client.select(body)
     relaxed = False
     wanted = relax(node) if answer["response"]["numFound"] == 0 else ()
     if wanted:
-        wanted = _rarest(client, wanted, filters)
+        wanted = _rarest(client, wanted, filters, max_relaxed_words)
         node = _relaxed(node, wanted)
-        body["query"] = build(node)
+        body["query"] = lucene_query(node)
         if sort == "relevance":
             body["sort"], body["params"] = _coverage_sort(client, body["query"], wanted, filters)
         answer = client.select(body)
@@ -127,9 +125,9 @@ def run(client: SolrClient, request: SearchRequest) -> SearchResults:
         total=total,
         page=request.page,
         per_page=request.per_page,
-        results=[make_hit(doc, float(doc.get("score", 0.0)) if scored else 0.0, node)
+        results=[hit(doc, float(doc.get("score", 0.0)) if scored else 0.0, node)
                  for doc in answer["response"]["docs"]],
-        facets=facet_values(answer.get("facets", {}), total, request.filters),
+        facets=shaped_facets(answer.get("facets", {}), total, request.filters),
         took_ms=round((time.monotonic() - started) * 1000),
         sort=sort,
         relaxed=relaxed,

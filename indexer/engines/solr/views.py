@@ -1,4 +1,4 @@
-"""Articles, issues and counts read from Solr, as the records of `indexer.results`.
+"""Articles, issues and counts read from Solr, as the records of `indexer.api`.
 
 The stored JSON of each document is the local engine's, so the views are
 built by the same functions; only finding the documents differs.
@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from indexer.api import ArticleView, FailedFile, IndexStats, IssuePage, IssueView
 from indexer.engines.solr.admin import Collection, cluster_state, served_collection
 from indexer.engines.solr.client import SolrClient
-from indexer.results import ArticleView, FailedFile, IndexStats, IssuePage, IssueView
-from indexer.views import article_record_view, issue_record_view, summary
+from indexer.present.views import article_view as shown_article, issue_summary, issue_view as shown_issue, iso_day
 
 MAX_ARTICLES_PER_ISSUE = 10_000
 STORED = "id,issue_id,number,data"
@@ -31,29 +31,29 @@ def _articles_of(client: SolrClient, issue_id: str) -> list[dict[str, Any]]:
     return _find(client, "issue_id", issue_id, "article", MAX_ARTICLES_PER_ISSUE, "number asc")
 
 
-def article_view(client: SolrClient, article_id: str, q: str | None) -> ArticleView | None:
+def fetch_article(client: SolrClient, article_id: str, q: str | None) -> ArticleView | None:
     found = _find(client, "id", article_id, "article")
     if not found:
         return None
-    return article_record_view(found[0], _articles_of(client, found[0]["issue_id"]), q)
+    return shown_article(found[0], _articles_of(client, found[0]["issue_id"]), q)
 
 
-def issue_view(client: SolrClient, issues_dir: Path, issue_id: str) -> IssueView | None:
+def fetch_issue(client: SolrClient, issues_dir: Path, issue_id: str) -> IssueView | None:
     found = _find(client, "id", "issue:" + issue_id, "issue")
     if not found:
         return None
-    return issue_record_view(found[0], _articles_of(client, issue_id), issues_dir)
+    return shown_issue(json.loads(found[0]["data"]), _articles_of(client, issue_id), issues_dir)
 
 
-def issue_page(client: SolrClient, page: int, per_page: int) -> IssuePage:
+def list_issues(client: SolrClient, page: int, per_page: int) -> IssuePage:
     """Issues newest first (pages in order), undated last, as the local engine lists them."""
     answer = client.select({
         "query": "kind:issue", "offset": (page - 1) * per_page, "limit": per_page,
         "sort": "day desc, page asc, id asc", "fields": "data"})["response"]
-    return IssuePage(int(answer["numFound"]), page, per_page, [summary(json.loads(doc["data"])) for doc in answer["docs"]])
+    return IssuePage(int(answer["numFound"]), page, per_page, [issue_summary(json.loads(doc["data"])) for doc in answer["docs"]])
 
 
-def index_stats(client: SolrClient, failed: list[FailedFile]) -> IndexStats:
+def collection_stats(client: SolrClient, failed: list[FailedFile]) -> IndexStats:
     """Counts and dates of the collection; `generation` changes with every commit (the collection
     behind the alias and the newest document version it serves)."""
     collection = served_collection(client)
@@ -69,8 +69,8 @@ def index_stats(client: SolrClient, failed: list[FailedFile]) -> IndexStats:
     return IndexStats(
         issues=int(facets.get("issues", {}).get("count", 0)),
         articles=count,
-        date_min=_iso(articles.get("first")) if count else None,
-        date_max=_iso(articles.get("last")) if count else None,
+        date_min=iso_day(int(articles["first"])) if count else None,
+        date_max=iso_day(int(articles["last"])) if count else None,
         failed=failed,
         generation=f"{collection.name}:{int(facets.get('version', 0) or 0)}" if answer["response"]["numFound"] else None,
         index_bytes=index_bytes(client, collection),
@@ -101,10 +101,3 @@ def cluster_health(client: SolrClient) -> dict[str, Any]:
         for shard, replicas in collection.shards.items()}
     return {"collection": collection.name if collection else None, "live_nodes": sorted(state.live_nodes),
             "shards": shards, "answered_by": client.last_node}
-
-
-def _iso(day: Any) -> str | None:
-    if day is None:
-        return None
-    text = f"{int(day):08d}"
-    return f"{text[:4]}-{text[4:6]}-{text[6:]}"

@@ -1,0 +1,39 @@
+"""`open_engine`: the engine the settings select, as an `indexer.api.Engine`; `solr_tools`: what
+`archive solr up|init` run (a local cluster, a collection's set-up), which no other engine has.
+
+The one module outside `indexer/engines/` that knows which engines exist;
+`webui` and `archive.cli` call it and never import an engine themselves.
+Each engine is imported only when selected, so the local engine never loads
+an HTTP client and the Solr engine never loads Whoosh.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from indexer.api import Engine
+from indexer.settings import Settings
+
+
+class EngineUnavailable(RuntimeError):
+    """The settings select an engine this installation cannot run; the message says which and why."""
+
+
+def open_engine(settings: Settings) -> Engine:
+    """The engine for `settings`: a SolrCloud collection when `solr_url` is set, else the local index."""
+    if settings.engine == "solr":
+        try:
+            from indexer.engines.solr import SolrEngine  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise EngineUnavailable(f"a Solr URL is set ({settings.solr_url}), but this installation has no "
+                                    f"Solr engine ({exc}); unset it to use the local index") from exc
+        return SolrEngine(settings)
+    from indexer.engines.whoosh.engine import WhooshEngine
+
+    return WhooshEngine(settings)
+
+
+def solr_tools() -> ModuleType:
+    """`indexer.engines.solr.tools`: starting a local SolrCloud and setting up a collection."""
+    from indexer.engines.solr import tools
+
+    return tools
