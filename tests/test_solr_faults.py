@@ -20,31 +20,13 @@ import requests
 
 from tests.reindex_fixtures import make_archive
 from tests.solr_fixtures import ARCHIVE
-from tests.webui_fixtures import free_port
+from tests.webui_fixtures import start_server, stop_server
 
 pytest_plugins = ["tests.solr_plugin"]
 
 CLIENTS = 8
 QUERIES = ["民警", "电信 诈骗", '"电信网络诈骗"', "title:醉驾", "反诈 OR 杀猪盘", "民警 -电信", "连南", "貉"]
 RETURN_TIMEOUT_SECONDS = 120
-
-
-def _serve(data, url):
-    port = free_port()
-    log = open(data / "server.log", "w")
-    process = subprocess.Popen([ARCHIVE, "--data", str(data), "serve", "--port", str(port)],
-                               env={**os.environ, "ARCHIVE_SOLR_URL": url}, stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/api/health", timeout=5).ok:
-                return process, base
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError((data / "server.log").read_text())
 
 
 def _node_is_back(health: dict, node: str, base: str) -> bool:
@@ -58,7 +40,7 @@ def test_killing_the_named_node_fails_no_search_and_its_return_is_picked_up(tmp_
     url = solr_collection()
     data = make_archive(tmp_path, samples=5)
     subprocess.run([ARCHIVE, "--data", str(data), "--solr", url, "reindex"], check=True, capture_output=True)
-    server, base = _serve(data, url)
+    server, base = start_server(data, env={"ARCHIVE_SOLR_URL": url})
     named_port = int(url.split(":")[2].split("/")[0])
     named_node, named_base = f"127.0.0.1:{named_port}_solr", url.rsplit("/", 1)[0]
     try:
@@ -102,8 +84,7 @@ def test_killing_the_named_node_fails_no_search_and_its_return_is_picked_up(tmp_
         for thread in threads:
             thread.join()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     assert wrong == [] and set(outcomes) == {200}
     assert during > 0 and sum(outcomes.values()) > during  # searches ran while the node was dead and after
     assert _node_is_back(health, named_node, named_base), health
