@@ -24,12 +24,12 @@ pytest_plugins = ["tests.webui_plugin", "tests.solr_plugin"]  # the shared test 
 
 @pytest.fixture(scope="session", params=["local", "solr"])
 def served_archive(request: pytest.FixtureRequest, webui_archive: Path,
-                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """(base URL, DATA) of the real server over the test archive, on each engine: the tests over HTTP
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+    """(base URL, DATA, engine) of the real server over the test archive, on each engine: the tests over HTTP
     run against the local index and against a collection of the session's SolrCloud (2 shards x 2
     replicas), with the same expectations."""
     if request.param == "local":
-        yield request.getfixturevalue("server_url"), webui_archive
+        yield request.getfixturevalue("server_url"), webui_archive, "local"
         return
     cluster = request.getfixturevalue("solr_cluster")
     root = tmp_path_factory.mktemp("webui-archive-solr")
@@ -37,13 +37,13 @@ def served_archive(request: pytest.FixtureRequest, webui_archive: Path,
     url = cluster.collection("webui")
     subprocess.run([ARCHIVE, "--data", str(root), "--solr", url, "reindex"], check=True, capture_output=True)
     process, base_url = start_server(root, env={"ARCHIVE_SOLR_URL": url})
-    yield base_url, root
+    yield base_url, root, "solr"
     stop_server(process)
     cluster.drop(url)
 
 
 @pytest.fixture
-def http(served_archive: tuple[str, Path]) -> Iterator[Http]:
+def http(served_archive: tuple[str, Path, str]) -> Iterator[Http]:
     with Http(served_archive[0]) as session:
         yield session
 
@@ -194,6 +194,16 @@ def test_health_reports_counts_from_the_index(http):
     body = http.get("/api/health").json()
     assert body["status"] == "ok" and body["issues"] == 6 and body["articles"] > 6
     assert body["failed"] == [] and body["generation"]
+
+
+def test_health_names_the_engine_and_for_solr_the_live_nodes_and_each_shards_replicas(http, served_archive):
+    body = http.get("/api/health").json()
+    assert body["engine"] == served_archive[2]
+    if served_archive[2] == "solr":
+        assert len(body["live_nodes"]) == 2 and len(body["shards"]) == 2
+        assert all(len(nodes) == 2 for nodes in body["shards"].values())  # every replica active
+        answered = body["answered_by"].removeprefix("http://").replace("/solr", "_solr")
+        assert answered in body["live_nodes"]
 
 
 def test_the_server_is_waitress_not_the_development_server(http):
