@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from indexer.api import IndexUnavailable
 
 CONFIGSET_DIR = Path(__file__).resolve().parent / "configset"
 CONFIGSET_PREFIX = "newspaper-archive-"
+_XML_COMMENT = re.compile(rb"<!--.*?-->", re.S)
 
 
 class ConfigsetOutdated(IndexUnavailable):
@@ -39,10 +41,12 @@ def _configset_files() -> dict[str, bytes]:
 
 
 def configset_name() -> str:
-    """The name this version of the configset is uploaded under (a digest of its files)."""
+    """The name this version of the configset is uploaded under: a digest of its files, comments and
+    layout left out (a reworded comment must not make every collection "outdated")."""
     digest = hashlib.sha256()
     for name, content in _configset_files().items():
-        digest.update(name.encode() + b"\0" + content + b"\0")
+        meaning = b" ".join(_XML_COMMENT.sub(b"", content).split())
+        digest.update(name.encode() + b"\0" + meaning + b"\0")
     return CONFIGSET_PREFIX + digest.hexdigest()[:12]
 
 
