@@ -2,6 +2,7 @@
 
     python -m bench [--scale 1 5] [--engine local|solr|both] [--quick] [--load] [--profile] [--no-baseline] [--out docs]
     python -m bench --report-only [--out docs]   # re-render from the saved figures
+    python -m bench --only research [--scale 1]  # just the research tools' latencies, merged into the saved run
 
 `--engine local` (the default) measures the local engine against the naive
 baseline; `--engine both` (or `solr`) measures the local engine and the
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.run import Settings, run_scale
+from bench.run import Settings, run_research_only, run_scale
 from bench.solr import SolrCluster
 
 
@@ -42,6 +43,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--engine", choices=("local", "solr", "both"), default="local",
                         help="the local index, a local SolrCloud started for the run (archive solr up), or both")
     parser.add_argument("--report-only", action="store_true", help="only re-render the report from OUT/benchmarks.json")
+    parser.add_argument("--only", choices=["research"], help="measure only this part, keeping the saved figures")
     return parser.parse_args(argv)
 
 
@@ -77,6 +79,15 @@ def main(argv: list[str] | None = None) -> None:
         for scale in args.scale:
             settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile, args.build_timeout,
                                      args.engine)
+            if args.only == "research":
+                saved = results["runs"].get(str(scale))
+                if saved is None:
+                    raise SystemExit(f"no saved {scale}x run in {args.out / 'benchmarks.json'} to add the research figures to")
+                saved["ours"]["research"] = run_research_only(settings, work / f"scale{scale}", _log)
+                saved["research_command"] = command
+                saved["research_commit"] = report.machine()["commit"]
+                _save(results, args.out)
+                continue
             run = run_scale(settings, work / f"scale{scale}", _log, cluster)
             run["command"] = command
             run["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -11,7 +11,7 @@ any process on any machine commits shows at once.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from indexer.api import (
@@ -20,12 +20,14 @@ from indexer.api import (
     IndexStats,
     IssuePage,
     IssueView,
+    Occurrences,
+    PeriodCounts,
     Progress,
     ReindexSummary,
     SearchRequest,
     SearchResults,
 )
-from indexer.engines.solr import search, views
+from indexer.engines.solr import research, search, views
 from indexer.engines.solr.admin import served_collection
 from indexer.engines.solr.client import SolrClient
 from indexer.lifecycle.adding import add_files
@@ -52,6 +54,15 @@ class SolrEngine:
 
     def search(self, request: SearchRequest) -> SearchResults:
         return search.run_search(self.client, request, self.settings.max_relaxed_words)
+
+    def period_counts(self, request: SearchRequest, interval: str) -> PeriodCounts:
+        return research.counts_by_period(self.client, request, interval)
+
+    def matching_articles(self, request: SearchRequest) -> Iterator[ArticleView]:
+        return research.matching_articles(self.client, request, self.settings.max_relaxed_words)
+
+    def occurrences(self, request: SearchRequest, start: int, count: int) -> Occurrences:
+        return research.occurrences(self.client, request, start, count)
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         return views.fetch_article(self.client, article_id, q)

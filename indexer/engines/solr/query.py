@@ -19,7 +19,8 @@ phrase (`PHRASE_BONUS`), as the local engine's ranking plan does.
 from __future__ import annotations
 
 from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, WORD_WEIGHT
-from indexer.query import And, DateRange, Node, Not, Or, Text
+from indexer.api import QueryError
+from indexer.query import And, DateRange, Near, Node, Not, Or, Text
 from indexer.text.ngrams import covering, query_grams
 from indexer.text.normalize import BREAK, compact
 from indexer.text.segmenter import words
@@ -76,6 +77,8 @@ def clause(node: Node, ranked: bool = True) -> str:
         return f"({' '.join(clause(item, ranked) for item in node.items)})"
     if isinstance(node, Not):
         return f"({EVERYTHING} -{clause(node.item, False)})"
+    if isinstance(node, Near):
+        raise QueryError("近邻检索（\"…\"~N）暂时只能在本地索引上使用，Solr 引擎还不支持；请去掉 ~N 改用短语或多个词")
     raise TypeError(f"not a query node: {node!r}")
 
 

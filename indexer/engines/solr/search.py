@@ -96,6 +96,20 @@ def _coverage_sort(client: SolrClient, query: str, wanted: tuple[Node, ...], fil
     return f"sum({','.join(terms)}) desc, score desc, id asc" if len(terms) > 1 else SOLR_SORTS["relevance"], params
 
 
+def matched_query(client: SolrClient, request: SearchRequest, max_relaxed_words: int) -> tuple[str, str]:
+    """The query `run_search` answers `request` with (relaxed if no article has all the words) and
+    its sort: what an export pages through."""
+    node = validate(request)
+    ranks = any(positive_texts(node, field) for field in ("title", "byline"))
+    sort = "date" if request.sort == "relevance" and not ranks else request.sort
+    query, filters = lucene_query(node), filter_queries(request)
+    wanted = relax(node) if client.select({"query": query, "filter": filters, "limit": 0})["response"]["numFound"] \
+        == 0 else ()
+    if wanted:
+        query = lucene_query(_relaxed(node, _rarest(client, wanted, filters, max_relaxed_words)))
+    return query, SOLR_SORTS[sort]
+
+
 def run_search(client: SolrClient, request: SearchRequest, max_relaxed_words: int) -> SearchResults:
     """Results for `request`, as the local engine gives them (engines/whoosh/search.py)."""
     started = time.monotonic()

@@ -30,13 +30,18 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from indexer.engines.whoosh.phrase import Docnums, GramPhrase
+from indexer.api import QueryError
 from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, WORD_WEIGHT, WORDS
-from indexer.query import And, DateRange, Node, Not, Or, Text
+from indexer.query import And, DateRange, Near, Node, Not, Or, Text
 from indexer.text.ngrams import covering, query_grams
 from indexer.text.normalize import compact
 from indexer.text.segmenter import words
 
 # The ranking weights (WORD_WEIGHT, TITLE_BONUS, PHRASE_BONUS) are both engines': indexer.fields.
+# A near match's score is its words' scores times 1 + PROXIMITY_BONUS / (1 + characters between them):
+# words side by side count double, ten characters apart a tenth more.
+PROXIMITY_BONUS = 1.0
+
 BM25_B = 0.75
 BM25_K1 = 1.2
 # What Whoosh adds for each exclusion in an AND (its InverseMatcher scores 1.0 per document).
@@ -75,7 +80,18 @@ class Word:
 
 # A plan is the query's tree with each Text replaced by what scores it: And, Or, Not and DateRange
 # keep their meaning (an And adds EXCLUSION_SCORE for each Not; a DateRange scores nothing).
-Clause = Union[Grams, Word, Boosted, And, Or, Not, DateRange]
+@dataclass(frozen=True)
+class NearGrams:
+    """Each word (a `Grams`, all in one field) within `distance` characters of the others, any order.
+    Scored as the words' scores added up, times PROXIMITY_BONUS / (1 + the characters between)
+    more: the nearer, the higher."""
+
+    words: tuple[Grams, ...]
+    distance: int
+    boost: float = 1.0
+
+
+Clause = Union[Grams, Word, Boosted, And, Or, Not, DateRange, NearGrams]
 
 
 def grams(field: str, text: str, boost: float = 1.0) -> Grams:
@@ -106,6 +122,9 @@ def _clause(node: Node, ranked: bool) -> Clause:
         return Boosted(match, tuple(ranking)) if ranking else match
     if isinstance(node, DateRange):
         return node
+    if isinstance(node, Near):
+        field = SCOPED_GRAMS.get(node.field, TEXT_GRAMS)
+        return NearGrams(tuple(grams(field, text) for text in node.texts), node.distance)
     if isinstance(node, (And, Or)):
         return type(node)(tuple(_clause(item, ranked) for item in node.items))  # type: ignore[arg-type]
     if isinstance(node, Not):
@@ -138,6 +157,9 @@ def to_whoosh(clause: Clause, within: Docnums | None = None, optional: bool = Fa
         return wq.Or([to_whoosh(item, within) for item in clause.items])
     if isinstance(clause, Not):
         return wq.Not(to_whoosh(clause.item))
+    if isinstance(clause, NearGrams):  # only the bulk path checks distances (scoring.plan_scores)
+        raise QueryError("近邻检索（\"…\"~N）不能放在单独的 NOT 里，也不能和单独的 NOT 或日期用 OR 连接；"
+                         "请和其他检索词一起用（例如 民警 -\"钱其琛 意大利\"~10）")
     extra = [to_whoosh(item, within, optional=True) for item in clause.optional]
     return wq.AndMaybe(to_whoosh(clause.required, within), extra[0] if len(extra) == 1 else wq.Or(extra))
 
