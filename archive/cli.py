@@ -82,8 +82,15 @@ class ArchiveGroup(click.Group):
     default=None,
     help="Processes a reindex indexes with [default: one per core, when there is enough text].",
 )
+@click.option(
+    "--solr",
+    "solr_url",
+    envvar="ARCHIVE_SOLR_URL",
+    metavar="URL",
+    help="Use this SolrCloud collection (http://host:8983/solr/COLLECTION) instead of the local index.",
+)
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path, workers: int | None) -> None:
+def main(ctx: click.Context, data_dir: Path, workers: int | None, solr_url: str | None) -> None:
     """报纸档案检索: index and search OCR'd newspaper issues."""
     from indexer.settings import Settings
 
@@ -91,6 +98,7 @@ def main(ctx: click.Context, data_dir: Path, workers: int | None) -> None:
     ctx.obj["settings"] = Settings(
         data_dir=data_dir,
         admin_token=os.environ.get("ARCHIVE_ADMIN_TOKEN"),
+        solr_url=solr_url or None,
         index_workers=workers,
         on_reindex_step=ctx.obj.get("on_reindex_step"),
     )
@@ -372,3 +380,64 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, watch: bool) -
         archive.watch(on_change=lambda summary: click.echo(f"watch: {_summary_line(summary)}", err=True))
     click.echo(f"serving {data_dir} at http://{host}:{port}/", err=True)
     serve_app(app, host=host, port=port, threads=threads)
+
+
+# ---------------------------------------------------------------- solr
+
+
+@main.group()
+def solr() -> None:
+    """The SolrCloud engine: a local cluster to try it, and the collection's set-up."""
+
+
+def _solr_url(ctx: click.Context) -> str:
+    url = ctx.obj["settings"].solr_url
+    if not url:
+        raise BadInput("no Solr collection given: set ARCHIVE_SOLR_URL or pass --solr URL "
+                       "(e.g. http://127.0.0.1:8983/solr/archive)")
+    return url
+
+
+@solr.command()
+@click.option("--shards", type=click.IntRange(1, 1024), default=1, show_default=True,
+              help="How many parts the index is split into (one per node is a good start).")
+@click.option("--replicas", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Copies of each shard, on different nodes: 2 keeps answering when a node dies.")
+@click.pass_context
+def init(ctx: click.Context, shards: int, replicas: int) -> None:
+    """Upload the configset and create the collection (an alias) named by --solr; again: nothing changes."""
+    from indexer.factory import solr_tools
+
+    try:
+        lines = solr_tools().init_collection(_solr_url(ctx), shards, replicas)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+    for line in lines:
+        click.echo(line)
+
+
+@solr.command()
+@click.option("--nodes", type=click.IntRange(1, 9), default=2, show_default=True, help="Solr nodes (JVMs) to start.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Where ZooKeeper and the nodes keep their data and logs [default: DATA/.archive/solr].")
+@click.option("--collection", default="archive", show_default=True, help="The collection (alias) to create.")
+@click.option("--shards", type=click.IntRange(1, 64), help="Shards of the collection [default: one per node].")
+@click.option("--replicas", type=click.IntRange(1, 9), help="Copies of each shard [default: 2, or 1 on one node].")
+@click.option("--port", type=click.IntRange(0, 65535),
+              help="The first node's port, the others follow (0: any free ports) [default: the ports of the "
+                   "last start in DIR, else 8983].")
+@click.option("--zk-port", type=click.IntRange(1, 65535), help="ZooKeeper's port [default: the first node's + 1000].")
+@click.option("--heap", default="512m", show_default=True, help="Java heap of each node.")
+@click.pass_context
+def up(ctx: click.Context, nodes: int, directory: Path | None, collection: str, shards: int | None,
+       replicas: int | None, port: int | None, zk_port: int | None, heap: str) -> None:
+    """Start a local SolrCloud (one ZooKeeper, NODES Solr nodes) and its collection; stop it with Ctrl-C.
+
+    Prints one JSON line once the collection answers:
+    {"solr_url": …, "zk_host": …, "nodes": [{"pid": …, "port": …}]}.
+    """
+    from indexer.factory import solr_tools
+
+    target = directory or ctx.obj["settings"].data_dir / ".archive" / "solr"
+    solr_tools().run_local_cluster(target, nodes, collection, shards or nodes, replicas or min(2, nodes), port,
+                                   zk_port, heap)

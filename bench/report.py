@@ -463,6 +463,73 @@ def problems(runs: dict[str, dict[str, Any]]) -> list[str]:
     return lines + [""] if lines else ["None.", ""]
 
 
+def _differing_totals(run: dict[str, Any]) -> tuple[int, int] | None:
+    """(queries whose total differs between the engines, queries compared), first pass; None if not both."""
+    local, solr = _dig(run, "ours", "http", "first_totals"), _dig(run, "solr", "http", "first_totals")
+    if not local or not solr or len(local) != len(solr):
+        return None
+    return sum(a != b for a, b in zip(local, solr)), len(local)
+
+
+def engines_section(runs: dict[str, dict[str, Any]]) -> list[str]:
+    """The local engine and Solr measured by the same phases, per scale."""
+    runs = {scale: run for scale, run in sorted(runs.items(), key=lambda item: int(item[0])) if run.get("solr")}
+    if not runs:
+        return ["Not measured yet: `python -m bench --engine both --scale 1 5 --no-baseline`.", ""]
+    header = ["figure"] + [f"{engine} {scale}×" for scale in runs for engine in ("local", "solr")]
+
+    def row(label: str, get: Any, fmt: Any) -> list[str]:
+        return [label] + [fmt(get(run, engine)) for run in runs.values() for engine in ("ours", "solr")]
+
+    def at(*keys: str) -> Any:
+        return lambda run, engine: _dig(run, engine, *keys)
+
+    def cps(run: dict[str, Any], engine: str) -> float | None:
+        seconds = _dig(run, engine, "build", "seconds")
+        return run["characters"] / seconds if seconds else None
+
+    def latency(p: str) -> Any:
+        return lambda run, engine: latency_summary(ms for _, ms in _dig(run, engine, "http", "first_latencies") or [])[p] \
+            if _dig(run, engine, "http", "first_latencies") else None
+
+    def jvms(run: dict[str, Any], engine: str) -> int | None:
+        rss = _dig(run, engine, "cluster_rss")
+        return sum(rss.values()) if rss else None
+
+    def differing(run: dict[str, Any], engine: str) -> str | None:
+        found = _differing_totals(run)
+        return None if found is None or engine == "ours" else f"{found[0]} of {found[1]}"
+
+    rows = [
+        row("build throughput, `reindex --full` (chars/s)", cps, _num),
+        row("search p50 / HTTP, first time asked", latency("p50"), _ms),
+        row("search p95", latency("p95"), _ms),
+        row("search p99", latency("p99"), _ms),
+        row("requests/s, 8 clients", at("throughput", "requests_per_second"), lambda v: _num(v, "{:.0f}")),
+        row("errors, 8 clients", at("throughput", "errors"), _num),
+        row("requests/s, 32 clients", at("throughput32", "requests_per_second"), lambda v: _num(v, "{:.0f}")),
+        row("errors, 32 clients", at("throughput32", "errors"), _num),
+        row("new issue searchable after `archive add`", at("freshness", "searchable_seconds"),
+            lambda v: _num(v, "{:.2f}", " s")),
+        row("server (Python) RSS after load", at("rss_after_load"), _mb),
+        row("cluster JVMs RSS (ZooKeeper + nodes)", jvms, _mb),
+        row("build peak RSS (the `archive` command)", at("build", "peak_rss"), _mb),
+        row("index on disk (Solr: every replica)", at("index_bytes"), _mb),
+        row("queries whose total differs from local", lambda run, engine: differing(run, engine),
+            lambda v: v if v is not None else DASH),
+    ]
+    lines = _table(header, rows)
+    for scale, run in runs.items():
+        cores = _dig(run, "solr", "cores") or []
+        jvm = _dig(run, "solr", "cluster_rss") or {}
+        lines += [f"Solr at {scale}×, per replica (the figures docs/scaling.md extrapolates from); JVMs: "
+                  + ", ".join(f"{role} {_mb(rss)}" for role, rss in sorted(jvm.items())), ""]
+        lines += _table(["shard", "core", "leader", "documents (Lucene)", "bytes"],
+                        [[c["shard"], c["core"], "yes" if c["leader"] else "", _num(c["docs"]), _mb(c["bytes"])]
+                         for c in cores])
+    return lines + ["![engines](engines.png)", ""]
+
+
 def render(results: dict[str, Any]) -> str:
     runs = {k: results["runs"][k] for k in sorted(results["runs"], key=int)}
     first = next(iter(runs))
@@ -510,6 +577,15 @@ def render(results: dict[str, Any]) -> str:
     lines += ["## Side by side", "", "Ratio = how many times better ours is (throughput: ours/baseline; "
               "latency and size: baseline/ours).", ""] + side_by_side(runs)
     lines += ["## Our figures, and how cost grows", ""] + ours_table(runs)
+    lines += ["## Local engine and Solr side by side", "",
+              "`python -m bench --engine both`: both engines measured in one run by the same phases, the Solr "
+              "engine through `ARCHIVE_SOLR_URL` on the local SolrCloud of `archive solr up --nodes 2` (one "
+              "ZooKeeper and two Solr nodes, one JVM each, 512 MB heap; a collection of 2 shards × 2 replicas) "
+              "on the same machine: the server, the cluster and the clients share the two cores. "
+              + "; ".join(f"{scale}×: `{run['command']}` at {run['finished']}, commit "
+                          f"{_dig(run, 'machine', 'commit') or DASH}, load average {_dig(run, 'load_average') or DASH}"
+                          for scale, run in sorted(results.get('engines', {}).items(), key=lambda item: int(item[0])))
+              + ".", ""] + engines_section(results.get("engines", {}))
     lines += ["![latency](latency.png)", ""]
     for scale, run in runs.items():
         lines += [f"## Latency by query kind, {scale}×", ""] + by_kind(run)
@@ -532,23 +608,37 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def chart(results: dict[str, Any], path: Path) -> None:
-    """Latency CDFs (ours over HTTP, baseline in-process) per scale, and ours per query kind."""
+def _pyplot() -> Any:
+    """matplotlib's pyplot drawing to files only (no display)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _plot_cdf(axes: Any, latencies: list[list[Any]] | None, style: str, label: str, **options: Any) -> None:
+    """The share of queries answered within each latency ([kind, ms] pairs), if there are any."""
+    if latencies:
+        values = sorted(ms for _, ms in latencies)
+        axes.plot(values, [i / len(values) for i in range(1, len(values) + 1)], style, label=label, **options)
+
+
+def _save_figure(plt: Any, fig: Any, path: Path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def chart(results: dict[str, Any], path: Path) -> None:
+    """Latency CDFs (ours over HTTP, baseline in-process) per scale, and ours per query kind."""
+    plt = _pyplot()
     runs = {k: results["runs"][k] for k in sorted(results["runs"], key=int)}
     fig, (cdf, kinds) = plt.subplots(1, 2, figsize=(13, 5))
     for scale, run in runs.items():
-        for label, lat, style in (
-            ("ours (HTTP, first time asked)", first_latencies(run), "-"),
-            ("baseline (in-process)", _dig(run, "baseline", "latencies"), "--"),
-        ):
-            if lat:
-                values = sorted(ms for _, ms in lat)
-                cdf.plot(values, [i / len(values) for i in range(1, len(values) + 1)], style, label=f"{label} {scale}×")
+        _plot_cdf(cdf, first_latencies(run), "-", f"ours (HTTP, first time asked) {scale}×")
+        _plot_cdf(cdf, _dig(run, "baseline", "latencies"), "--", f"baseline (in-process) {scale}×")
     cdf.set_xscale("log")
     cdf.set_xlabel("latency (ms, log scale)")
     cdf.set_ylabel("share of queries")
@@ -569,9 +659,26 @@ def chart(results: dict[str, Any], path: Path) -> None:
     kinds.set_ylabel("ms over HTTP")
     kinds.set_title("Ours by query kind")
     kinds.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save_figure(plt, fig, path)
+
+
+def engines_chart(results: dict[str, Any], path: Path) -> None:
+    """Latency CDFs of both engines per scale (HTTP, first time asked)."""
+    engines = results.get("engines", {})
+    runs = {k: engines[k] for k in sorted(engines, key=int) if engines[k].get("solr")}
+    if not runs:
+        return
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for i, (scale, run) in enumerate(runs.items()):
+        for engine, label, style in (("ours", "local", "-"), ("solr", "Solr (2 nodes, 2×2)", "--")):
+            _plot_cdf(ax, _dig(run, engine, "http", "first_latencies"), style, f"{label} {scale}×", color=f"C{i}")
+    ax.set_xscale("log")
+    ax.set_xlabel("latency over HTTP (ms, log scale), top 10 with snippets")
+    ax.set_ylabel("share of the query mix")
+    ax.set_title("Search latency: local engine and Solr")
+    ax.legend(fontsize=8)
+    _save_figure(plt, fig, path)
 
 
 def console_summary(run: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from bench.corpus import PROBE_STRING, probe_is_unique, source_articles, source_
 from bench.measure import dir_bytes, latency_summary
 from bench.queries import BenchQuery, draw_queries, save_queries
 from bench.server import CommandRun, Server, ServerFailed, run_timed
+from bench.solr import NODES, REPLICAS, SHARDS, SolrCluster, using_solr
 
 Log = Callable[[str], None]
 # The profiled build runs on every PROFILE_STRIDE-th corpus file (~450k characters):
@@ -46,10 +47,12 @@ class Settings:
     startups: int = 3
     correction_runs: int = 20  # saves timed until search finds them (bench/corrections.py): merges fall among them
     build_timeout: float = 3600  # a build still running then is killed and reported as unfinished
+    engine: str = "local"  # local, solr or both (see bench.solr)
 
     @classmethod
-    def make(cls, scale: int, quick: bool, baseline: bool, load: bool, profile: bool, build_timeout: float) -> Settings:
-        settings = cls(scale, quick, baseline, load, profile, build_timeout=build_timeout)
+    def make(cls, scale: int, quick: bool, baseline: bool, load: bool, profile: bool, build_timeout: float,
+             engine: str = "local") -> Settings:
+        settings = cls(scale, quick, baseline, load, profile, build_timeout=build_timeout, engine=engine)
         return replace(settings, passes=1, throughput_seconds=4, load_seconds=5, startups=2,
                        correction_runs=3) if quick else settings
 
@@ -117,6 +120,7 @@ def _samples_figures(samples: list[http_load.Sample], first: int) -> dict[str, A
     """
     return {
         "first_latencies": [[s.kind, s.ms] for s in samples[:first]],
+        "first_totals": [s.total for s in samples[:first]],  # to compare the engines' answers query by query
         "latencies": [[s.kind, s.ms] for s in samples[first:]],
         "errors": sum(s.status != 200 for s in samples),
         "zero_hits": sum(s.total == 0 for s in samples[:first]),
@@ -197,6 +201,9 @@ def serve_phases(
         figures["http"] = _samples_figures(samples, len(queries))
         log(f"ours: throughput, 8 clients, {settings.throughput_seconds}s")
         figures["throughput"] = _load_figures(http_load.concurrent_load(server.port, queries, 8, settings.throughput_seconds))
+        log(f"ours: throughput, 32 clients, {settings.throughput_seconds}s")
+        figures["throughput32"] = _load_figures(
+            http_load.concurrent_load(server.port, queries, 32, settings.throughput_seconds))
         figures["rss_after_load"] = server.rss()
         log("ours: time until a new issue is searchable")
         figures["freshness"] = measure_freshness(server, data_dir, work)
@@ -260,8 +267,12 @@ def run_corrections_only(settings: Settings, work: Path, log: Log) -> dict[str, 
     return figures
 
 
-def run_scale(settings: Settings, work: Path, log: Log) -> dict[str, Any]:
-    """Everything at one scale, in a fresh data dir under `work` (removed afterwards)."""
+def run_scale(settings: Settings, work: Path, log: Log, cluster: SolrCluster | None = None) -> dict[str, Any]:
+    """Everything at one scale, in a fresh data dir under `work` (removed afterwards).
+
+    The local engine's figures go under "ours" (beside the naive baseline's), the Solr engine's
+    under "solr" (on `cluster`, a collection of its own), measured by the same phases.
+    """
     work.mkdir(parents=True, exist_ok=True)
     data_dir = work / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -277,17 +288,36 @@ def run_scale(settings: Settings, work: Path, log: Log) -> dict[str, Any]:
         "characters": corpus.characters,
         "queries": len(queries),
         "probe_unique": probe_is_unique(settings.quick),
-        "ours": build_ours(data_dir, settings.build_timeout, log),
     }
-    if settings.baseline:
-        result["baseline"] = run_baseline(data_dir, work, queries_path, log)
-    if result["ours"]["build"]["returncode"] == 0:
-        try:
-            build_seconds = result["ours"]["build"]["seconds"]
-            result["ours"].update(serve_phases(data_dir, work, queries, settings, build_seconds, log))
-        except ServerFailed as exc:
-            result["ours"]["server_error"] = str(exc)
-        if settings.profile:
+    if settings.engine in ("local", "both"):
+        result["ours"] = _engine_figures(data_dir, work, queries, settings, log)
+        if settings.baseline:
+            result["baseline"] = run_baseline(data_dir, work, queries_path, log)
+        if settings.profile and result["ours"]["build"]["returncode"] == 0:
             result["profile"] = run_profile(data_dir, work, queries_path, settings.quick, log)
+    if settings.engine in ("solr", "both") and cluster is not None:
+        alias = f"bench{settings.scale}x"
+        shutil.rmtree(data_dir, ignore_errors=True)  # the same files as the local engine had, not what it added
+        write_issues(data_dir, settings.scale, settings.quick)
+        with using_solr(cluster.collection(alias)):
+            log(f"solr: {alias} on {cluster.base} ({SHARDS} shards x {REPLICAS} replicas, {NODES} nodes)")
+            result["solr"] = _engine_figures(data_dir, work, queries, settings,
+                                             lambda message: log(message.replace("ours:", "solr:", 1)))
+        result["solr"]["cluster_rss"] = cluster.jvm_rss()
+        result["solr"]["cores"] = cluster.cores(alias)
+        result["solr"]["index_bytes"] = sum(core["bytes"] or 0 for core in result["solr"]["cores"])
+        result["load_average"] = " ".join(f"{load:.1f}" for load in os.getloadavg())  # others share the machine
     shutil.rmtree(data_dir, ignore_errors=True)
     return result
+
+
+def _engine_figures(data_dir: Path, work: Path, queries: list[BenchQuery], settings: Settings, log: Log) -> dict[str, Any]:
+    """Build with `archive reindex --full`, then the server phases, on whichever engine the
+    environment selects."""
+    figures = build_ours(data_dir, settings.build_timeout, log)
+    if figures["build"]["returncode"] == 0:
+        try:
+            figures.update(serve_phases(data_dir, work, queries, settings, figures["build"]["seconds"], log))
+        except ServerFailed as exc:
+            figures["server_error"] = str(exc)
+    return figures

@@ -1,4 +1,5 @@
-"""`open_engine`: the engine the settings select, as an `indexer.api.Engine`.
+"""`open_engine`: the engine the settings select, as an `indexer.api.Engine`; `solr_tools`: what
+`archive solr up|init` run (a local cluster, a collection's set-up), which no other engine has.
 
 The one module outside `indexer/engines/` that knows which engines exist;
 `webui` and `archive.cli` call it and never import an engine themselves.
@@ -6,6 +7,8 @@ Each engine is imported only when selected, so the local engine never loads
 an HTTP client and the Solr engine never loads Whoosh.
 """
 from __future__ import annotations
+
+from types import ModuleType
 
 from indexer.api import Engine
 from indexer.settings import Settings
@@ -27,3 +30,10 @@ def open_engine(settings: Settings) -> Engine:
     from indexer.engines.whoosh.engine import WhooshEngine
 
     return WhooshEngine(settings)
+
+
+def solr_tools() -> ModuleType:
+    """`indexer.engines.solr.tools`: starting a local SolrCloud and setting up a collection."""
+    from indexer.engines.solr import tools
+
+    return tools

@@ -1,8 +1,12 @@
 """The JSON API, over HTTP against the real server (CONTRACT.md, "HTTP API")."""
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -10,12 +14,38 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.lifecycle.locks import ReindexLock
-from indexer.engines.whoosh.store import IndexStore
-from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID
+from indexer.lifecycle.locks import ReindexLock, lock_file
+from tests.solr_fixtures import ARCHIVE
+from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID, Http, start_server, stop_server
 from webui import create_app
 
-pytest_plugins = ["tests.webui_plugin"]  # the shared test archive, server and clients
+pytest_plugins = ["tests.webui_plugin", "tests.solr_plugin"]  # the shared test archive, server and clients
+
+
+@pytest.fixture(scope="session", params=["local", "solr"])
+def served_archive(request: pytest.FixtureRequest, webui_archive: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+    """(base URL, DATA, engine) of the real server over the test archive, on each engine: the tests over HTTP
+    run against the local index and against a collection of the session's SolrCloud (2 shards x 2
+    replicas), with the same expectations."""
+    if request.param == "local":
+        yield request.getfixturevalue("server_url"), webui_archive, "local"
+        return
+    cluster = request.getfixturevalue("solr_cluster")
+    root = tmp_path_factory.mktemp("webui-archive-solr")
+    shutil.copytree(webui_archive / "issues", root / "issues")
+    url = cluster.collection("webui")
+    subprocess.run([ARCHIVE, "--data", str(root), "--solr", url, "reindex"], check=True, capture_output=True)
+    process, base_url = start_server(root, env={"ARCHIVE_SOLR_URL": url})
+    yield base_url, root, "solr"
+    stop_server(process)
+    cluster.drop(url)
+
+
+@pytest.fixture
+def http(served_archive: tuple[str, Path, str]) -> Iterator[Http]:
+    with Http(served_archive[0]) as session:
+        yield session
 
 ARTICLE_FIELDS = {"id", "title", "subtitle", "byline", "issue", "paragraphs", "url"}
 
@@ -166,13 +196,23 @@ def test_health_reports_counts_from_the_index(http):
     assert body["failed"] == [] and body["generation"]
 
 
+def test_health_names_the_engine_and_for_solr_the_live_nodes_and_each_shards_replicas(http, served_archive):
+    body = http.get("/api/health").json()
+    assert body["engine"] == served_archive[2]
+    if served_archive[2] == "solr":
+        assert len(body["live_nodes"]) == 2 and len(body["shards"]) == 2
+        assert all(len(nodes) == 2 for nodes in body["shards"].values())  # every replica active
+        answered = body["answered_by"].removeprefix("http://").replace("/solr", "_solr")
+        assert answered in body["live_nodes"]
+
+
 def test_the_server_is_waitress_not_the_development_server(http):
     assert http.get("/api/health").headers["Server"] == "archive"  # waitress's ident; Werkzeug says "Werkzeug/…"
 
 
-def test_concurrent_searches_all_get_the_same_answer(server_url):
+def test_concurrent_searches_all_get_the_same_answer(served_archive):
     def ids(q: str) -> list[str]:
-        response = requests.get(server_url + "/api/search", params={"q": q}, timeout=30)  # a session per call
+        response = requests.get(served_archive[0] + "/api/search", params={"q": q}, timeout=30)  # a session per call
         return [hit["id"] for hit in response.json()["results"]]
 
     queries = ["民警", "杀猪盘", '"电信网络诈骗"', "title:醉驾"] * 5
@@ -195,8 +235,8 @@ def test_reindex_without_the_right_token_is_401(http, headers):
     assert_error(http.post("/api/reindex", headers=headers), 401, "unauthorized")
 
 
-def test_reindex_while_another_runs_is_409(http, webui_archive):
-    with ReindexLock(IndexStore(webui_archive).lock_path):  # what a running `archive reindex` holds
+def test_reindex_while_another_runs_is_409(http, served_archive):
+    with ReindexLock(lock_file(served_archive[1])):  # what a running `archive reindex` holds, on either engine
         response = http.post("/api/reindex", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert_error(response, 409, "reindex_running")
 

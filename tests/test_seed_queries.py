@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.reindex_fixtures import reindex
-from indexer.api import SearchRequest
+from tests.solr_fixtures import solr_engine
+from indexer.api import Engine, SearchRequest
 from indexer.engines.whoosh.engine import WhooshEngine
 from indexer.settings import Settings
 
@@ -37,18 +39,29 @@ def load_cases() -> list[dict]:
     return seeds + MORE_CASES
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory):
+pytest_plugins = ["tests.solr_plugin"]
+
+
+@pytest.fixture(scope="module", params=["local", "solr"])
+def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The sample issues indexed on each engine (Solr: a collection of the session's SolrCloud)."""
     root = tmp_path_factory.mktemp("seeds")
     shutil.copytree(REPO / "data" / "issues", root / "issues")
-    reindex(root)
-    index = WhooshEngine(Settings(data_dir=root))
+    if request.param == "local":
+        reindex(root)
+        index: Engine = WhooshEngine(Settings(data_dir=root))
+    else:
+        cluster = request.getfixturevalue("solr_cluster")
+        url = cluster.collection("seeds")
+        index = solr_engine(root, url)
+        index.reindex()
+        request.addfinalizer(lambda: cluster.drop(url))
     yield index
     index.close()
 
 
 @pytest.mark.parametrize("case", load_cases(), ids=lambda case: case["q"])
-def test_seed_query(archive: WhooshEngine, case: dict) -> None:
+def test_seed_query(archive: Engine, case: dict) -> None:
     expect = case["expect"]
     results = archive.search(SearchRequest(case["q"], per_page=max(10, expect.get("in_top", 10))))
     top = results.results[: expect.get("in_top", 10)]

@@ -78,8 +78,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(data_dir: Path, *serve_args: str) -> tuple[subprocess.Popen, str]:
-    """`archive --data DIR serve [serve_args]` on a free port; returns once /api/health answers.
+def start_server(data_dir: Path, *serve_args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """`archive --data DIR serve [serve_args]` on a free port, with `env` added to its environment
+    (ARCHIVE_SOLR_URL: the Solr engine); returns once /api/health answers.
 
     The server's output goes to DIR/server.log, where a failing test's traceback can be read.
     """
@@ -88,7 +89,7 @@ def start_server(data_dir: Path, *serve_args: str) -> tuple[subprocess.Popen, st
                "serve", "--port", str(port), *serve_args]
     log = data_dir / "server.log"
     with log.open("w") as output:
-        process = subprocess.Popen(command, env={**os.environ, "ARCHIVE_ADMIN_TOKEN": ADMIN_TOKEN},
+        process = subprocess.Popen(command, env={**os.environ, "ARCHIVE_ADMIN_TOKEN": ADMIN_TOKEN, **(env or {})},
                                    stdout=output, stderr=subprocess.STDOUT, text=True)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

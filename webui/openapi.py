@@ -35,9 +35,9 @@ def array(items: Schema) -> Schema:
     return {"type": "array", "items": items}
 
 
-def record(description: str, **properties: Schema) -> Schema:
-    """An object whose listed properties are all always present, and nothing else."""
-    return {"type": "object", "description": description, "properties": properties,
+def record(description: str, optional: dict[str, Schema] | None = None, **properties: Schema) -> Schema:
+    """An object whose listed properties are all always present, and nothing else (but `optional`)."""
+    return {"type": "object", "description": description, "properties": {**properties, **(optional or {})},
             "required": list(properties), "additionalProperties": False}
 
 
@@ -108,7 +108,14 @@ SCHEMAS: dict[str, Schema] = {
                      articles=INTEGER, date_min=nullable(DATE), date_max=nullable(DATE),
                      failed=array(ref("FailedFile")), generation=nullable(STRING), index_bytes=INTEGER,
                      engine={"type": "string", "enum": ["local", "solr"],
-                             "description": "Which engine answers: the local index or a SolrCloud collection."}),
+                             "description": "Which engine answers: the local index or a SolrCloud collection."},
+                     optional={  # the Solr engine's (indexer.engines.solr.views.cluster_health)
+                         "collection": {**nullable(STRING), "description": "The collection behind the URL's alias."},
+                         "live_nodes": {**array(STRING), "description": "The cluster's live nodes (ZooKeeper's view)."},
+                         "shards": {"type": "object", "additionalProperties": array(STRING),
+                                    "description": "Each shard's active replicas, by node."},
+                         "answered_by": {**nullable(STRING),
+                                         "description": "The node that answered the engine's last request."}}),
     "ReindexSummary": record("What a reindex changed.", added=INTEGER, updated=INTEGER, removed=INTEGER,
                              unchanged=INTEGER, failed=array(ref("FailedFile")), articles=INTEGER,
                              characters=INTEGER, seconds={"type": "number"}, chars_per_second=INTEGER),

@@ -8,11 +8,11 @@ server, which has it loaded, indexes at once.
 from __future__ import annotations
 
 import glob
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from archive.issues import ISSUE_SUFFIXES
-from indexer.api import AddRefused
+from indexer.api import AddRefused, ReindexSummary
 from indexer.lifecycle.durable import write_atomically
 from indexer.lifecycle.locks import ReindexLock, lock_file
 
@@ -33,6 +33,16 @@ def copy_into_issues(data_dir: Path, files: Sequence[Path], replace: bool, wait:
         issues_dir.mkdir(parents=True, exist_ok=True)
         for source, target in copies:
             write_atomically(target, source.read_bytes())  # a reindex never sees half a file
+
+
+def add_files(data_dir: Path, files: Sequence[Path], replace: bool, wait: float,
+              hand_over: Callable[[], ReindexSummary | None] | None,
+              reindex: Callable[[], ReindexSummary]) -> ReindexSummary:
+    """`Engine.add` for every engine: copy (`copy_into_issues`), then let `hand_over` have the files
+    indexed elsewhere (a running server), or, if it returns None (or there is none), `reindex` here."""
+    copy_into_issues(data_dir, files, replace, wait)
+    summary = hand_over() if hand_over is not None else None
+    return summary if summary is not None else reindex()
 
 
 def _plan_copies(issues_dir: Path, files: list[Path], replace: bool) -> list[tuple[Path, Path]]:

@@ -13,6 +13,7 @@ indexed, for the summary a reindex returns.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from archive.corrections.service import Corrections
 from archive.issues import issue_files, issue_id
-from indexer.api import FailedFile, Progress
+from indexer.api import FailedFile, Progress, ReindexSummary
 from indexer.documents import Indexed, Outcome, manifest_digest
 from indexer.lifecycle.digests import DigestCache
 
@@ -115,3 +116,17 @@ class Tally:
         if self.progress is not None:
             self.progress(len(self.indexed) + len(self.failed), self.total, self.characters)
         self.on_step("indexing")
+
+    def summary(self, scan: Scan, started: float) -> ReindexSummary:
+        """What the reindex that scanned `scan` and counted here did, since `started` (time.monotonic())."""
+        done = set(self.indexed)
+        return ReindexSummary(
+            added=len(done & scan.new.keys()),
+            updated=len(done & scan.changed.keys()),
+            removed=len(scan.removed),
+            unchanged=len(scan.unchanged),
+            failed=scan.failed + self.failed,
+            articles=self.articles,
+            characters=self.characters,
+            seconds=time.monotonic() - started,
+        )

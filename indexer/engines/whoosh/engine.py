@@ -49,7 +49,7 @@ from indexer.api import (
     SearchRequest,
     SearchResults,
 )
-from indexer.lifecycle.adding import copy_into_issues
+from indexer.lifecycle.adding import add_files
 from indexer.lifecycle.digests import DigestCache
 from indexer.lifecycle.watch import Watcher, start_watching
 from indexer.present import views
@@ -365,9 +365,8 @@ class WhooshEngine:
 
     def add(self, files: Sequence[Path], replace: bool = False, progress: Progress | None = None,
             hand_over: Callable[[], ReindexSummary | None] | None = None) -> ReindexSummary:
-        copy_into_issues(self.data_dir, files, replace, wait=self.settings.copy_wait_seconds)
-        summary = hand_over() if hand_over is not None else None
-        return summary if summary is not None else self.reindex(progress=progress)
+        return add_files(self.data_dir, files, replace, self.settings.copy_wait_seconds, hand_over,
+                         lambda: self.reindex(progress=progress))
 
     def watch(self, on_change: Callable[[ReindexSummary], None] | None = None) -> Watcher:
         return start_watching(self.data_dir / "issues", self.reindex, self.settings.watch_seconds, on_change)

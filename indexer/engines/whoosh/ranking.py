@@ -30,22 +30,17 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from indexer.engines.whoosh.phrase import Docnums, GramPhrase
-from indexer.fields import SCOPED_GRAMS, TEXT_GRAMS, WORDS
 from indexer.api import QueryError
+from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, WORD_WEIGHT, WORDS
 from indexer.query import And, DateRange, Near, Node, Not, Or, Text
 from indexer.text.ngrams import covering, query_grams
 from indexer.text.normalize import compact
 from indexer.text.segmenter import words
 
-# Word terms relative to the n-gram match they refine. On pd1998 headline
-# keywords 0 ranks as well (98.3 %): the words matter for body-only matches,
-# where a whole word should beat the same characters across two words.
-WORD_WEIGHT = 0.5
-PHRASE_BONUS = 2.0
+# The ranking weights (WORD_WEIGHT, TITLE_BONUS, PHRASE_BONUS) are both engines': indexer.fields.
 # A near match's score is its words' scores times 1 + PROXIMITY_BONUS / (1 + characters between them):
 # words side by side count double, ten characters apart a tenth more.
 PROXIMITY_BONUS = 1.0
-TITLE_BONUS = 3.0  # measured with bench.ranking: 97.7 % without, 98.3 % from 3 up
 
 BM25_B = 0.75
 BM25_K1 = 1.2

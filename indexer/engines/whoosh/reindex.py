@@ -124,18 +124,7 @@ def _reindex_locked(
         if on_published is not None:
             on_published()
     store.record_failures(scan.failed + tally.failed)
-
-    done = set(tally.indexed)
-    return ReindexSummary(
-        added=len(done & scan.new.keys()),
-        updated=len(done & scan.changed.keys()),
-        removed=len(scan.removed),
-        unchanged=len(scan.unchanged),
-        failed=scan.failed + tally.failed,
-        articles=tally.articles,
-        characters=tally.characters,
-        seconds=time.monotonic() - started,
-    )
+    return tally.summary(scan, started)
 
 
 def _served(store: IndexStore, manifests: ManifestMemo) -> tuple[Index | None, dict[str, str]]:

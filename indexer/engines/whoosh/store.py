@@ -30,7 +30,6 @@ articles and manifest together and a crash can never leave them disagreeing.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -48,6 +47,7 @@ from whoosh.index import EmptyIndexError, Index
 from whoosh.searching import Searcher
 
 from indexer.lifecycle.durable import fsync_dir, fsync_file, write_atomically
+from indexer.lifecycle.failures import read_failures, record_failures
 from indexer.lifecycle.locks import lock_file
 from indexer.api import FailedFile
 from indexer.engines.whoosh.schema import make_schema
@@ -66,7 +66,6 @@ class IndexStore:
         self.root = self.data_dir / ".archive"
         self.pointer = self.root / "CURRENT"
         self.lock_path = lock_file(self.data_dir)
-        self.failures_path = self.root / "failures.json"
 
     # ------------------------------------------------------------ reading
 
@@ -120,17 +119,12 @@ class IndexStore:
 
     def failures(self) -> list[FailedFile]:
         """Files the last reindex could not read, with the reason (for stats and /api/health)."""
-        try:
-            records = json.loads(self.failures_path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return []
-        return [FailedFile(r["path"], r["reason"]) for r in records]
+        return read_failures(self.data_dir)
 
     # ------------------------------------------------------------ writing (under the reindex lock)
 
     def record_failures(self, failed: list[FailedFile]) -> None:
-        records = [{"path": f.path, "reason": f.reason} for f in failed]
-        write_atomically(self.failures_path, json.dumps(records, ensure_ascii=False, indent=1).encode())
+        record_failures(self.data_dir, failed)
 
     def create_fresh(self) -> Index:
         """A new, empty index in a directory of its own, not yet served."""

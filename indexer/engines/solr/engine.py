@@ -1,0 +1,111 @@
+"""The Solr engine: one data directory's issues, indexed and searched on a SolrCloud collection.
+
+The `indexer.api.Engine` calls, answered from Solr: `DATA/issues/` stays
+the source of truth (a reindex reads it; the issue page shows the file as
+received), the index and its manifest live in the collection, and
+`DATA/.archive/` keeps only what belongs to this machine (the reindex lock,
+the list of files that failed, the server's handshake file).
+
+Nothing is cached here between calls: every search is a request, so what
+any process on any machine commits shows at once.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from indexer.api import (
+    ArticleView,
+    Health,
+    IndexStats,
+    IssuePage,
+    IssueView,
+    Occurrences,
+    PeriodCounts,
+    Progress,
+    ReindexSummary,
+    SearchRequest,
+    SearchResults,
+)
+from indexer.engines.solr import research, search, views
+from indexer.engines.solr.admin import served_collection
+from indexer.engines.solr.client import SolrClient
+from indexer.lifecycle.adding import add_files
+from indexer.lifecycle.digests import DigestCache
+from indexer.lifecycle.failures import read_failures
+from indexer.lifecycle.watch import Watcher, start_watching
+from indexer.settings import Settings
+from indexer.text.segmenter import segmenter, use_cache_dir
+
+
+class SolrEngine:
+    """Search, read and reindex one data directory on the collection `settings.solr_url` names. Thread-safe."""
+
+    name = "solr"
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.solr_url:
+            raise ValueError("the Solr engine needs settings.solr_url")
+        self.settings = settings
+        self.data_dir = Path(settings.data_dir)
+        self.client = SolrClient(settings.solr_url)
+        self.digests = DigestCache(settings.settled_seconds)
+        use_cache_dir(settings.jieba_cache_dir)
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        return search.run_search(self.client, request, self.settings.max_relaxed_words)
+
+    def period_counts(self, request: SearchRequest, interval: str) -> PeriodCounts:
+        return research.counts_by_period(self.client, request, interval)
+
+    def matching_articles(self, request: SearchRequest) -> Iterator[ArticleView]:
+        return research.matching_articles(self.client, request, self.settings.max_relaxed_words)
+
+    def occurrences(self, request: SearchRequest, start: int, count: int) -> Occurrences:
+        return research.occurrences(self.client, request, start, count)
+
+    def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
+        return views.fetch_article(self.client, article_id, q)
+
+    def issues(self, page: int = 1, per_page: int = 50) -> IssuePage:
+        return views.list_issues(self.client, page, per_page)
+
+    def issue(self, issue_id: str) -> IssueView | None:
+        return views.fetch_issue(self.client, self.data_dir / "issues", issue_id)
+
+    def stats(self) -> IndexStats:
+        return views.collection_stats(self.client, read_failures(self.data_dir))
+
+    def health(self) -> Health:
+        """The live nodes and each shard's active replicas, and the node that answered."""
+        return Health(self.name, views.cluster_health(self.client))
+
+    def reindex(self, full: bool = False, progress: Progress | None = None) -> ReindexSummary:
+        from indexer.engines.solr.indexing import reindex_collection  # the indexing machinery: not needed to search
+
+        return reindex_collection(self.client, self.settings, full=full, progress=progress, digests=self.digests)
+
+    def add(self, files: Sequence[Path], replace: bool = False, progress: Progress | None = None,
+            hand_over: Callable[[], ReindexSummary | None] | None = None) -> ReindexSummary:
+        return add_files(self.data_dir, files, replace, self.settings.copy_wait_seconds, hand_over,
+                         lambda: self.reindex(progress=progress))
+
+    def watch(self, on_change: Callable[[ReindexSummary], None] | None = None) -> Watcher:
+        return start_watching(self.data_dir / "issues", self.reindex, self.settings.watch_seconds, on_change)
+
+    def prepare_to_serve(self) -> None:
+        """Check the collection can serve before the server listens (a 503 with the cause otherwise
+        comes from every request anyway; this says it once, at start)."""
+        served_collection(self.client)
+
+    def warm_up(self) -> None:
+        """jieba's dictionary (a query's words rank it), the place table and the indexing modules a
+        first `archive add` needs."""
+        import indexer.engines.solr.indexing  # noqa: F401
+        from indexer.text.places import place_names
+
+        segmenter()
+        place_names()
+
+    def close(self) -> None:
+        """Nothing to release: each thread's HTTP session closes with it."""
