@@ -51,6 +51,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from archive.article_starts import decide_starts
 from archive.bylines import Byline, has_dateline, merge_bylines, names_a_role, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
@@ -63,7 +64,7 @@ MAX_KICKER = 8
 MAX_BLOCK_TITLE = 80
 # A kicker, a title and a subtitle: a longer run of short lines is verse or a list.
 MAX_HEAD_LINES = 3
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|第[一二三四五六七八九十]+[部章节])")
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d０-９]+[）)]|[\d０-９]+[、．.]|第[一二三四五六七八九十]+[部章节])")
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
 # An editor's preface printed between the title and the dateline.
@@ -101,6 +102,7 @@ class Article:
     kicker: str | None = None
     column: str | None = None
     dateline: str | None = None
+    captions: tuple[str, ...] = field(default=())
 
     @property
     def body(self) -> str:
@@ -123,6 +125,7 @@ class _Draft:
     paragraphs: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
     kind: str = "article"
+    captions: list[str] = field(default_factory=list)
     closed: bool = False
     last_block: int | None = None  # the page block its last body paragraph came from
     credit_line: bool = False  # credited on a line of its own with a role (`本报记者 …`), not in a dateline
@@ -144,6 +147,14 @@ class _Draft:
         if credit:
             self.bylines.append(credit)
             self.closed = True
+
+    def add_caption(self, item: Item, joins_previous: bool = False) -> None:
+        """A photo caption with its credit (`１、大江截流展宏图 …（李舸摄）`): shown under the article, not in its body."""
+        text = collapse_spaces(remove_spaces_inside_chinese(item.paragraph.raw))
+        if joins_previous and self.captions:
+            self.captions[-1] += " " + text
+        else:
+            self.captions.append(text)
 
     def is_credited_feature(self) -> bool:
         """A long piece under a credit line of its own (`□ 本报记者 尹彤`): the kind that has section headings."""
@@ -469,6 +480,81 @@ class _Page:
         draft.last_block = item.paragraph.block
 
 
+class _ModelPage:
+    """The walk over a page whose paragraphs archive.article_starts has marked as article starts or not.
+
+    A start opens an article: titled by its line when the line reads as a
+    title, untitled (the first sentence stands in) when it is body text.
+    Everything else joins the open article by its role: a credit into the
+    byline (a bare name before the body too), a photo caption into
+    `captions` (with the short numbered line over it, `２、棉堆如山喜煞人`),
+    a title-like line into the subtitle (before the body), the body (a line
+    of a poem: a title-like line next to another) or the headings.
+    """
+
+    def __init__(self, items: list[Item], starts: list[bool]) -> None:
+        self.items = items
+        self.starts = starts
+        self.drafts: list[_Draft] = []
+
+    def walk(self) -> list[_Draft]:
+        for index, item in enumerate(self.items):
+            if self.starts[index] or not self.drafts:
+                self.start(item)
+            else:
+                self.attach(index, item)
+        return self.drafts
+
+    def start(self, item: Item) -> None:
+        draft = _Draft()
+        self.drafts.append(draft)
+        if item.role is Role.HEADING:
+            draft.set_head([item], "heading")
+        elif item.role is Role.TITLE or (item.role is Role.BODY and _long_title(item.text)):
+            draft.set_head([item], "line")
+        elif item.role is Role.BYLINE:
+            draft.bylines.append(item.byline)
+        elif item.role is Role.CAPTION:
+            draft.add_caption(item)
+        else:
+            draft.add_body(item)
+
+    def _neighbour_role(self, index: int, offset: int) -> Role | None:
+        j = index + offset
+        if not 0 <= j < len(self.items) or self.starts[j]:
+            return None
+        role = self.items[j].role
+        return Role.TITLE if role is Role.HEADING else role
+
+    def attach(self, index: int, item: Item) -> None:
+        draft = self.drafts[-1]
+        if item.role is Role.BYLINE:
+            draft.bylines.append(item.byline)
+            return
+        if item.role is Role.CAPTION:
+            draft.add_caption(item, joins_previous=self._neighbour_role(index, -1) is Role.TITLE and _NUMBERED.match(self.items[index - 1].text) is not None)
+            return
+        if item.role not in (Role.TITLE, Role.HEADING):
+            draft.add_body(item)
+            return
+        name = parse_name_line(item.paragraph.raw) if not draft.paragraphs else None
+        if name:
+            draft.bylines.append(name)
+        elif self._neighbour_role(index, 1) is Role.CAPTION and _NUMBERED.match(item.text):
+            draft.add_caption(item)
+        elif draft.title is not None and not draft.paragraphs and draft.subtitle is None:
+            draft.subtitle = item.title_text
+        elif draft.headings and self.items[index - 1].text.endswith("——") and draft.headings[-1] == self.items[index - 1].title_text:
+            draft.headings[-1] += item.title_text  # `全力侦查破案——` runs on into this line
+            draft.paragraphs[-1] = draft.headings[-1]
+        elif item.text.endswith("——"):
+            draft.add_section([item.title_text])
+        elif Role.TITLE in (self._neighbour_role(index, -1), self._neighbour_role(index, 1)):
+            draft.add_body(item)  # verse: a line of a poem or a list
+        else:
+            draft.add_section([item.title_text])
+
+
 def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
     byline = merge_bylines(draft.bylines)
     title, source = draft.title, draft.title_source
@@ -489,15 +575,46 @@ def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
         kicker=draft.kicker,
         column=draft.column,
         dateline=draft.dateline,
+        captions=tuple(draft.captions),
     )
+
+
+@dataclass(frozen=True)
+class PageItems:
+    """A page's paragraphs with their roles, and what kind of page it is (the walk's input)."""
+
+    items: list[Item]
+    blocks_mode: bool
+    titles_after: bool
+
+    @property
+    def learned(self) -> bool:
+        """Whether archive.article_starts decides where articles start.
+
+        It does on pages with titles above their articles, printed as plain
+        lines or as markdown headings of one level (what it was trained on).
+        Headings of several levels (titles, column labels, section headings)
+        and titles printed after their articles are read by the rules.
+        """
+        levels = {i.paragraph.level for i in self.items if i.paragraph.level is not None}
+        return not self.titles_after and len(levels) <= 1
+
+
+def page_items(text: str) -> PageItems:
+    """The page's repaired paragraphs, each with its role (archive.paragraph_roles)."""
+    paragraphs = page_paragraphs(text)
+    blocks_mode = _article_blocks(paragraphs)
+    items = [classify(p) for p in paragraphs]
+    items = rejoin_cut_paragraphs(_block_roles(items) if blocks_mode else items)
+    return PageItems(items, blocks_mode, _titles_after(items))
 
 
 def split_articles(issue: Issue) -> list[Article]:
     """The articles of one page, in page order."""
-    paragraphs = page_paragraphs(issue.text)
-    blocks_mode = _article_blocks(paragraphs)
-    items = [classify(p) for p in paragraphs]
-    items = rejoin_cut_paragraphs(_block_roles(items) if blocks_mode else items)
-    drafts = _Page(items, _titles_after(items), blocks_mode).walk()
-    kept = [d for d in drafts if d.paragraphs or d.title]
+    page = page_items(issue.text)
+    if page.learned:
+        drafts = _ModelPage(page.items, decide_starts(page.items)).walk()
+    else:
+        drafts = _Page(page.items, page.titles_after, page.blocks_mode).walk()
+    kept = [d for d in drafts if d.paragraphs or d.title or d.captions]
     return [_to_article(issue, number, draft) for number, draft in enumerate(kept, start=1)]

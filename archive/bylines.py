@@ -27,9 +27,11 @@ _SINGLE = re.compile(r"[\u4e00-\u9fff]")
 _CREDIT_TAIL = re.compile(r"(?:\s*(?:报道|文\s*/\s*图|/\s*图|文图|摄影?|供图|整理))+$")
 _PARENTHESIZED = re.compile(r"^[【\[（(]\s*(.+?)\s*[】\]）)]$")
 _BRACKETED = re.compile(r"^[【\[（(]\s*([\u4e00-\u9fff·\s]{2,16}?)\s*[】\]）)]$")
+# A day as datelines print it: `１月１６日`, `1月16日`, `十二月三十一日`.
+DAY = r"[\d０-９一二三四五六七八九十]{1,3}月[\d０-９一二三四五六七八九十]{1,3}日"
 _DATELINE = re.compile(
-    r"^(?:本报(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?[讯电]"
-    r"|据?(?:新华社|中新社)(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?电)"
+    rf"^(?:本报(?:[\u4e00-\u9fff]{{1,8}}?)?(?:{DAY})?[讯电]"
+    rf"|据?(?:新华社|中新社)(?:[\u4e00-\u9fff]{{1,8}}?)?(?:{DAY})?电)"
 )
 _REPORTED = re.compile(rf"^\s*((?:{ROLE}\s*[\u4e00-\u9fff]{{2,3}}[、，,\s]*)+)报道[：:]?")
 _PAREN_CREDIT = re.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")

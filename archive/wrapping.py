@@ -19,6 +19,9 @@ WRAP_TOLERANCE = 4
 # A wrapped line may pass the width by a little (wide quotes, narrow digits); a title
 # printed on one line across the column passes it by more.
 OVERHANG_TOLERANCE = 3
+# Squeezed punctuation lets a body line hold a few characters more; a line wider still is a
+# title printed across the column, whatever marks it has.
+SQUEEZE_TOLERANCE = 8
 # A full line that ends a sentence usually ended a paragraph: it must come closer still.
 SENTENCE_END_TOLERANCE = 2
 # A block narrower than this share of the page's wrap width is not body text (a title pair).
@@ -53,11 +56,13 @@ class Wrap:
 
         A line that ends a sentence must come closer (SENTENCE_END_TOLERANCE).
         A line much wider than the column is a title printed across it,
-        unless it has commas: squeezed punctuation lets a body line hold more.
+        unless it has commas and passes by at most SQUEEZE_TOLERANCE:
+        squeezed punctuation lets a body line hold a little more.
         """
         width = display_width(line)
         if width > self.width + OVERHANG_TOLERANCE:
-            return any(mark in line for mark in "，、；")
+            squeezed = width <= self.width + SQUEEZE_TOLERANCE
+            return squeezed and any(mark in line for mark in "，、；")
         slack = SENTENCE_END_TOLERANCE if ends_sentence(line) else WRAP_TOLERANCE
         if first and self.indent:
             slack = max(slack, self.indent + SENTENCE_END_TOLERANCE)

@@ -85,9 +85,9 @@ def pd1998_pages() -> dict[str, list[SourceArticle]]:
     return pages
 
 
-def xwlb_pages(stride: int = 10) -> dict[str, list[SourceArticle]]:
-    """Every `stride`-th day of the CCTV transcripts -> its items (blank-line blocks, title first)."""
-    days = sorted((shared_dir() / "corpus" / "xwlb").glob("*.txt"))[::stride]
+def xwlb_pages(stride: int = 10, offset: int = 0) -> dict[str, list[SourceArticle]]:
+    """Every `stride`-th day of the CCTV transcripts from `offset` on -> its items (blank-line blocks, title first)."""
+    days = sorted((shared_dir() / "corpus" / "xwlb").glob("*.txt"))[offset::stride]
     pages = {}
     for path in days:
         blocks = [b.strip().split("\n") for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]

@@ -1,0 +1,264 @@
+"""Does a paragraph start a new article? A small logistic model over the paragraph and its neighbours.
+
+On a page whose titles are plain lines, a short line may be a headline, a
+section heading, a photo caption, an author's name or a line of a poem, and
+a dateline paragraph may open a new brief or the second part of one story.
+No single rule tells them apart; the neighbours do (a headline is followed
+by a credit, a dateline or an author's line; a section heading by plain
+body text in a story that has had no closing credit). So each paragraph is
+described by features — today's rules among them (its role from
+archive.paragraph_roles, `has_dateline`, a trailing credit) — about itself,
+the two paragraphs before and after it, and the page, and a logistic model
+weighs them.
+
+The weights live in `models/article_starts.json`, trained by
+`python -m bench.train_splitter` on pages rendered from the shared corpora
+(bench.renders): deterministic, a few kilobytes, and read once per process.
+Scoring is a sum of the weights of the features present: no library.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from archive.bylines import has_dateline, parse_name_line, split_trailing_credit
+from archive.ocr_repair import ends_mid_sentence, ends_sentence
+from archive.paragraph_roles import Item, Role
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "article_starts.json"
+# A paragraph starts an article when the model gives it at least these odds.
+START_THRESHOLD = 0.5
+_THRESHOLD_SCORE = math.log(START_THRESHOLD / (1 - START_THRESHOLD))
+_LENGTHS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 32, 40, 60, 100)
+_NUMBERED = re.compile(r"^(?:[０-９\d]{1,2}[、．.]|[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十\d０-９]{1,2}[）)])")
+_PICTURE = re.compile(r"（附?图片|（图）|（书法）|（篆刻）|（油画）|（中国画）|（国画）|（摄影）|（漫画）|（剪纸）|（外[一二三四五]首）|（[二三四五六七八九十]首）")
+_CLOSING_BRACKETS = re.compile(r"[（(][^（）()]{1,30}[）)]$")
+
+
+def _length(text: str) -> str:
+    n = len(text)
+    return next((f"le{limit}" for limit in _LENGTHS if n <= limit), "long")
+
+
+def _end(text: str) -> str:
+    """How the text ends: a sentence, a question, a colon, a bracket, a quote, mid-sentence, or a word."""
+    if not text:
+        return "none"
+    last = text[-1]
+    if last in "！？!?":
+        return "exclaim"
+    if ends_sentence(text):
+        return "sentence"
+    if last in "：:":
+        return "colon"
+    if last in "）)":
+        return "bracket"
+    if last in "”’』」":
+        return "quote"
+    if ends_mid_sentence(text):
+        return "mid"
+    return "word"
+
+
+def _describe(item: Item | None, prefix: str, full: bool) -> dict[str, float]:
+    """Features of one paragraph, named with `prefix` (self, prev, next, …); `full` adds the finer ones."""
+    if item is None:
+        return {f"{prefix}:none": 1.0}
+    text = item.text
+    found = {
+        f"{prefix}:role={item.role.value}": 1.0,
+        f"{prefix}:len={_length(text)}": 1.0,
+        f"{prefix}:end={_end(text)}": 1.0,
+        f"{prefix}:heading": float(item.paragraph.level is not None),
+        f"{prefix}:dateline": float(has_dateline(item.paragraph.raw)),
+        f"{prefix}:name_line": float(parse_name_line(item.paragraph.raw) is not None),
+        f"{prefix}:full_stop_inside": float("。" in text[:-1]),
+    }
+    if full:
+        commas = text.count("，") + text.count(",")
+        found.update({
+            f"{prefix}:commas={min(commas, 3)}": 1.0,
+            f"{prefix}:numbered": float(_NUMBERED.match(text) is not None),
+            f"{prefix}:picture_note": float(_PICTURE.search(text) is not None),
+            f"{prefix}:dash_open": float(text.startswith(("—", "－", "-"))),
+            f"{prefix}:dash_inside": float("——" in text[1:]),
+            f"{prefix}:colon_inside": float("：" in text[:-1]),
+            f"{prefix}:bracket_open": float(text.startswith(("（", "("))),
+            f"{prefix}:closing_brackets": float(_CLOSING_BRACKETS.search(text) is not None),
+            f"{prefix}:trailing_credit": float(split_trailing_credit(item.paragraph.raw)[1] is not None),
+            f"{prefix}:marker_open": float(text[:1] in "●△▲■□◆★☆◇"),
+            f"{prefix}:picture_word": float(text.startswith(("图片", "图为", "图：", "题图", "照片"))),
+            f"{prefix}:digits_open": float(text[:1].isdigit()),
+            f"{prefix}:quote_open": float(text[:1] in "“『「《"),
+        })
+    return {name: value for name, value in found.items() if value}
+
+
+# How much of a window of text around a candidate is read for its words (characters).
+COHESION_WINDOW = 240
+# Paragraphs longer than this that open with no dateline are body text: no cohesion measured.
+MAX_CANDIDATE = 60
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _bigrams(text: str) -> set[str]:
+    return {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+def _share(part: set[str], whole: set[str]) -> str:
+    """The share of `part` found in `whole`, in coarse steps (a feature name)."""
+    if not part:
+        return "empty"
+    share = len(part & whole) / len(part)
+    return next(f"<{step}" for step in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7) if share < step) if share < 0.7 else ">=0.7"
+
+
+def cohesion(items: list[Item], index: int) -> dict[str, float]:
+    """Does the text go on about the same things across this paragraph?
+
+    A section heading sits inside one story: the paragraph after it shares
+    words with the paragraphs before it. A headline starts another: its words
+    come back in the paragraph under it, and that paragraph shares little
+    with the story above. Character pairs stand in for words (no jieba here).
+    """
+    item = items[index]
+    if len(item.text) > MAX_CANDIDATE and not has_dateline(item.paragraph.raw):
+        return {"cohesion:na": 1.0}
+    before = "".join(i.text for i in items[max(0, index - 3) : index])[-COHESION_WINDOW:]
+    after_items = [i for i in items[index + 1 : index + 4] if i.role.value not in ("byline",)]
+    after = "".join(i.text for i in after_items)[:COHESION_WINDOW]
+    own, prior, following = _bigrams(item.text), _bigrams(before), _bigrams(after)
+    return {
+        f"cohesion:next_in_prev={_share(following, prior)}": 1.0,
+        f"cohesion:self_in_next={_share(own, following)}": 1.0,
+        f"cohesion:self_in_prev={_share(own, prior)}": 1.0,
+    }
+
+
+def features(items: list[Item], index: int, page: dict[str, float]) -> dict[str, float]:
+    """Everything the model may weigh for paragraph `index` of the page."""
+    item = items[index]
+
+    def at(offset: int) -> Item | None:
+        j = index + offset
+        return items[j] if 0 <= j < len(items) else None
+
+    found = {"bias": 1.0, **page, **cohesion(items, index)}
+    found.update(_describe(item, "self", True))
+    found.update(_describe(at(-1), "prev", True))
+    found.update(_describe(at(1), "next", True))
+    found.update(_describe(at(-2), "prev2", False))
+    found.update(_describe(at(2), "next2", False))
+    previous = at(-1)
+    if previous is not None and previous.paragraph.block == item.paragraph.block:
+        found["same_block_as_prev"] = 1.0
+    if index == 0:
+        found["first_on_page"] = 1.0
+    short_run = sum(1 for j in range(-2, 3) if (other := at(j)) is not None and len(other.text) <= 20 and not ends_sentence(other.text))
+    found[f"short_run={short_run}"] = 1.0
+    # Pairs the model cannot add up from single features: what a headline looks like *and* what follows it.
+    self_role, next_item = item.role.value, at(1)
+    if next_item is not None:
+        found[f"pair:{self_role}+{next_item.role.value}"] = 1.0
+        found[f"pair:{_length(item.text)}+next_dateline={has_dateline(next_item.paragraph.raw)}"] = 1.0
+    if previous is not None:
+        found[f"pair:prev_end={_end(previous.text)}+{self_role}"] = 1.0
+        found[f"pair:prev_role={previous.role.value}+{self_role}"] = 1.0
+    return found
+
+
+def page_features(items: list[Item]) -> dict[str, float]:
+    """What the whole page is like: markdown headings, hard wraps, many short lines."""
+    headings = sum(1 for i in items if i.paragraph.level is not None)
+    short = sum(1 for i in items if len(i.text) <= 20)
+    return {
+        "page:headings": float(headings >= 2),
+        "page:wrapped": float(any(i.paragraph.ends_full_line for i in items)),
+        f"page:short_share={min(int(10 * short / max(len(items), 1)), 9)}": 1.0,
+    }
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> tuple[dict[str, float], float]:
+    """(feature weights, intercept) of the trained model."""
+    model = json.loads(path.read_text(encoding="utf-8"))
+    return model["weights"], model["intercept"]
+
+
+class ArticleState:
+    """What the walk has seen since the last start: the model's only view of its own earlier decisions.
+
+    Scoring goes left to right and feeds each decision into the next
+    paragraph's features (training feeds the true labels), so a line right
+    under a headline is weighed as a subtitle, a dateline in a long story as
+    a new brief.
+    """
+
+    def __init__(self) -> None:
+        self.since_start = -1  # paragraphs since the last start; -1 before the first
+        self.body_chars = 0
+        self.dateline = False
+        self.closed = False
+
+    def features(self) -> dict[str, float]:
+        since = self.since_start
+        since_name = "none" if since < 0 else str(since) if since < 4 else "4-6" if since <= 6 else "7+"
+        chars = self.body_chars
+        chars_name = "0" if chars == 0 else "<100" if chars < 100 else "<400" if chars < 400 else "<1000" if chars < 1000 else "more"
+        return {f"state:since={since_name}": 1.0, f"state:body={chars_name}": 1.0,
+                "state:dateline": float(self.dateline), "state:closed": float(self.closed)}
+
+    def update(self, item: Item, start: bool) -> None:
+        if start:
+            self.since_start, self.body_chars, self.dateline, self.closed = 0, 0, False, False
+        elif self.since_start >= 0:
+            self.since_start += 1
+        if len(item.text) >= 40:
+            self.body_chars += len(item.text)
+        self.dateline = self.dateline or has_dateline(item.paragraph.raw)
+        self.closed = item.role is Role.BYLINE and self.body_chars > 0 and not item.text.endswith(("摄", "摄）", "摄)"))
+
+
+def with_state(found: dict[str, float], state: ArticleState, item: Item) -> dict[str, float]:
+    """The paragraph's features and the state's, with the pairs that matter most."""
+    combined = {**found, **state.features()}
+    since = next(name for name in combined if name.startswith("state:since="))
+    combined[f"pair:{since}+role={item.role.value}"] = 1.0
+    combined[f"pair:{since}+dateline={has_dateline(item.paragraph.raw)}"] = 1.0
+    combined[f"pair:closed={state.closed}+role={item.role.value}"] = 1.0
+    return combined
+
+
+def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleState, learned: bool) -> bool:
+    """Two of today's rules overrule the model, where they are never wrong on the pages seen.
+
+    subtitle rule: a title-like line right under a headline is its subtitle
+    (`连云港公安726名社区民警全部回归主责主业`), not the next article.
+    closed-article rule: body text after a closing credit (`【于建勇】`, `（晓王）`)
+    starts an article, titled or not.
+    """
+    item = items[index]
+    if index and starts[-1] and item.role is Role.TITLE and items[index - 1].role in (Role.TITLE, Role.HEADING):
+        return False
+    if state.closed and item.role is Role.BODY:
+        return True
+    return learned
+
+
+def decide_starts(items: list[Item]) -> list[bool]:
+    """For each paragraph, whether it starts an article (its title, or an untitled item's first paragraph)."""
+    weights, intercept = load_model()
+    page = page_features(items)
+    state = ArticleState()
+    starts = []
+    for index, item in enumerate(items):
+        found = with_state(features(items, index, page), state, item)
+        score = intercept + sum(weights.get(name, 0.0) * value for name, value in found.items())
+        start = _ruled(items, index, starts, state, score >= _THRESHOLD_SCORE)
+        starts.append(start)
+        state.update(item, start)
+    return starts
+

@@ -1,0 +1,98 @@
+"""Train the model that says which paragraphs start articles (archive.article_starts).
+
+    .venv/bin/python -m bench.train_splitter [--out archive/models/article_starts.json]
+
+Training pages are rendered by bench.renders from the shared corpora, never
+split-dev's pages: People's Daily pages of 1-10 January 1998 under four
+different damage seeds, and CCTV transcripts of days that bench.title_recall
+does not render (offset 5 in every ten). Each paragraph the splitter sees
+(archive.articles.page_items) is labelled 1 when it is an item's title or an
+untitled item's first paragraph, found in page order. scikit-learn's
+logistic regression (liblinear, fixed seed: the same file every run) is
+fitted on archive.article_starts.features, and the weights are written as
+JSON, so the archive itself needs no scikit-learn.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import unicodedata
+from pathlib import Path
+
+from archive.article_starts import MODEL_PATH, ArticleState, features, page_features, with_state
+from archive.articles import page_items
+from bench.renders import SourceArticle, pd1998_pages, render_page, xwlb_pages
+
+TRAIN_SEEDS = ("train-0", "train-1", "train-2", "train-3")
+LAST_TRAINING_DAY = "19980110"
+XWLB_OFFSET = 5
+REGULARISATION = 1.0
+
+
+def _key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def labelled_page(text: str, articles: list[SourceArticle]) -> tuple[list[dict[str, float]], list[int]]:
+    """Features and labels of every paragraph of one rendered page."""
+    items = page_items(text).items
+    starts = [_key(a.title) if a.title else _key(a.paragraphs[0])[:12] for a in articles if a.title or a.paragraphs]
+    page = page_features(items)
+    rows, labels, k = [], [], 0
+    state = ArticleState()
+    for index, item in enumerate(items):
+        key = _key(item.text)
+        # An item not found where expected (lost in layout) must not hold up the rest: look one ahead.
+        hit = next((j for j in (k, k + 1) if j < len(starts) and starts[j] and key.startswith(starts[j])), None)
+        if hit is not None:
+            k = hit + 1
+        rows.append(with_state(features(items, index, page), state, item))
+        labels.append(int(hit is not None))
+        state.update(item, hit is not None)
+    return rows, labels
+
+
+def training_set() -> tuple[list[dict[str, float]], list[int]]:
+    pages = {name: arts for name, arts in pd1998_pages().items() if name[:8] <= LAST_TRAINING_DAY}
+    pages.update(xwlb_pages(offset=XWLB_OFFSET))
+    rows: list[dict[str, float]] = []
+    labels: list[int] = []
+    for seed in TRAIN_SEEDS:
+        for name, articles in sorted(pages.items()):
+            rendered = render_page(name, articles, random.Random(f"{seed}/{name}"))
+            page_rows, page_labels = labelled_page(rendered.text, articles)
+            rows += page_rows
+            labels += page_labels
+    return rows, labels
+
+
+def train(out: Path) -> None:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = training_set()
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(rows).tocsr()
+    matrix.indices, matrix.indptr = matrix.indices.astype("int32"), matrix.indptr.astype("int32")  # liblinear's index type
+    model = LogisticRegression(C=REGULARISATION, solver="liblinear", max_iter=1000, random_state=0)
+    model.fit(matrix, labels)
+    names = vectorizer.get_feature_names_out()
+    weights = {name: round(float(w), 4) for name, w in zip(names, model.coef_[0]) if abs(w) >= 1e-4}
+    accuracy = model.score(matrix, labels)
+    out.write_text(json.dumps({
+        "about": "archive.article_starts: logistic weights, trained by `python -m bench.train_splitter`",
+        "paragraphs": len(labels), "starts": sum(labels), "training_accuracy": round(accuracy, 4),
+        "intercept": round(float(model.intercept_[0]), 4), "weights": dict(sorted(weights.items())),
+    }, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{len(labels)} paragraphs ({sum(labels)} starts), {len(weights)} weights, training accuracy {accuracy:.2%} -> {out}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    train(parser.parse_args().out)
+
+
+if __name__ == "__main__":
+    main()
