@@ -30,7 +30,9 @@ from archive.paragraph_roles import Item, Role
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "article_starts.json"
 # A paragraph starts an article when the model gives it at least these odds.
-START_THRESHOLD = 0.5
+START_THRESHOLD = 0.35
+# Characters of body text after which a story is long (a `□` credit then opens the next one).
+LONG_BODY = 200
 _THRESHOLD_SCORE = math.log(START_THRESHOLD / (1 - START_THRESHOLD))
 _LENGTHS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 32, 40, 60, 100)
 _NUMBERED = re.compile(r"^(?:[０-９\d]{1,2}[、．.]|[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十\d０-９]{1,2}[）)])")
@@ -138,20 +140,33 @@ def cohesion(items: list[Item], index: int) -> dict[str, float]:
     }
 
 
-def features(items: list[Item], index: int, page: dict[str, float]) -> dict[str, float]:
+class _Descriptions:
+    """Each paragraph's own features, worked out once: a paragraph is described as itself and as four neighbours."""
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
+        self.memo: dict[tuple[int, str, bool], dict[str, float]] = {}
+
+    def get(self, index: int, prefix: str, full: bool) -> dict[str, float]:
+        key = (index, prefix, full)
+        if key not in self.memo:
+            inside = 0 <= index < len(self.items)
+            self.memo[key] = _describe(self.items[index] if inside else None, prefix, full)
+        return self.memo[key]
+
+
+def features(items: list[Item], index: int, page: dict[str, float], described: _Descriptions | None = None) -> dict[str, float]:
     """Everything the model may weigh for paragraph `index` of the page."""
     item = items[index]
+    described = described or _Descriptions(items)
 
     def at(offset: int) -> Item | None:
         j = index + offset
         return items[j] if 0 <= j < len(items) else None
 
     found = {"bias": 1.0, **page, **cohesion(items, index)}
-    found.update(_describe(item, "self", True))
-    found.update(_describe(at(-1), "prev", True))
-    found.update(_describe(at(1), "next", True))
-    found.update(_describe(at(-2), "prev2", False))
-    found.update(_describe(at(2), "next2", False))
+    for offset, prefix, full in ((0, "self", True), (-1, "prev", True), (1, "next", True), (-2, "prev2", False), (2, "next2", False)):
+        found.update(described.get(index + offset, prefix, full))
     previous = at(-1)
     if previous is not None and previous.paragraph.block == item.paragraph.block:
         found["same_block_as_prev"] = 1.0
@@ -216,7 +231,7 @@ class ArticleState:
             self.since_start, self.body_chars, self.dateline, self.closed = 0, 0, False, False
         elif self.since_start >= 0:
             self.since_start += 1
-        if len(item.text) >= 40:
+        if item.role is Role.BODY:
             self.body_chars += len(item.text)
         self.dateline = self.dateline or has_dateline(item.paragraph.raw)
         self.closed = item.role is Role.BYLINE and self.body_chars > 0 and not item.text.endswith(("摄", "摄）", "摄)"))
@@ -236,15 +251,26 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     """Two of today's rules overrule the model, where they are never wrong on the pages seen.
 
     subtitle rule: a title-like line right under a headline is its subtitle
-    (`连云港公安726名社区民警全部回归主责主业`), not the next article.
+    (`连云港公安726名社区民警全部回归主责主业`), not the next article; nor is
+    a run-in section heading (`全力侦查破案——`) inside a story.
+    boxed-credit rule: a `□ 本报记者 …` line after a long story, with body
+    text under it, opens the next article (its headline lost by the OCR).
     closed-article rule: body text after a closing credit (`【于建勇】`, `（晓王）`)
-    starts an article, titled or not.
+    starts an article, titled or not; otherwise a paragraph of body text
+    starts one only when it opens with a dateline (`本报讯`, `新华社…电`).
     """
     item = items[index]
     if index and starts[-1] and item.role is Role.TITLE and items[index - 1].role in (Role.TITLE, Role.HEADING):
         return False
+    if state.body_chars and item.role is Role.TITLE and item.text.endswith("——"):
+        return False  # run-in section heading rule: `全力侦查破案——` + its second line
     if state.closed and item.role is Role.BODY:
         return True
+    if item.role is Role.BODY and not has_dateline(item.paragraph.raw) and _end(item.text) != "word":
+        return False  # dateline-opens rule: body text opens an untitled brief only with its dateline
+    following = items[index + 1] if index + 1 < len(items) else None
+    if item.role is Role.BYLINE and item.paragraph.raw.lstrip().startswith(("□", "■")) and state.body_chars >= LONG_BODY:
+        return following is not None and following.role is Role.BODY  # boxed-credit rule (archive.articles)
     return learned
 
 
@@ -252,10 +278,11 @@ def decide_starts(items: list[Item]) -> list[bool]:
     """For each paragraph, whether it starts an article (its title, or an untitled item's first paragraph)."""
     weights, intercept = load_model()
     page = page_features(items)
+    described = _Descriptions(items)
     state = ArticleState()
     starts = []
     for index, item in enumerate(items):
-        found = with_state(features(items, index, page), state, item)
+        found = with_state(features(items, index, page, described), state, item)
         score = intercept + sum(weights.get(name, 0.0) * value for name, value in found.items())
         start = _ruled(items, index, starts, state, score >= _THRESHOLD_SCORE)
         starts.append(start)

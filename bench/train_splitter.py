@@ -27,7 +27,7 @@ from bench.renders import SourceArticle, pd1998_pages, render_page, xwlb_pages
 TRAIN_SEEDS = ("train-0", "train-1", "train-2", "train-3")
 LAST_TRAINING_DAY = "19980110"
 XWLB_OFFSET = 5
-REGULARISATION = 1.0
+REGULARISATION = 0.3
 
 
 def _key(text: str) -> str:
