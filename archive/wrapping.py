@@ -101,12 +101,15 @@ def block_wrap(lines: list[str], page: Wrap | None) -> Wrap | None:
     A block much narrower than the page's body (a title of two lines, a
     byline pair) keeps its lines apart. Its own width is the upper quartile
     of its lines (the last excepted), so a title line wider than the column
-    does not set it.
+    does not set it; nor does it in a block of two or three lines (a title across
+    the column over a credit line), where the page's width holds.
     """
     if page is None or len(lines) < 2:
         return None
     widths = [display_width(line) for line in (lines[:-1] if len(lines) > 2 else lines)]
     width = _upper_quartile(widths) if len(widths) > 2 else max(widths)
+    if len(lines) <= 3 and width > page.width + SQUEEZE_TOLERANCE:
+        width = page.width  # a title printed across the column over a credit line: the page's column holds
     return Wrap(width, page.indent) if width >= NARROW_BLOCK * page.width else None
 
 
