@@ -234,7 +234,8 @@ class ArticleState:
         if item.role is Role.BODY:
             self.body_chars += len(item.text)
         self.dateline = self.dateline or has_dateline(item.paragraph.raw)
-        self.closed = item.role is Role.BYLINE and self.body_chars > 0 and not item.text.endswith(("摄", "摄）", "摄)"))
+        self.closed = (item.role is Role.BYLINE and self.body_chars > 0 and not item.text.endswith(("摄", "摄）", "摄)"))
+                       and not item.text.startswith(("—", "―", "－")))  # a signature (`——编者`) closes a note, not the story
 
 
 def with_state(found: dict[str, float], state: ArticleState, item: Item) -> dict[str, float]:

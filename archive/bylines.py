@@ -138,6 +138,25 @@ def parse_name_line(text: str) -> Byline | None:
     return Byline(display, tuple(names))
 
 
+_SIGNATURE = re.compile(r"^[—―－-]{2,}\s*([\u4e00-\u9fff·]{2,12})\s*(?:[（(][\u4e00-\u9fff·]{1,10}[）)])?$")
+# Who signs a note without being a name.
+_NOT_AUTHORS = frozenset({"编者", "编辑", "本报编辑部", "编辑部", "作者", "本刊"})
+
+
+def parse_signature(text: str) -> Byline | None:
+    """A note's signature on a line of its own: `——编者`, `———王文西（山东）` (a reader's name and province).
+
+    The name is an author when it is one name (2-4 characters); `编者` signs
+    an editor's note and names nobody.
+    """
+    display = text.strip()
+    match = _SIGNATURE.match(display)
+    if not match:
+        return None
+    who = match.group(1)
+    return Byline(display, (who,) if 2 <= len(who) <= 4 and who not in _NOT_AUTHORS else ())
+
+
 def names_a_role(byline: Byline) -> bool:
     """Whether a credit says who wrote (`本报记者 尹彤`), not only a name (`（关山月）`) or an agency."""
     return bool(byline.authors) and _ROLE.search(byline.text) is not None

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from archive.bylines import Byline, has_dateline, parse_byline, split_trailing_credit
+from archive.bylines import Byline, has_dateline, parse_byline, parse_signature, split_trailing_credit
 from archive.layout import Paragraph
 from archive.ocr_repair import ends_mid_sentence, ends_sentence, starts_with_cut_word
 
@@ -76,7 +76,7 @@ def classify(paragraph: Paragraph) -> Item:
     """The role a paragraph plays on its own: heading, credit, caption, title-like line or body."""
     if paragraph.level is not None:
         return Item(paragraph, Role.HEADING)
-    byline = parse_byline(paragraph.raw)
+    byline = parse_byline(paragraph.raw) or parse_signature(paragraph.raw)
     if byline:
         return Item(paragraph, Role.BYLINE, byline)
     _, credit, is_photo = split_trailing_credit(paragraph.raw)
