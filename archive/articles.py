@@ -594,10 +594,11 @@ class PageItems:
         It does on pages with titles above their articles, printed as plain
         lines or as markdown headings of one level (what it was trained on).
         Headings of several levels (titles, column labels, section headings)
-        and titles printed after their articles are read by the rules.
+        and plain titles printed after their articles are read by the rules.
         """
-        levels = {i.paragraph.level for i in self.items if i.paragraph.level is not None}
-        return not self.titles_after and len(levels) <= 1
+        levels = [i.paragraph.level for i in self.items if i.paragraph.level is not None]
+        one_level = len(set(levels)) == 1 and len(levels) >= 2  # titles are the headings, wherever the page ends
+        return one_level or (not levels and not self.titles_after)
 
 
 def page_items(text: str) -> PageItems:

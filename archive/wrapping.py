@@ -37,6 +37,8 @@ MAX_WRAP_WIDTH = 120
 # Dropped paragraph indents: the first lines of blocks fall short by this many columns (two characters).
 INDENT_RANGE = range(3, 9)
 MIN_INDENTED_BLOCKS = 3
+# Share of a page's wrapped lines that must have the wrap width exactly for the page to be cut by count.
+EXACT_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -50,16 +52,21 @@ class Wrap:
 
     width: int
     indent: int = 0
+    exact: bool = False  # every wrapped line of the page has exactly this width: a cut by count, not by eye
 
     def is_full(self, line: str, first: bool = False) -> bool:
         """Whether a line reaches the column, so its text goes on in the next line.
 
-        A line that ends a sentence must come closer (SENTENCE_END_TOLERANCE).
+        On a page cut by character count (`exact`) a line is full only at the
+        width itself. Elsewhere a line that ends a sentence must come closer
+        (SENTENCE_END_TOLERANCE).
         A line much wider than the column is a title printed across it,
         unless it has commas and passes by at most SQUEEZE_TOLERANCE:
         squeezed punctuation lets a body line hold a little more.
         """
         width = display_width(line)
+        if self.exact and not self.indent:
+            return self.width - 1 <= width <= self.width  # one half-width character may make it a column short
         if width > self.width + OVERHANG_TOLERANCE:
             squeezed = width <= self.width + SQUEEZE_TOLERANCE
             return squeezed and any(mark in line for mark in "，、；")
@@ -82,6 +89,9 @@ def page_wrap(blocks: list[list[str]]) -> Wrap | None:
     Indent rule: when at least half of those blocks that start on body text
     (a line with a comma or a full stop, not a title) start two characters
     short of their width, first lines may be that much shorter.
+    Exact rule: when EXACT_SHARE of those lines have the width itself (a
+    cut every N characters, as some conversions do), only lines of that
+    width go on in the next.
     Known wrong: a page of few and short blocks is taken as unwrapped.
     """
     wrapped = [block for block in blocks if len(block) > 2]
@@ -92,7 +102,9 @@ def page_wrap(blocks: list[list[str]]) -> Wrap | None:
     shortfalls = [_upper_quartile([display_width(line) for line in block[:-1]]) - display_width(block[0]) for block in body_starts]
     indented = sorted(short for short in shortfalls if short in INDENT_RANGE)
     indent = indented[len(indented) // 2] if len(indented) >= MIN_INDENTED_BLOCKS and len(indented) * 2 >= len(shortfalls) else 0
-    return Wrap(widths[len(widths) // 2], indent)
+    width = widths[len(widths) // 2]
+    exact = sum(1 for w in widths if width - 1 <= w <= width) >= EXACT_SHARE * len(widths)
+    return Wrap(width, indent, exact)
 
 
 def block_wrap(lines: list[str], page: Wrap | None) -> Wrap | None:
@@ -106,6 +118,8 @@ def block_wrap(lines: list[str], page: Wrap | None) -> Wrap | None:
     """
     if page is None or len(lines) < 2:
         return None
+    if page.exact:
+        return page  # cut by count: a line is full only at the page's width, whatever the block
     widths = [display_width(line) for line in (lines[:-1] if len(lines) > 2 else lines)]
     width = _upper_quartile(widths) if len(widths) > 2 else max(widths)
     if len(lines) <= 3 and width > page.width + SQUEEZE_TOLERANCE:
