@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from archive.bylines import has_dateline, parse_name_line, split_trailing_credit
+from archive.bylines import has_dateline, names_a_role, parse_name_line, split_trailing_credit
 from archive.ocr_repair import ends_mid_sentence, ends_sentence
 from archive.paragraph_roles import Item, Role
 
@@ -155,6 +155,30 @@ class _Descriptions:
         return self.memo[key]
 
 
+# How far (in paragraphs) a title-like line looks for lines printed like it.
+SIBLING_WINDOW = 15
+
+
+def siblings(items: list[Item], index: int) -> dict[str, float]:
+    """Is this line one of a series? Section headings come in parallel sets.
+
+    `风景这边好 / 症结在哪里 / 解决新矛盾`, `原因之一：… / 原因之二：…`: the
+    headings of one story share their length or their first or last
+    characters; the headlines of a page rarely do.
+    """
+    item = items[index]
+    if item.role.value != "title":
+        return {}
+    text = item.text
+    same_length = same_edge = 0
+    for other in items[max(0, index - SIBLING_WINDOW) : index + SIBLING_WINDOW + 1]:
+        if other is item or other.role.value != "title":
+            continue
+        same_length += len(other.text) == len(text)
+        same_edge += other.text[:2] == text[:2] or other.text[-2:] == text[-2:]
+    return {f"siblings:same_length={min(same_length, 2)}": 1.0, f"siblings:same_edge={min(same_edge, 2)}": 1.0}
+
+
 def features(items: list[Item], index: int, page: dict[str, float], described: _Descriptions | None = None) -> dict[str, float]:
     """Everything the model may weigh for paragraph `index` of the page."""
     item = items[index]
@@ -164,7 +188,7 @@ def features(items: list[Item], index: int, page: dict[str, float], described: _
         j = index + offset
         return items[j] if 0 <= j < len(items) else None
 
-    found = {"bias": 1.0, **page, **cohesion(items, index)}
+    found = {"bias": 1.0, **page, **cohesion(items, index), **siblings(items, index)}
     for offset, prefix, full in ((0, "self", True), (-1, "prev", True), (1, "next", True), (-2, "prev2", False), (2, "next2", False)):
         found.update(described.get(index + offset, prefix, full))
     previous = at(-1)
@@ -234,7 +258,8 @@ class ArticleState:
         if item.role is Role.BODY:
             self.body_chars += len(item.text)
         self.dateline = self.dateline or has_dateline(item.paragraph.raw)
-        self.closed = (item.role is Role.BYLINE and self.body_chars > 0 and not item.text.endswith(("摄", "摄）", "摄)"))
+        bracketed = item.text.startswith(("（", "(", "【")) and item.text.endswith(("）", ")", "】"))
+        self.closed = (item.role is Role.BYLINE and (self.body_chars > 0 or bracketed) and not item.text.endswith(("摄", "摄）", "摄)"))
                        and not item.text.startswith(("—", "―", "－")))  # a signature (`——编者`) closes a note, not the story
 
 
@@ -249,27 +274,34 @@ def with_state(found: dict[str, float], state: ArticleState, item: Item) -> dict
 
 
 def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleState, learned: bool) -> bool:
-    """Two of today's rules overrule the model, where they are never wrong on the pages seen.
+    """Today's rules overrule the model where they are never wrong on the pages seen.
 
     subtitle rule: a title-like line right under a headline is its subtitle
     (`连云港公安726名社区民警全部回归主责主业`), not the next article; nor is
     a run-in section heading (`全力侦查破案——`) inside a story.
     boxed-credit rule: a `□ 本报记者 …` line after a long story, with body
     text under it, opens the next article (its headline lost by the OCR).
-    closed-article rule: body text after a closing credit (`【于建勇】`, `（晓王）`)
+    closed-article rule: a line after a closing credit (`【于建勇】`, `（晓王）`)
     starts an article, titled or not; otherwise a paragraph of body text
     starts one only when it opens with a dateline (`本报讯`, `新华社…电`).
+    byline-follows rule: a title-like line with a reporter's credit line
+    (`□ 本报记者 …`) under it starts an article, unless it is itself under
+    a headline (title, subtitle, credit).
     """
     item = items[index]
     if index and starts[-1] and item.role is Role.TITLE and items[index - 1].role in (Role.TITLE, Role.HEADING):
         return False
     if state.body_chars and item.role is Role.TITLE and item.text.endswith("——"):
         return False  # run-in section heading rule: `全力侦查破案——` + its second line
-    if state.closed and item.role is Role.BODY:
+    if state.closed and item.role in (Role.BODY, Role.TITLE):
         return True
+    following = items[index + 1] if index + 1 < len(items) else None
+    title_like = item.role is Role.TITLE or (item.role is Role.BODY and len(item.text) <= MAX_CANDIDATE and _end(item.text) in ("word", "exclaim"))
+    credited = following is not None and following.role is Role.BYLINE and names_a_role(following.byline)
+    if title_like and credited and not (index and starts[-1]):
+        return True  # byline-follows rule: a reporter's credit line is printed under its headline
     if item.role is Role.BODY and not has_dateline(item.paragraph.raw) and _end(item.text) != "word":
         return False  # dateline-opens rule: body text opens an untitled brief only with its dateline
-    following = items[index + 1] if index + 1 < len(items) else None
     if item.role is Role.BYLINE and item.paragraph.raw.lstrip().startswith(("□", "■")) and state.body_chars >= LONG_BODY:
         return following is not None and following.role is Role.BODY  # boxed-credit rule (archive.articles)
     return learned
