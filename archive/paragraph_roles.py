@@ -88,7 +88,7 @@ def classify(paragraph: Paragraph) -> Item:
 
 
 def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
-    return Paragraph(first.raw + second.raw, None, first.block, second.ends_full_line)
+    return Paragraph(first.raw + second.raw, None, first.block, second.ends_full_line, first.lines + second.lines)
 
 
 def _cut_mid_sentence(item: Item, following: Item) -> bool:

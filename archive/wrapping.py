@@ -145,7 +145,12 @@ def _title_at_block_start(line: str, following: str, wrap: Wrap) -> bool:
 
 
 def unwrap_lines(lines: list[str], wrap: Wrap | None) -> list[str]:
-    """Join hard-wrapped lines back into paragraphs: a full line continues on the next.
+    """Join hard-wrapped lines back into paragraphs (see `line_groups`)."""
+    return ["".join(group) for group in line_groups(lines, wrap)]
+
+
+def line_groups(lines: list[str], wrap: Wrap | None) -> list[list[str]]:
+    """The lines of a block grouped by paragraph: a full line continues on the next.
 
     A line that falls short of the column ended for a reason: a paragraph
     end, a title, a byline. So did a line followed by one that can only
@@ -155,17 +160,17 @@ def unwrap_lines(lines: list[str], wrap: Wrap | None) -> list[str]:
     about as wide as the column is joined with the body under it.
     """
     if wrap is None:
-        return list(lines)
-    paragraphs: list[str] = []
-    current = ""
+        return [[line] for line in lines]
+    groups: list[list[str]] = []
+    current: list[str] = []
     for index, line in enumerate(lines):
-        current += line
+        current.append(line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
         opens_next = _PARAGRAPH_OPENER.match(following) is not None
         title_first = index == 0 and _title_at_block_start(line, following, wrap)
         if opens_next or title_first or not wrap.is_full(line, first=index == 0):
-            paragraphs.append(current)
-            current = ""
+            groups.append(current)
+            current = []
     if current:
-        paragraphs.append(current)
-    return paragraphs
+        groups.append(current)
+    return groups
