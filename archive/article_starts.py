@@ -11,10 +11,10 @@ archive.paragraph_roles, `has_dateline`, a trailing credit) — about itself,
 the two paragraphs before and after it, and the page, and a logistic model
 weighs them.
 
-The weights live in `models/article_starts.json`, trained by
+The model lives in `models/article_starts.json`, trained by
 `python -m bench.train_splitter` on pages rendered from the shared corpora
-(bench.renders): deterministic, a few kilobytes, and read once per process.
-Scoring is a sum of the weights of the features present: no library.
+(bench.renders): deterministic, and read once per process. Scoring walks
+its trees in plain Python: the archive needs no machine-learning library.
 """
 from __future__ import annotations
 
@@ -220,11 +220,48 @@ def page_features(items: list[Item]) -> dict[str, float]:
     }
 
 
+def is_candidate(item: Item) -> bool:
+    """Whether the model is asked at all: a title-like line, a heading, or body text that opens with a dateline.
+
+    Other paragraphs (long body text, credits, captions) never start an
+    article by themselves; the rules below handle the few that do.
+    """
+    if item.role in (Role.TITLE, Role.HEADING):
+        return True
+    return item.role is Role.BODY and (
+        has_dateline(item.paragraph.raw) or (len(item.text) <= MAX_CANDIDATE and _end(item.text) in ("word", "exclaim")))
+
+
+class Model:
+    """Gradient-boosted decision trees over the features, as trained by bench.train_splitter.
+
+    Every feature is 0 or 1 (absent or present), so each tree node asks
+    whether a feature is present; a page's paragraphs go down about 150
+    shallow trees in plain Python. The trees are stored as lists
+    `[feature, left, right, value]` (a leaf has feature -1).
+    """
+
+    def __init__(self, data: dict) -> None:
+        self.baseline: float = data["baseline"]
+        self.features: list[str] = data["features"]
+        self.trees: list[list[list]] = data["trees"]
+
+    def score(self, found: dict[str, float]) -> float:
+        """The log-odds that the paragraph described by `found` starts an article."""
+        present = [found.get(name, 0.0) > 0.5 for name in self.features]
+        total = self.baseline
+        for tree in self.trees:
+            node = tree[0]
+            while node[0] >= 0:
+                node = tree[node[2] if present[node[0]] else node[1]]
+            total += node[3]
+        return total
+
+
 @lru_cache(maxsize=1)
-def load_model(path: Path = MODEL_PATH) -> tuple[dict[str, float], float]:
-    """(feature weights, intercept) of the trained model."""
-    model = json.loads(path.read_text(encoding="utf-8"))
-    return model["weights"], model["intercept"]
+def load_model(path: Path = MODEL_PATH) -> Model:
+    """The trained model (read once per process)."""
+    return Model(json.loads(path.read_text(encoding="utf-8")))
 
 
 class ArticleState:
@@ -309,15 +346,14 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
 
 def decide_starts(items: list[Item]) -> list[bool]:
     """For each paragraph, whether it starts an article (its title, or an untitled item's first paragraph)."""
-    weights, intercept = load_model()
+    model = load_model()
     page = page_features(items)
     described = _Descriptions(items)
     state = ArticleState()
-    starts = []
+    starts: list[bool] = []
     for index, item in enumerate(items):
-        found = with_state(features(items, index, page, described), state, item)
-        score = intercept + sum(weights.get(name, 0.0) * value for name, value in found.items())
-        start = _ruled(items, index, starts, state, score >= _THRESHOLD_SCORE)
+        learned = is_candidate(item) and model.score(with_state(features(items, index, page, described), state, item)) >= _THRESHOLD_SCORE
+        start = _ruled(items, index, starts, state, learned)
         starts.append(start)
         state.update(item, start)
     return starts

@@ -5,12 +5,13 @@
 Training pages are rendered by bench.renders from the shared corpora, never
 split-dev's pages: People's Daily pages of 1-10 January 1998 under four
 different damage seeds, and CCTV transcripts of days that bench.title_recall
-does not render (offset 5 in every ten). Each paragraph the splitter sees
-(archive.articles.page_items) is labelled 1 when it is an item's title or an
-untitled item's first paragraph, found in page order. scikit-learn's
-logistic regression (liblinear, fixed seed: the same file every run) is
-fitted on archive.article_starts.features, and the weights are written as
-JSON, so the archive itself needs no scikit-learn.
+does not render (offset 5 in every ten). Each paragraph the splitter would
+ask the model about (archive.article_starts.is_candidate) is labelled 1 when
+it is an item's title or an untitled item's first paragraph, found in page
+order. scikit-learn's histogram gradient boosting (fixed seed, no early
+stopping: the same file every run) is fitted on
+archive.article_starts.features, and its trees are written as JSON, so the
+archive itself needs no scikit-learn.
 """
 from __future__ import annotations
 
@@ -20,14 +21,18 @@ import random
 import unicodedata
 from pathlib import Path
 
-from archive.article_starts import MODEL_PATH, ArticleState, features, page_features, with_state
+import numpy as np
+
+from archive.article_starts import MODEL_PATH, ArticleState, features, is_candidate, page_features, with_state
 from archive.articles import page_items
 from bench.renders import SourceArticle, pd1998_pages, render_page, xwlb_pages
 
 TRAIN_SEEDS = ("train-0", "train-1", "train-2", "train-3")
 LAST_TRAINING_DAY = "19980110"
 XWLB_OFFSET = 5
-REGULARISATION = 0.3
+TREES = 150
+DEPTH = 5
+LEARNING_RATE = 0.1
 
 
 def _key(text: str) -> str:
@@ -47,8 +52,9 @@ def labelled_page(text: str, articles: list[SourceArticle]) -> tuple[list[dict[s
         hit = next((j for j in (k, k + 1) if j < len(starts) and starts[j] and key.startswith(starts[j])), None)
         if hit is not None:
             k = hit + 1
-        rows.append(with_state(features(items, index, page), state, item))
-        labels.append(int(hit is not None))
+        if is_candidate(item):
+            rows.append(with_state(features(items, index, page), state, item))
+            labels.append(int(hit is not None))
         state.update(item, hit is not None)
     return rows, labels
 
@@ -68,24 +74,39 @@ def training_set() -> tuple[list[dict[str, float]], list[int]]:
 
 
 def train(out: Path) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     rows, labels = training_set()
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(rows).tocsr()
-    matrix.indices, matrix.indptr = matrix.indices.astype("int32"), matrix.indptr.astype("int32")  # liblinear's index type
-    model = LogisticRegression(C=REGULARISATION, solver="liblinear", max_iter=1000, random_state=0)
+    vectorizer = DictVectorizer(dtype=np.float32, sparse=False)
+    matrix = vectorizer.fit_transform(rows)
+    model = HistGradientBoostingClassifier(max_iter=TREES, max_depth=DEPTH, learning_rate=LEARNING_RATE,
+                                           early_stopping=False, random_state=0)
     model.fit(matrix, labels)
-    names = vectorizer.get_feature_names_out()
-    weights = {name: round(float(w), 4) for name, w in zip(names, model.coef_[0]) if abs(w) >= 1e-4}
+    names = list(vectorizer.get_feature_names_out())
+    used: dict[int, int] = {}  # feature column -> its index among the features the trees ask about
+    trees = []
+    for (predictor,) in model._predictors:  # one tree per round for two classes
+        nodes = predictor.nodes
+        tree = []
+        for node in nodes:
+            if node["is_leaf"]:
+                tree.append([-1, 0, 0, round(float(node["value"]), 5)])
+            else:
+                column = int(node["feature_idx"])
+                assert 0 < node["num_threshold"] < 1, "features are present (1) or absent (0)"
+                tree.append([used.setdefault(column, len(used)), int(node["left"]), int(node["right"]), 0.0])
+        trees.append(tree)
     accuracy = model.score(matrix, labels)
     out.write_text(json.dumps({
-        "about": "archive.article_starts: logistic weights, trained by `python -m bench.train_splitter`",
+        "about": "archive.article_starts: gradient-boosted trees, trained by `python -m bench.train_splitter`",
         "paragraphs": len(labels), "starts": sum(labels), "training_accuracy": round(accuracy, 4),
-        "intercept": round(float(model.intercept_[0]), 4), "weights": dict(sorted(weights.items())),
-    }, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    print(f"{len(labels)} paragraphs ({sum(labels)} starts), {len(weights)} weights, training accuracy {accuracy:.2%} -> {out}")
+        "baseline": round(float(model._baseline_prediction.ravel()[0]), 5),
+        "features": [names[column] for column in sorted(used, key=used.get)],
+        "trees": trees,
+    }, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"{len(labels)} candidate paragraphs ({sum(labels)} starts), {len(trees)} trees over {len(used)} features, "
+          f"training accuracy {accuracy:.2%} -> {out}")
 
 
 def main() -> None:
