@@ -27,8 +27,10 @@ characters or longer, or ending in `。`) is an untitled item, and a page with
 one is left out of the article count, as split-dev does.
 
 `pd1998` renders the People's Daily pages again with other damage (the same
-articles as split-dev: checks the damage, not the text); `xwlb` renders CCTV
-transcripts of other years (other days, other words: the held-out set).
+articles as split-dev: checks the damage, not the text); `pd1998-heldout`
+only its pages of 11-15 January, which the splitter's model is not trained
+on; `xwlb` renders CCTV transcripts (every tenth day, none of them trained
+on: other days, other words).
 """
 from __future__ import annotations
 
@@ -83,6 +85,15 @@ def pd1998_pages() -> dict[str, list[SourceArticle]]:
             page = f"{record['date']}-{record['page']:02d}"
             pages.setdefault(page, []).append(_split_item(record["paragraphs"]))
     return pages
+
+
+# bench.train_splitter trains on People's Daily pages up to this day; later days are held out.
+LAST_TRAINING_DAY = "19980110"
+
+
+def pd1998_heldout_pages() -> dict[str, list[SourceArticle]]:
+    """The People's Daily pages the splitter's model never saw, in any damage (11-15 January)."""
+    return {name: articles for name, articles in pd1998_pages().items() if name[:8] > LAST_TRAINING_DAY}
 
 
 def xwlb_pages(stride: int = 10, offset: int = 0) -> dict[str, list[SourceArticle]]:
@@ -189,7 +200,7 @@ def render(pages: dict[str, list[SourceArticle]], out: Path, seed: str) -> dict:
     return gold
 
 
-SOURCES = {"pd1998": pd1998_pages, "xwlb": xwlb_pages}
+SOURCES = {"pd1998": pd1998_pages, "pd1998-heldout": pd1998_heldout_pages, "xwlb": xwlb_pages}
 
 
 def main() -> None:

@@ -183,7 +183,7 @@ def measure_set(name: str, pages_dir: Path, gold: dict, search: bool, work: Path
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", nargs="+", default=["dev", "pd1998", "xwlb"], choices=["dev", *SOURCES])
+    parser.add_argument("--sets", nargs="+", default=["dev", "pd1998", "pd1998-heldout", "xwlb"], choices=["dev", *SOURCES])
     parser.add_argument("--split-only", action="store_true", help="no index: leave out the known-item figures")
     parser.add_argument("--show", type=int, default=0, help="list this many failures of each kind")
     parser.add_argument("--seed", default="render", help="the renders' random seed")

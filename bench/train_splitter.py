@@ -25,13 +25,12 @@ import numpy as np
 
 from archive.article_starts import MODEL_PATH, ArticleState, features, is_candidate, page_features, with_state
 from archive.articles import page_items
-from bench.renders import SourceArticle, pd1998_pages, render_page, xwlb_pages
+from bench.renders import LAST_TRAINING_DAY, SourceArticle, pd1998_pages, render_page, xwlb_pages
 
 TRAIN_SEEDS = ("train-0", "train-1", "train-2", "train-3")
-LAST_TRAINING_DAY = "19980110"
 XWLB_OFFSET = 5
-TREES = 150
-DEPTH = 5
+TREES = 300
+DEPTH = 6
 LEARNING_RATE = 0.1
 
 
