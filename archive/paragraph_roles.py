@@ -60,6 +60,8 @@ def looks_like_title(text: str) -> bool:
         return False
     if text.count("“") != text.count("”") or text.count('"') % 2:  # a quote left open: a sentence cut in two
         return False
+    if text.count("（") + text.count("(") > text.count("）") + text.count(")"):  # a bracket left open: cut too
+        return False
     commas = text.count("，") + text.count(",")
     if commas > 2 or (commas and length > MAX_TITLE_WITH_COMMA):
         return False
