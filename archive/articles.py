@@ -48,11 +48,12 @@ article starts; each says what it gets wrong:
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archive.article_starts import decide_starts
-from archive.bylines import Byline, has_dateline, merge_bylines, names_a_role, parse_name_line, split_opening, split_trailing_credit
+from archive.bylines import Byline, DatelineParts, has_dateline, merge_bylines, names_a_role, parse_dateline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
 from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese
@@ -85,7 +86,12 @@ class Article:
     paragraph of its own and listed again in `headings`.
     `kicker` is the short line printed above a title (`邹城市公安局`),
     `column` the page's column label above it (`公安一线·经验谈`), `dateline`
-    the `本报济宁讯` / `新华社北京１月１日电` opening taken off the body.
+    the `本报济宁讯` / `新华社北京１月１日电` opening taken off the body, with the
+    place it names (`dateline_place`) and its day as a date (`dateline_date`,
+    YYYY-MM-DD, when the issue's year is known). `captions` are the photo
+    captions printed with the article (each with its credit), shown under
+    it and searched with its body, never a paragraph of it. `byline` is the
+    credit alone (names and roles); the dateline is not repeated there.
     """
 
     id: str
@@ -103,11 +109,29 @@ class Article:
     column: str | None = None
     dateline: str | None = None
     captions: tuple[str, ...] = field(default=())
+    dateline_place: str | None = None
+    dateline_date: str | None = None
 
     @property
     def body(self) -> str:
-        """The article's paragraphs joined by newlines: what search indexes as the body."""
+        """The article's paragraphs joined by newlines."""
         return "\n".join(self.paragraphs)
+
+    @property
+    def searchable_body(self) -> str:
+        """What search indexes as the body: see `searchable_text`."""
+        return searchable_text(self.dateline, self.paragraphs, self.captions)
+
+
+def searchable_text(dateline: str | None, paragraphs: list[str] | tuple[str, ...], captions: list[str] | tuple[str, ...]) -> str:
+    """The body as search reads it: the dateline, the paragraphs, then the photo captions, a line each.
+
+    The dateline and captions are shown apart from the paragraphs, but a
+    reader searching `新华社北京１２月３１日电` or a caption's words must find the
+    article, and its snippet must show them: the index and the snippet both
+    read this text.
+    """
+    return "\n".join([*([dateline] if dateline else []), *paragraphs, *captions])
 
 
 @dataclass
@@ -555,11 +579,53 @@ class _ModelPage:
             draft.add_section([item.title_text])
 
 
+def dateline_date(issue: Issue, parts: DatelineParts) -> str | None:
+    """The day a dateline names, as YYYY-MM-DD, in the issue's year (or the year before, for a day after the issue's date)."""
+    if parts.month is None or parts.day is None or issue.year is None:
+        return None
+    year = issue.year
+    if issue.date is not None and f"{year}-{parts.month:02d}-{parts.day:02d}" > issue.date:
+        year -= 1  # `１２月３１日电` in the paper of 1 January
+    try:
+        return dt.date(year, parts.month, parts.day).isoformat()
+    except ValueError:
+        return None
+
+
+def dated_by_datelines(issue: Issue, articles: list[Article]) -> Issue:
+    """An issue whose text gave only its year, dated by its articles' datelines: the latest day they name.
+
+    A page's stories are filed on the day before it is printed or earlier,
+    so the latest dateline is the closest the page itself says. Within one
+    page, a December dateline beside January ones is of the year before.
+    `date_source` becomes "dateline". Issues with a date keep it.
+    """
+    if issue.date is not None or issue.year is None:
+        return issue
+    days = sorted({(parts.month, parts.day) for a in articles if a.dateline
+                   for parts in [parse_dateline(a.dateline)] if parts.month is not None and parts.day is not None})
+    if not days:
+        return issue
+    year = issue.year
+    if days[-1][0] == 12 and days[0][0] == 1:
+        days = [d for d in days if d[0] == 1]  # the year turned between the stories: the January ones are this year's
+    month, day = days[-1]
+    try:
+        date = dt.date(year, month, day).isoformat()
+    except ValueError:
+        return issue
+    return replace(issue, date=date, date_source="dateline")
+
+
 def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
     byline = merge_bylines(draft.bylines)
     title, source = draft.title, draft.title_source
+    kind = draft.kind
+    if title is None and not draft.paragraphs and draft.captions:
+        title, source, kind = first_sentence(draft.captions[0]), "first_sentence", "caption"  # a photo standing alone
     if title is None:
         title, source = first_sentence(draft.paragraphs[0] if draft.paragraphs else ""), "first_sentence"
+    parts = parse_dateline(draft.dateline) if draft.dateline else DatelineParts(None, None, None)
     return Article(
         id=f"{issue.id}/{number}",
         issue_id=issue.id,
@@ -567,15 +633,17 @@ def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
         title=title,
         title_source=source,
         subtitle=draft.subtitle,
-        byline=byline.text if byline else draft.dateline,
+        byline=byline.text if byline else None,
         authors=byline.authors if byline else (),
         paragraphs=tuple(draft.paragraphs),
         headings=tuple(draft.headings),
-        kind=draft.kind,
+        kind=kind,
         kicker=draft.kicker,
         column=draft.column,
         dateline=draft.dateline,
         captions=tuple(draft.captions),
+        dateline_place=parts.place,
+        dateline_date=dateline_date(issue, parts),
     )
 
 

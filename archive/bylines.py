@@ -214,6 +214,45 @@ def _leading_credit(text: str) -> tuple[Byline | None, str]:
     return Byline(re.sub(r"\s+", " ", credit.strip()), tuple(names)), rest
 
 
+_DATELINE_PARTS = re.compile(
+    rf"^据?(?:本报|新华社|中新社)(?P<place>[\u4e00-\u9fff]{{1,8}}?)??(?:(?:(?P<month>[\d０-９一二三四五六七八九十]{{1,3}})月)?"
+    rf"(?P<day>[\d０-９一二三四五六七八九十]{{1,3}})日)?(?:专电|[讯电])$"
+)
+_CHINESE_NUMERALS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+
+
+def _number(text: str) -> int | None:
+    """`１２`, `12`, `十二`, `三十一` -> the number; None if it is none of these."""
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        return int(text)
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return _CHINESE_NUMERALS.get(text) if len(text) == 1 else None
+    return (_CHINESE_NUMERALS.get(tens, 0) if tens else 1) * 10 + (_CHINESE_NUMERALS.get(ones, 0) if ones else 0)
+
+
+@dataclass(frozen=True)
+class DatelineParts:
+    """Where and on which day a story was filed: `新华社北京１２月３１日电` -> 北京, 12, 31."""
+
+    place: str | None
+    month: int | None
+    day: int | None
+
+
+def parse_dateline(dateline: str) -> DatelineParts:
+    """The place and the day a dateline names (`本报济宁讯` names a place only, `本报讯` neither)."""
+    match = _DATELINE_PARTS.match(dateline.strip())
+    if not match:
+        return DatelineParts(None, None, None)
+    month = _number(match.group("month")) if match.group("month") else None
+    day = _number(match.group("day")) if match.group("day") else None
+    if month is not None and not (1 <= month <= 12 and day is not None and 1 <= day <= 31):
+        month = day = None
+    return DatelineParts(match.group("place") or None, month, day)
+
+
 def has_dateline(paragraph: str) -> bool:
     """Whether a body paragraph opens with a dateline: `split_opening(paragraph).dateline is not None`, cheaply."""
     return _DATELINE.match(paragraph.lstrip()) is not None
