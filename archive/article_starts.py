@@ -26,7 +26,7 @@ from pathlib import Path
 
 from archive.bylines import has_dateline, names_a_role, parse_name_line, split_trailing_credit
 from archive.ocr_repair import ends_mid_sentence, ends_sentence
-from archive.paragraph_roles import Item, Role
+from archive.paragraph_roles import Item, Role, leaves_open
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "article_starts.json"
 # A paragraph starts an article when the model gives it at least these odds.
@@ -106,7 +106,8 @@ MAX_CANDIDATE = 60
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
+    """The pairs of adjacent Chinese characters in the text: words enough to compare two passages without jieba."""
     return {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
@@ -132,7 +133,7 @@ def cohesion(items: list[Item], index: int) -> dict[str, float]:
     before = "".join(i.text for i in items[max(0, index - 3) : index])[-COHESION_WINDOW:]
     after_items = [i for i in items[index + 1 : index + 4] if i.role.value not in ("byline",)]
     after = "".join(i.text for i in after_items)[:COHESION_WINDOW]
-    own, prior, following = _bigrams(item.text), _bigrams(before), _bigrams(after)
+    own, prior, following = bigrams(item.text), bigrams(before), bigrams(after)
     return {
         f"cohesion:next_in_prev={_share(following, prior)}": 1.0,
         f"cohesion:self_in_next={_share(own, following)}": 1.0,
@@ -226,10 +227,15 @@ def is_candidate(item: Item) -> bool:
     Other paragraphs (long body text, credits, captions) never start an
     article by themselves; the rules below handle the few that do.
     """
-    if item.role in (Role.TITLE, Role.HEADING):
+    return item.role is Role.HEADING or _title_like(item) or (item.role is Role.BODY and has_dateline(item.paragraph.raw))
+
+
+def _title_like(item: Item) -> bool:
+    """A title-like line, or body text that may be a long headline (`忠诚的共产主义战士，…同志逝世`): short, ending on a word."""
+    if item.role is Role.TITLE:
         return True
-    return item.role is Role.BODY and (
-        has_dateline(item.paragraph.raw) or (len(item.text) <= MAX_CANDIDATE and _end(item.text) in ("word", "exclaim")))
+    text = item.text
+    return item.role is Role.BODY and len(text) <= MAX_CANDIDATE and _end(text) in ("word", "exclaim") and not leaves_open(text)
 
 
 class Model:
@@ -297,7 +303,7 @@ class ArticleState:
         self.dateline = self.dateline or has_dateline(item.paragraph.raw)
         bracketed = item.text.startswith(("（", "(", "【")) and item.text.endswith(("）", ")", "】"))
         self.closed = (item.role is Role.BYLINE and (self.body_chars > 0 or bracketed) and not item.text.endswith(("摄", "摄）", "摄)"))
-                       and not item.text.startswith(("—", "―", "－")))  # a signature (`——编者`) closes a note, not the story
+                       and not item.text.startswith(("—", "―", "－", "□", "■")))  # a signature closes a note; a boxed credit opens
 
 
 def with_state(found: dict[str, float], state: ArticleState, item: Item) -> dict[str, float]:
@@ -333,7 +339,7 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     if state.closed and item.role in (Role.BODY, Role.TITLE):
         return True
     following = items[index + 1] if index + 1 < len(items) else None
-    title_like = item.role is Role.TITLE or (item.role is Role.BODY and len(item.text) <= MAX_CANDIDATE and _end(item.text) in ("word", "exclaim"))
+    title_like = _title_like(item)
     credited = following is not None and following.role is Role.BYLINE and names_a_role(following.byline)
     if title_like and credited and not (index and starts[-1]):
         return True  # byline-follows rule: a reporter's credit line is printed under its headline

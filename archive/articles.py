@@ -52,11 +52,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from archive.article_starts import decide_starts
+from archive.article_starts import bigrams, decide_starts
 from archive.bylines import Byline, DatelineParts, has_dateline, merge_bylines, names_a_role, parse_dateline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
-from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese
+from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese, starts_with_cut_word
 from archive.paragraph_roles import LONG_PARAGRAPH, Item, Role, classify, rejoin_cut_paragraphs
 
 MAX_SECTION_HEADING = 12
@@ -65,6 +65,8 @@ MAX_KICKER = 8
 MAX_BLOCK_TITLE = 80
 # A kicker, a title and a subtitle: a longer run of short lines is verse or a list.
 MAX_HEAD_LINES = 3
+# Share of a section heading's word pairs an earlier story must hold to take it back (resumed-story rule).
+RESUME_SHARE = 0.25
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d０-９]+[）)]|[\d０-９]+[、．.]|第[一二三四五六七八九十]+[部章节])")
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
@@ -520,6 +522,31 @@ class _ModelPage:
         self.items = items
         self.starts = starts
         self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None
+
+    def resumed(self, index: int) -> _Draft:
+        """resumed-story rule: a section heading whose words (with the paragraph under it) belong to an earlier story.
+
+        On a page whose columns the OCR interleaved, a story's second half
+        comes after another story has begun (seed 003: `多措并举夯实双基工作`
+        goes on about 连云港, under the 连南 story). The heading goes back to
+        the earlier story when its text shares at least twice as much with
+        that story as with the open one, and a quarter of its word pairs or
+        more; the paragraphs after it follow it there.
+        """
+        current = self.current
+        following = self.items[index + 1].text if index + 1 < len(self.items) else ""
+        words = bigrams(self.items[index].text + following)
+        if not words or len(self.drafts) < 2:
+            return current
+
+        def share(draft: _Draft) -> float:
+            return len(words & bigrams("".join([draft.title or "", *draft.paragraphs]))) / len(words)
+
+        best = max((d for d in self.drafts if d is not current and d.kind == "article"), key=share)
+        if share(best) >= RESUME_SHARE and share(best) >= 2 * share(current):
+            self.current = best
+        return self.current
 
     def walk(self) -> list[_Draft]:
         for index, item in enumerate(self.items):
@@ -532,6 +559,7 @@ class _ModelPage:
     def start(self, item: Item) -> None:
         draft = _Draft()
         self.drafts.append(draft)
+        self.current = draft
         if item.role is Role.HEADING:
             draft.set_head([item], "heading")
         elif item.role is Role.TITLE or (item.role is Role.BODY and _long_title(item.text)):
@@ -551,7 +579,7 @@ class _ModelPage:
         return Role.TITLE if role is Role.HEADING else role
 
     def attach(self, index: int, item: Item) -> None:
-        draft = self.drafts[-1]
+        draft = self.current
         if item.role is Role.BYLINE:
             draft.bylines.append(item.byline)
             return
@@ -572,11 +600,11 @@ class _ModelPage:
             draft.headings[-1] += item.title_text  # `全力侦查破案——` runs on into this line
             draft.paragraphs[-1] = draft.headings[-1]
         elif item.text.endswith("——"):
-            draft.add_section([item.title_text])
+            self.resumed(index).add_section([item.title_text])
         elif Role.TITLE in (self._neighbour_role(index, -1), self._neighbour_role(index, 1)):
             draft.add_body(item)  # verse: a line of a poem or a list
         else:
-            draft.add_section([item.title_text])
+            self.resumed(index).add_section([item.title_text])
 
 
 def dateline_date(issue: Issue, parts: DatelineParts) -> str | None:
@@ -617,6 +645,28 @@ def dated_by_datelines(issue: Issue, articles: list[Article]) -> Issue:
     return replace(issue, date=date, date_source="dateline")
 
 
+def _opens_inside(text: str) -> bool:
+    """Whether the text begins inside a quote, a bracket or a book title (`三年行动计划》《…`): it was cut off its start."""
+    for opening, closing in ("《》", "“”", "（）", "「」", "『』"):
+        close = text.find(closing)
+        if close != -1 and (close < text.find(opening) or opening not in text):
+            return True
+    return text[:1] in "，。、；：！？"
+
+
+def _opening_paragraph(paragraphs: list[str]) -> str:
+    """The paragraph whose first sentence stands in for a missing title.
+
+    The first one, unless it is a fragment (shorter than LONG_PARAGRAPH, or
+    opening on the tail of a cut word or inside a quote or book title): a
+    stray line of a scrambled column (`该案件进行立案侦查。`) names nothing.
+    """
+    for paragraph in paragraphs:
+        if len(paragraph) >= LONG_PARAGRAPH and not starts_with_cut_word(paragraph) and not _opens_inside(paragraph):
+            return paragraph
+    return paragraphs[0] if paragraphs else ""
+
+
 def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
     byline = merge_bylines(draft.bylines)
     title, source = draft.title, draft.title_source
@@ -624,7 +674,7 @@ def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
     if title is None and not draft.paragraphs and draft.captions:
         title, source, kind = first_sentence(draft.captions[0]), "first_sentence", "caption"  # a photo standing alone
     if title is None:
-        title, source = first_sentence(draft.paragraphs[0] if draft.paragraphs else ""), "first_sentence"
+        title, source = first_sentence(_opening_paragraph(draft.paragraphs)), "first_sentence"
     parts = parse_dateline(draft.dateline) if draft.dateline else DatelineParts(None, None, None)
     return Article(
         id=f"{issue.id}/{number}",

@@ -52,6 +52,11 @@ class Item:
         return self.paragraph.raw
 
 
+def leaves_open(text: str) -> bool:
+    """Whether a bracket or a book title opens and does not close (`…实施《新时代公安派出所工作`): a sentence cut off."""
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")") or text.count("《") > text.count("》")
+
+
 def looks_like_title(text: str) -> bool:
     """Short, no full stop inside, not stopping mid-sentence; `！`/`？` only on short lines."""
     length = len(text.replace(" ", ""))
@@ -60,7 +65,7 @@ def looks_like_title(text: str) -> bool:
         return False
     if text.count("“") != text.count("”") or text.count('"') % 2:  # a quote left open: a sentence cut in two
         return False
-    if text.count("（") + text.count("(") > text.count("）") + text.count(")"):  # a bracket left open: cut too
+    if leaves_open(text):  # a bracket or a book title left open: cut too
         return False
     commas = text.count("，") + text.count(",")
     if commas > 2 or (commas and length > MAX_TITLE_WITH_COMMA):
