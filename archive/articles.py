@@ -67,6 +67,8 @@ MAX_BLOCK_TITLE = 80
 MAX_HEAD_LINES = 3
 # Share of a section heading's word pairs an earlier story must hold to take it back (resumed-story rule).
 RESUME_SHARE = 0.25
+# Share of a photo caption's word pairs the open story must hold for the caption to be its photo's (caption rule).
+CAPTION_SHARE = 0.15
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d０-９]+[）)]|[\d０-９]+[、．.]|第[一二三四五六七八九十]+[部章节])")
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
@@ -176,7 +178,10 @@ class _Draft:
 
     def add_caption(self, item: Item, joins_previous: bool = False) -> None:
         """A photo caption with its credit (`１、大江截流展宏图 …（李舸摄）`): shown under the article, not in its body."""
-        text = collapse_spaces(remove_spaces_inside_chinese(item.paragraph.raw))
+        body, credit, _ = split_trailing_credit(item.paragraph.raw)
+        text = collapse_spaces(remove_spaces_inside_chinese(body))
+        if credit:
+            text = f"{text} {credit.text}" if text else credit.text  # the credit keeps the gaps between its names
         if joins_previous and self.captions:
             self.captions[-1] += " " + text
         else:
@@ -543,10 +548,21 @@ class _ModelPage:
         def share(draft: _Draft) -> float:
             return len(words & bigrams("".join([draft.title or "", *draft.paragraphs]))) / len(words)
 
-        best = max((d for d in self.drafts if d is not current and d.kind == "article"), key=share)
-        if share(best) >= RESUME_SHARE and share(best) >= 2 * share(current):
+        best = max((d for d in self.drafts if d is not current and d.kind == "article"), key=share, default=None)
+        if best is not None and share(best) >= RESUME_SHARE and share(best) >= 2 * share(current):
             self.current = best
         return self.current
+
+    @staticmethod
+    def illustrates(draft: _Draft, item: Item) -> bool:
+        """caption rule: a photo caption belongs to the open story when it is printed under its headline or shares its words.
+
+        One whose words the story does not share (under CAPTION_SHARE of its
+        word pairs) is a photo of its own that the page set beside it.
+        """
+        words = bigrams(item.text)
+        story = bigrams("".join([draft.title or "", *draft.paragraphs]))
+        return not words or len(words & story) >= CAPTION_SHARE * len(words)
 
     def walk(self) -> list[_Draft]:
         for index, item in enumerate(self.items):
@@ -584,6 +600,12 @@ class _ModelPage:
             draft.bylines.append(item.byline)
             return
         if item.role is Role.CAPTION:
+            if draft.paragraphs and not self.illustrates(draft, item):
+                alone = _Draft(kind="caption")  # a photo of its own: searchable, not one of the issue's articles
+                alone.add_caption(item)
+                alone.bylines.append(item.byline)
+                self.drafts.append(alone)
+                return
             draft.add_caption(item, joins_previous=self._neighbour_role(index, -1) is Role.TITLE and _NUMBERED.match(self.items[index - 1].text) is not None)
             return
         if item.role not in (Role.TITLE, Role.HEADING):

@@ -279,6 +279,26 @@ _CREDIT_LAST = re.compile(r"[\u4e00-\u9fff·/]")
 _BRACKETS_LAST = ("）", ")")
 
 
+# A photo credit printed inside a caption's text, where the OCR read the photo's corner: `… 本报记者 梁平妮 摄 轮进行检查。`.
+_INNER_PHOTO_CREDIT = re.compile(rf"\s((?:{ROLE}\s*(?:[\u4e00-\u9fff·]{{2,4}}\s+)+)+摄)(?:\s|$)")
+
+
+def split_inner_photo_credit(paragraph: str) -> tuple[str, Byline] | None:
+    """(caption text with the credit moved to its end, credit) for a photo credit printed inside a caption, or None.
+
+    Only a paragraph that says it shows a picture (`图为…`) is taken: a
+    reporter's name inside other text is not a credit.
+    """
+    if "图为" not in paragraph and "图片" not in paragraph:
+        return None
+    match = _INNER_PHOTO_CREDIT.search(paragraph)
+    byline = parse_byline(match.group(1)) if match else None
+    if byline is None:
+        return None
+    text = (paragraph[: match.start()] + paragraph[match.end() :]).strip()
+    return f"{text} {byline.text}", byline
+
+
 def split_trailing_credit(paragraph: str) -> tuple[str, Byline | None, bool]:
     """(body, credit, is_photo) when a paragraph ends with a credit after its last sentence.
 

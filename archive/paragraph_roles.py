@@ -6,10 +6,10 @@ start; this module only judges one paragraph (or two neighbours) at a time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
-from archive.bylines import Byline, has_dateline, parse_byline, parse_signature, split_trailing_credit
+from archive.bylines import Byline, has_dateline, parse_byline, parse_signature, split_inner_photo_credit, split_trailing_credit
 from archive.layout import Paragraph
 from archive.ocr_repair import ends_mid_sentence, ends_sentence, starts_with_cut_word
 
@@ -89,6 +89,9 @@ def classify(paragraph: Paragraph) -> Item:
     _, credit, is_photo = split_trailing_credit(paragraph.raw)
     if credit and is_photo:
         return Item(paragraph, Role.CAPTION, credit)
+    inner = split_inner_photo_credit(paragraph.raw) if " 摄" in paragraph.raw else None
+    if inner:
+        return Item(replace(paragraph, raw=inner[0]), Role.CAPTION, inner[1])
     if looks_like_title(paragraph.text):
         return Item(paragraph, Role.TITLE)
     return Item(paragraph, Role.BODY)
