@@ -37,6 +37,7 @@ _THRESHOLD_SCORE = math.log(START_THRESHOLD / (1 - START_THRESHOLD))
 _LENGTHS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 32, 40, 60, 100)
 _NUMBERED = re.compile(r"^(?:[０-９\d]{1,2}[、．.]|[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十\d０-９]{1,2}[）)])")
 _PICTURE = re.compile(r"（附?图片|（图）|（书法）|（篆刻）|（油画）|（中国画）|（国画）|（摄影）|（漫画）|（剪纸）|（外[一二三四五]首）|（[二三四五六七八九十]首）")
+PICTURE_NOTE = re.compile(r"^[（(]附?(?:图片|照片)[\d０-９一二三四五六七八九十]*张?[）)]$")
 _CLOSING_BRACKETS = re.compile(r"[（(][^（）()]{1,30}[）)]$")
 
 
@@ -65,6 +66,22 @@ def _end(text: str) -> str:
     return "word"
 
 
+# A line cut every N characters with the cuts turned into spaces has pieces this long at least.
+MIN_SPACED_PIECE = 12
+
+
+def _spaced_cut(raw: str) -> bool:
+    """`１９９７年是亚洲金融市场的多 事之秋。继…`: wrap cuts turned into spaces, equal pieces and a shorter last.
+
+    A headline's own gap (`推动专群结合 做实社区警务`) leaves short or unequal pieces.
+    """
+    pieces = [len(p) for p in raw.split(" ") if p]
+    if len(pieces) < 2:
+        return False
+    head, last = pieces[:-1], pieces[-1]
+    return head[0] >= MIN_SPACED_PIECE and all(p == head[0] for p in head) and last <= head[0]
+
+
 def _describe(item: Item | None, prefix: str, full: bool) -> dict[str, float]:
     """Features of one paragraph, named with `prefix` (self, prev, next, …); `full` adds the finer ones."""
     if item is None:
@@ -80,6 +97,8 @@ def _describe(item: Item | None, prefix: str, full: bool) -> dict[str, float]:
         f"{prefix}:full_stop_inside": float("。" in text[:-1]),
     }
     if full:
+        found[f"{prefix}:lines={min(item.paragraph.lines, 3)}"] = 1.0
+        found[f"{prefix}:spaced_cut"] = float(_spaced_cut(item.paragraph.raw))
         commas = text.count("，") + text.count(",")
         found.update({
             f"{prefix}:commas={min(commas, 3)}": 1.0,
@@ -329,7 +348,8 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     starts one only when it opens with a dateline (`本报讯`, `新华社…电`).
     byline-follows rule: a title-like line with a reporter's credit line
     (`□ 本报记者 …`) under it starts an article, unless it is itself under
-    a headline (title, subtitle, credit).
+    a headline (title, subtitle, credit); so does one with a picture note
+    (`（附图片１张）`) under it.
     """
     item = items[index]
     if index and starts[-1] and item.role is Role.TITLE and items[index - 1].role in (Role.TITLE, Role.HEADING):
@@ -343,6 +363,8 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     credited = following is not None and following.role is Role.BYLINE and names_a_role(following.byline)
     if title_like and credited and not (index and starts[-1]):
         return True  # byline-follows rule: a reporter's credit line is printed under its headline
+    if title_like and following is not None and PICTURE_NOTE.match(following.text) and not (index and starts[-1]):
+        return True  # picture-note rule: `（附图片１张）` is printed under a headline
     if item.role is Role.BODY and not has_dateline(item.paragraph.raw) and _end(item.text) != "word":
         return False  # dateline-opens rule: body text opens an untitled brief only with its dateline
     if item.role is Role.BYLINE and item.paragraph.raw.lstrip().startswith(("□", "■")) and state.body_chars >= LONG_BODY:
@@ -363,4 +385,3 @@ def decide_starts(items: list[Item]) -> list[bool]:
         starts.append(start)
         state.update(item, start)
     return starts
-

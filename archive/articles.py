@@ -74,6 +74,7 @@ _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][�
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
 # An editor's preface printed between the title and the dateline.
 _PREFACE = re.compile(r"^(?:编者按|编者的话|编前|编后|核心提示|内容提要|提要|导读|题记)")
+_PICTURES = re.compile(r"^(?:附?图片|照片)[：:]?$")
 _COLUMN_LABEL = re.compile(r"^[^\s·]{2,6}[·•・][^\s·]{2,6}$")
 
 
@@ -154,6 +155,7 @@ class _Draft:
     headings: list[str] = field(default_factory=list)
     kind: str = "article"
     captions: list[str] = field(default_factory=list)
+    pictures: bool = False  # a `图片：` line announced photos: the captions after it are this article's
     closed: bool = False
     last_block: int | None = None  # the page block its last body paragraph came from
     credit_line: bool = False  # credited on a line of its own with a role (`本报记者 …`), not in a dateline
@@ -599,8 +601,11 @@ class _ModelPage:
         if item.role is Role.BYLINE:
             draft.bylines.append(item.byline)
             return
+        if item.role is Role.BODY and _PICTURES.match(item.text):
+            draft.pictures = True  # `图片：` announces the captions under it: not text of its own
+            return
         if item.role is Role.CAPTION:
-            if draft.paragraphs and not self.illustrates(draft, item):
+            if draft.paragraphs and not draft.pictures and not self.illustrates(draft, item):
                 alone = _Draft(kind="caption")  # a photo of its own: searchable, not one of the issue's articles
                 alone.add_caption(item)
                 alone.bylines.append(item.byline)
