@@ -128,6 +128,7 @@ def render_page(page: str, articles: list[SourceArticle], rng: random.Random) ->
     style = rng.choice(STYLES)
     width = rng.choice(WRAP_WIDTHS)
     blocks: list[str] = []  # blank-line separated
+    body_blocks: set[int] = set()  # the blocks that are body text: only they are ever printed twice
     bylines: list[dict] = []
 
     def paragraph(text: str) -> list[str]:
@@ -144,6 +145,7 @@ def render_page(page: str, articles: list[SourceArticle], rng: random.Random) ->
     for article in articles:
         parts = [p for text in article.paragraphs for p in paragraph(text)]
         if article.title is None:
+            body_blocks.update(range(len(blocks), len(blocks) + len(parts)))
             blocks.extend(parts)
             continue
         head = ("# " if style == "md" else "") + article.title
@@ -154,11 +156,13 @@ def render_page(page: str, articles: list[SourceArticle], rng: random.Random) ->
             bylines.append({"page": page, "title": article.title, "names": names})
         if parts and style == "wrap" and rng.random() < GLUED_TITLE_SHARE:
             head, parts = f"{head}\n{parts[0]}", parts[1:]
+        body_blocks.update(range(len(blocks) + 1, len(blocks) + 1 + len(parts)))
         blocks.extend([head, *parts])
     for _ in range(_count(rng, REPEATS_PER_PAGE)):
         at = rng.randrange(len(blocks))
-        if len(blocks[at]) > 12 and not blocks[at].startswith("#"):
+        if at in body_blocks and len(blocks[at]) > 12:
             blocks.insert(at + 1, blocks[at])
+            body_blocks = {b + (b > at) for b in body_blocks}
     for _ in range(_count(rng, STRAYS_PER_PAGE)):
         blocks.insert(rng.randrange(1, len(blocks) + 1), rng.choice(STRAY_CHARACTERS))
     titles = [a.title for a in articles if a.title is not None]
