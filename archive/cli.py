@@ -2,8 +2,15 @@
 
 This is the one module of `archive` that reaches up into `indexer` and
 `webui` (imported inside the commands that need them, so `archive stats
---help` stays instant). Exit status per CONTRACT: 0 success, 2 bad usage or
-bad query, 1 any other failure, always with a one-line message on stderr.
+--help` stays instant). The group builds the one `indexer.settings.Settings`
+from its options and the environment, and every command talks to the engine
+it selects through `indexer.api.Engine` only. Exit status per CONTRACT: 0
+success, 2 bad usage or bad query, 1 any other failure, always with a
+one-line message on stderr.
+
+A program that embeds the command (the crash tests do) may pass
+`obj={"on_reindex_step": callback}` to `main`: it becomes
+`Settings.on_reindex_step`, called at each named step of a reindex.
 """
 from __future__ import annotations
 
@@ -21,8 +28,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 if TYPE_CHECKING:
-    from indexer.results import ReindexSummary
-    from indexer.service import ArchiveIndex
+    from indexer.api import Engine, ReindexSummary
+    from indexer.settings import Settings
 
 
 class Failure(click.ClickException):
@@ -38,21 +45,23 @@ class BadInput(click.UsageError):
         click.echo(f"archive: {self.format_message()}", err=True)
 
 
-def _archive(ctx: click.Context) -> ArchiveIndex:
-    from indexer.service import open_archive
+def _archive(ctx: click.Context) -> Engine:
+    from indexer.factory import open_engine
 
-    return open_archive(ctx.obj["data"])
+    return open_engine(ctx.obj["settings"])
 
 
 class ArchiveGroup(click.Group):
-    """Turns an unreadable index into CONTRACT's one-line failure for every command."""
+    """Turns an unreadable index (or an engine that cannot run) into CONTRACT's one-line failure
+    for every command."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from indexer.results import IndexUnavailable
+        from indexer.api import IndexUnavailable
+        from indexer.factory import EngineUnavailable
 
         try:
             return super().invoke(ctx)
-        except IndexUnavailable as exc:
+        except (IndexUnavailable, EngineUnavailable) as exc:
             raise Failure(str(exc)) from exc
 
 
@@ -66,11 +75,25 @@ class ArchiveGroup(click.Group):
     show_default=True,
     help="Data directory: issue files in DATA/issues/, derived files in DATA/.archive/.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    envvar="ARCHIVE_INDEX_WORKERS",
+    default=None,
+    help="Processes a reindex indexes with [default: one per core, when there is enough text].",
+)
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path) -> None:
+def main(ctx: click.Context, data_dir: Path, workers: int | None) -> None:
     """报纸档案检索: index and search OCR'd newspaper issues."""
+    from indexer.settings import Settings
+
     ctx.ensure_object(dict)
-    ctx.obj["data"] = data_dir
+    ctx.obj["settings"] = Settings(
+        data_dir=data_dir,
+        admin_token=os.environ.get("ARCHIVE_ADMIN_TOKEN"),
+        index_workers=workers,
+        on_reindex_step=ctx.obj.get("on_reindex_step"),
+    )
 
 
 # ---------------------------------------------------------------- progress
@@ -122,7 +145,7 @@ def _report_summary(summary: ReindexSummary) -> None:
 
 
 def _run_indexing(work: Callable[[Callable[[int, int, int], None]], ReindexSummary], label: str) -> ReindexSummary:
-    from indexer.results import ReindexBusy
+    from indexer.api import ReindexBusy
 
     report, close = _progress_reporter(label)
     try:
@@ -154,19 +177,14 @@ def add(ctx: click.Context, files: tuple[Path, ...], replace: bool) -> None:
     everything loaded, and answers once the issue is searchable);
     without one, this process does.
     """
-    from indexer.adding import AddRefused, copy_into_issues
-    from indexer.local_server import reindex_by_server
+    from indexer.api import AddRefused
+    from webui.local_server import reindex_by_server
 
-    data_dir: Path = ctx.obj["data"]
+    data_dir: Path = ctx.obj["settings"].data_dir
+    archive = _archive(ctx)
 
     def work(report: Callable[[int, int, int], None]) -> ReindexSummary:
-        copy_into_issues(data_dir, list(files), replace=replace)
-        summary = reindex_by_server(data_dir)
-        if summary is not None:
-            return summary
-        from indexer.reindex import reindex
-
-        return reindex(data_dir, progress=report)
+        return archive.add(list(files), replace=replace, progress=report, hand_over=lambda: reindex_by_server(data_dir))
 
     try:
         _run_indexing(work, "adding")
@@ -192,14 +210,14 @@ def _terminal_snippet(snippet_html: str, bold: bool) -> str:
     return html.unescape(_MARK.sub(lambda m: f"{left}{m.group(1)}{right}", snippet_html))
 
 
-def _api_search(data_dir: Path, query: str, limit: int, page: int, sort: str,
+def _api_search(settings: Settings, query: str, limit: int, page: int, sort: str,
                 date_from: str | None, date_to: str | None) -> dict[str, Any]:
     """The object GET /api/search answers, asked of the app itself, so the two cannot drift apart."""
     from webui import create_app
 
     args = {"q": query, "per_page": limit, "page": page, "sort": sort, "from": date_from, "to": date_to}
     defaults = {"per_page": 10, "page": 1, "sort": "relevance", "from": None, "to": None}
-    app = create_app({"DATA_DIR": data_dir})
+    app = create_app({"SETTINGS": settings})
     app.logger.setLevel(logging.CRITICAL)  # the webui loggers' parent: the command reports failures in one line
     response = app.test_client().get(
         "/api/search", query_string={k: v for k, v in args.items() if k not in defaults or v != defaults[k]})
@@ -234,7 +252,7 @@ def search(
     Both outputs come from the app's own /api/search, so the CLI checks
     dates, paging and the query exactly as the API does.
     """
-    body = _api_search(ctx.obj["data"], query, limit, page, sort, date_from, date_to)
+    body = _api_search(ctx.obj["settings"], query, limit, page, sort, date_from, date_to)
     if as_json:
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
@@ -282,16 +300,15 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, watch: bool) -
     from webui import create_app
     from webui.server import serve as serve_app
 
-    data_dir: Path = ctx.obj["data"]
+    settings: Settings = ctx.obj["settings"]
+    data_dir = settings.data_dir
     if not (data_dir / "issues").is_dir():
         raise Failure(f"no issues folder at {data_dir / 'issues'}; pass --data DIR or create it")
-    app = create_app({"DATA_DIR": data_dir, "ADMIN_TOKEN": os.environ.get("ARCHIVE_ADMIN_TOKEN")})
-    archive: ArchiveIndex = app.extensions["archive"]  # one index opened, shared with the app
+    app = create_app({"SETTINGS": settings})
+    archive: Engine = app.extensions["archive"]  # one engine opened, shared with the app
     if archive.stats().generation is None:
         _run_indexing(lambda report: archive.reindex(progress=report), "indexing")
     if watch:
-        from indexer.watch import start_watching
-
-        start_watching(data_dir, on_change=lambda summary: click.echo(f"watch: {_summary_line(summary)}", err=True))
+        archive.watch(on_change=lambda summary: click.echo(f"watch: {_summary_line(summary)}", err=True))
     click.echo(f"serving {data_dir} at http://{host}:{port}/", err=True)
     serve_app(app, host=host, port=port, threads=threads)

@@ -6,7 +6,7 @@ build on SAMPLE, a fresh data dir with a slice of the corpus (a profiled
 full build would cost minutes). jieba and the index load the way the
 product loads them, and the bench process stays clean. Only the
 public seams are used (read_issue, split_articles, issue_documents, the
-reindex entry point, ArchiveIndex.search), so it keeps working while the
+reindex entry point, Engine.search), so it keeps working while the
 owners change their internals. Each part records its error instead of
 stopping the others.
 """
@@ -40,7 +40,8 @@ def top_functions(profile: cProfile.Profile, key: str) -> list[dict[str, Any]]:
 # Functions whose cumulative time answers "where does it go" at a glance (they nest:
 # add_document includes the n-gram analysis, issue_documents includes jieba).
 BUILD_FOCUS = ("read_issue", "split_articles", "issue_documents", "words", "add_document", "_flush_segment", "commit")
-QUERY_FOCUS = ("validate", "request_filters", "_match", "_scored", "term_ranking", "docs_for_query", "snippet", "make_hit", "facets")
+QUERY_FOCUS = ("validate", "request_dates", "_match", "_scored", "plan_scores", "term_ranking", "docs_for_query", "snippet",
+               "hit", "facets")
 
 
 def focus_times(profile: cProfile.Profile, names: tuple[str, ...]) -> dict[str, float]:
@@ -88,9 +89,10 @@ def build_stages(data_dir: Path) -> dict[str, Any]:
 
 def full_reindex(data_dir: Path) -> dict[str, Any]:
     """The product's full rebuild in this process under cProfile (workers, if any, are not profiled)."""
-    from indexer.service import open_archive
+    from indexer.factory import open_engine
+    from indexer.settings import Settings
 
-    archive = open_archive(data_dir)
+    archive = open_engine(Settings(data_dir=data_dir))
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
@@ -106,7 +108,7 @@ def full_reindex(data_dir: Path) -> dict[str, Any]:
 
 def search_request(query: BenchQuery) -> Any:
     """The SearchRequest the HTTP API would build for a bench query."""
-    from indexer.results import SearchRequest
+    from indexer.api import SearchRequest
 
     params = dict(query.params)
     filters = {"year": (params["year"],)} if "year" in params else {}
@@ -121,9 +123,10 @@ def search_request(query: BenchQuery) -> Any:
 
 def query_mix(data_dir: Path, queries: list[BenchQuery]) -> dict[str, Any]:
     """In-process search latency (no HTTP) of one warm pass, then cProfile of another."""
-    from indexer.service import open_archive
+    from indexer.factory import open_engine
+    from indexer.settings import Settings
 
-    archive = open_archive(data_dir)
+    archive = open_engine(Settings(data_dir=data_dir))
     requests = [search_request(q) for q in queries]
     for request in requests:  # warm-up: searcher open, caches filled
         archive.search(request)

@@ -25,9 +25,10 @@ from pathlib import Path
 from archive.articles import Article
 from archive.issues import Issue
 from indexer.documents import issue_documents
-from indexer.results import SearchRequest
-from indexer.service import ArchiveIndex
-from indexer.store import IndexStore
+from indexer.api import SearchRequest
+from indexer.engines.whoosh.engine import WhooshEngine
+from indexer.engines.whoosh.store import IndexStore
+from indexer.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pd1998-early"
 PAPER = "人民日报"
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.monotonic()
             build(data_dir, pages)
             print(f"indexed {sum(map(len, pages.values()))} articles in {time.monotonic() - started:.1f} s")
-        archive = ArchiveIndex(data_dir)
+        archive = WhooshEngine(Settings(data_dir=data_dir))
         asked = first = skipped = 0
         misses = []
         titles_by_query: dict[str, list[str]] = {}

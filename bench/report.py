@@ -299,13 +299,14 @@ MEANING = {
     "read_issue": "reading and decoding files",
     "_match": "finding and scoring the matching documents",
     "_scored": "scoring the candidates",
+    "plan_scores": "evaluating the scoring plan over bulk postings",
     "term_ranking": "scoring one term over its whole posting list",
     "docs_for_query": "materialising every matching document id (totals, facets, filters)",
     "snippet": "cutting and marking snippets",
-    "make_hit": "turning a hit into a result: stored JSON, snippet",
+    "hit": "turning a hit into a result: stored JSON, snippet",
     "_coverage": "scoring how much of the query each hit covers",
     "validate": "parsing the query",
-    "request_filters": "building date and facet filters",
+    "request_dates": "checking the date filters",
     "facets": "counting facets",
 }
 
@@ -373,7 +374,7 @@ def profile_section(run: dict[str, Any]) -> list[str]:
     if "latencies" in query:
         inproc = latency_summary(ms for _, ms in query["latencies"])
         http = headline(run).ours_http or {}
-        lines.append(f"**Query**, the whole mix in-process on the full index (`ArchiveIndex.search`, snippets included): "
+        lines.append(f"**Query**, the whole mix in-process on the full index (`Engine.search`, snippets included): "
                      f"p50 {_ms(inproc['p50'])}, p95 {_ms(inproc['p95'])}, p99 {_ms(inproc['p99'])}; over HTTP p50 "
                      f"{_ms(http.get('p50'))}, so HTTP + Flask + JSON add about "
                      f"{_ms((http.get('p50') or 0) - inproc['p50']) if http else DASH} at the median.")

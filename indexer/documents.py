@@ -1,27 +1,49 @@
-"""Turn an issue and its articles into index documents.
+"""Turn an issue file and its articles into documents: the same documents for every engine.
+
+Two kinds of document: one per article (kind="article") and one per issue
+(kind="issue"), whose `sha256` is the manifest of what has been indexed
+(an engine keeps it with the articles, so a commit changes both at once).
 
 jieba runs here, once per article at index time (and in whatever worker
 process the reindex uses): the words go into the `words` field as
 space-separated sections, and the place names among them into `places`.
 Title, subtitle, byline and body become the sections of `text_grams`
-(see `analysis` for why one field); `title_grams` and `byline_grams` serve
-`title:` and `byline:`; everything shown to readers is one stored JSON.
+(see `indexer.text.ngrams` for why one field); `title_grams` and
+`byline_grams` serve `title:` and `byline:` (the names are in
+`indexer.fields`). Everything shown to a reader is one stored JSON (`data`),
+so a search reads a single stored record per hit (`indexer.present.views`).
 """
 from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from archive.articles import Article
-from archive.issues import Issue
-from indexer.normalize import compact_text
-from indexer.analysis import SECTION_SEP
-from indexer.schema import SECTIONS, TEXT_GRAMS, WORDS
-from indexer.places import place_names
-from indexer.segmenter import words
+from archive.articles import Article, split_articles
+from archive.issues import Issue, IssueReadError, read_issue
+from indexer.api import FailedFile
+from indexer.fields import SECTIONS, TEXT_GRAMS, WORDS
+from indexer.text.ngrams import SECTION_SEP
+from indexer.text.normalize import compact_text
+from indexer.text.places import place_names
+from indexer.text.segmenter import words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """One issue file turned into documents (and, once an engine has them, indexed)."""
+
+    issue_id: str
+    sha256: str
+    articles: int
+    characters: int
+
+
+Outcome = Indexed | FailedFile
 
 
 def day_key(date: str) -> str:
@@ -35,7 +57,7 @@ def segmented(text: str) -> str:
 
 
 def sectioned(sections: dict[str, str | None]) -> str:
-    """One value for a sectioned field (`text_grams`, `words`), sections in `schema.SECTIONS` order."""
+    """One value for a sectioned field (`text_grams`, `words`), sections in `SECTIONS` order."""
     return SECTION_SEP.join(sections.get(name) or "" for name in SECTIONS)
 
 
@@ -46,14 +68,14 @@ def article_places(body_words: list[str]) -> list[str]:
     return [place for place, _ in counts.most_common(MAX_PLACES)]
 
 
-def issue_ref(issue: Issue) -> dict[str, Any]:
-    """The issue fields every hit shows (the keyword arguments of results.IssueRef)."""
+def issue_fields(issue: Issue) -> dict[str, Any]:
+    """The issue fields every hit shows (the keyword arguments of api.IssueRef)."""
     return {"id": issue.id, "date": issue.date, "page": issue.page, "paper": issue.paper,
             "date_source": issue.date_source, "year": issue.year}
 
 
 def issue_record(issue: Issue, article_count: int) -> dict[str, Any]:
-    return {**issue_ref(issue), "source": issue.id + issue.path.suffix, "articles": article_count}
+    return {**issue_fields(issue), "source": issue.id + issue.path.suffix, "articles": article_count}
 
 
 def article_document(issue: Issue, article: Article) -> dict[str, Any]:
@@ -70,7 +92,7 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
         "headings": list(article.headings),
         "article_kind": article.kind,
         "places": places,
-        "issue": issue_ref(issue),
+        "issue": issue_fields(issue),
     }
     doc: dict[str, Any] = {
         "id": article.id,
@@ -112,3 +134,25 @@ def issue_documents(issue: Issue, articles: list[Article]) -> list[dict[str, Any
     if issue.date:
         issue_doc["day"] = day_key(issue.date)
     return [issue_doc] + [article_document(issue, a) for a in articles]
+
+
+def file_documents(path: Path, data_dir: Path) -> tuple[Indexed, list[dict[str, Any]]] | FailedFile:
+    """An issue file's documents, all or nothing: a file that cannot be read gives none.
+
+    Everything that can fail on a strange file happens here, before an
+    engine adds the first document, so a failure never leaves half an issue
+    in the index. Any error in splitting counts as this file's failure, so
+    one odd page cannot stop the rest of the archive from being indexed.
+    """
+    shown = path.relative_to(data_dir).as_posix()
+    issues_dir = data_dir / "issues"
+    try:
+        issue = read_issue(path, issues_dir)
+    except IssueReadError as exc:
+        return FailedFile(shown, exc.reason)
+    try:
+        articles = split_articles(issue)
+        documents = issue_documents(issue, articles)
+    except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
+        return FailedFile(shown, f"could not split into articles ({type(exc).__name__}: {exc})")
+    return Indexed(issue.id, issue.sha256, len(articles), len(issue.text)), documents

@@ -13,40 +13,57 @@ An unquoted word is matched like a phrase: its characters in a row, so
 (only punctuation) is ignored. Operators are upper case; `or` is a word.
 Every syntax error raises `QueryError` with a message (in the product's
 language) that says what is wrong and where.
+
+This is the one parser of the product: every engine runs the tree `parse`
+gives, and the web UI's suggestions rewrite it (webui.suggestions). The
+limits of a query and of a search request are checked here too
+(`validate`), so each is defined once.
 """
 from __future__ import annotations
 
 import re
+import dataclasses
 from dataclasses import dataclass
 from typing import Union
 
-from indexer.normalize import BREAK, compact, fold
-from indexer.results import QueryError
+from indexer.api import FACETS, MAX_PER_PAGE, SORTS, QueryError, SearchRequest
+from indexer.text.normalize import BREAK, compact, fold
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
+# A day as requests give it (`from=`, `to=`): the one date pattern of the product's requests and pages.
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 CLOSING_QUOTES = {"”", "」", "』"}
 OPEN_PARENS = {"(", "（"}
 CLOSE_PARENS = {")", "）"}
+OPERATORS = ("OR", "AND", "NOT")
 FIELDS = {"title": "title", "标题": "title", "byline": "byline", "作者": "byline", "date": "date", "日期": "date"}
-_FIELD_PREFIX = re.compile(r"([A-Za-z_]+|标题|作者|日期)[:：]")  # used with .match(q, at)
+# A field name and its colon (half- or full-width) where a term starts; unknown names are refused.
+FIELD_PREFIX = re.compile(r"([A-Za-z_]+|标题|作者|日期)[:：]")
 _DATE = re.compile(r"^(\d{4})(?:-?(\d{1,2})(?:-?(\d{1,2}))?)?$")
 
 
 @dataclass(frozen=True)
 class Text:
-    """Text that must occur, its characters in a row; `field` None means any text field."""
+    """Text that must occur, its characters in a row; `field` None means any text field.
+
+    `source` is the term as it was typed (quotes included, field name not),
+    so that a rewritten query (`unparse`) reads as the user wrote it; it
+    takes no part in equality: two texts that match the same are equal.
+    """
 
     text: str  # compact form (normalize.compact), never empty
     field: str | None = None
+    source: str = dataclasses.field(default="", compare=False)
 
 
 @dataclass(frozen=True)
 class DateRange:
     start: int  # YYYYMMDD inclusive
     end: int  # YYYYMMDD inclusive
+    source: str = dataclasses.field(default="", compare=False)  # as typed after `date:`, see Text.source
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,7 @@ class _Token:
     value: str
     at: int  # character position in the query, for messages
     field: str | None = None
+    raw: str = ""  # a word or phrase as typed (a phrase with its quotes)
 
 
 def _lex(q: str) -> list[_Token]:
@@ -84,7 +102,7 @@ def _lex(q: str) -> list[_Token]:
             i += 1
             continue
         field = None
-        prefix = _FIELD_PREFIX.match(q, i) if char.isalpha() else None
+        prefix = FIELD_PREFIX.match(q, i) if char.isalpha() else None
         if prefix:
             name = prefix.group(1)
             if name not in FIELDS:
@@ -107,7 +125,7 @@ def _lex(q: str) -> list[_Token]:
             end = q.find(QUOTES[char], i + 1)
             if end < 0:
                 raise QueryError(f"第 {i + 1} 个字符处的引号 {char} 没有闭合")
-            tokens.append(_Token("phrase", q[i + 1 : end], i, field))
+            tokens.append(_Token("phrase", q[i + 1 : end], i, field, q[i : end + 1]))
             i = end + 1
         elif char in CLOSING_QUOTES:
             raise QueryError(f"第 {i + 1} 个字符处的引号 {char} 前面没有对应的开引号")
@@ -117,10 +135,10 @@ def _lex(q: str) -> list[_Token]:
                                         or q[end] in QUOTES or q[end] in CLOSING_QUOTES):
                 end += 1
             word = q[i:end]
-            if field is None and word in ("OR", "AND", "NOT"):
+            if field is None and word in OPERATORS:
                 tokens.append(_Token(word, word, i))
             else:
-                tokens.append(_Token("word", word, i, field))
+                tokens.append(_Token("word", word, i, field, word))
             i = end
     return tokens
 
@@ -150,7 +168,7 @@ def parse_date_range(raw: str) -> DateRange:
     end = _date_bound(high, True, raw) if high else 99991231
     if start > end:
         raise QueryError(f"日期范围“{raw}”的开始晚于结束")
-    return DateRange(start, end)
+    return DateRange(start, end, raw)
 
 
 class _Parser:
@@ -234,7 +252,7 @@ class _Parser:
         if field == "date":
             return parse_date_range(token.value)
         text = compact(token.value).text.strip(BREAK)
-        return Text(text, field) if text else None
+        return Text(text, field, token.raw) if text else None
 
 
 def _combine(kind: type[And] | type[Or], items: list[Node | None]) -> Node | None:
@@ -286,3 +304,91 @@ def positive_texts(node: Node | None, field: str | None) -> list[str]:
     if isinstance(node, (And, Or)):
         return [text for item in node.items for text in positive_texts(item, field)]
     return []
+
+
+def requires_text(node: Node | None) -> bool:
+    """Whether every match must contain some text, so it can only be an article (no kind filter needed)."""
+    if isinstance(node, Text):
+        return True
+    if isinstance(node, And):
+        return any(requires_text(item) for item in node.items)
+    if isinstance(node, Or):
+        return all(requires_text(item) for item in node.items)
+    return False
+
+
+def relax(node: Node | None) -> tuple[Node, ...]:
+    """The words of an AND that no article has all of, to look for separately (() if not an AND).
+
+    Articles are often shorter than what a reader remembers together (a
+    brief about a 貉 rescued by a police station that never says 民警):
+    rather than nothing, an engine shows what has some of the words, flagged
+    `relaxed`, the rarest words first. Exclusions and dates still hold. Of a
+    long AND (thirty common words) an engine looks for the rarest few only:
+    the others would match nearly everything.
+    """
+    if not isinstance(node, And):
+        return ()
+    wanted = tuple(item for item in node.items if not isinstance(item, (Not, DateRange)))
+    return wanted if len(wanted) >= 2 else ()
+
+
+def _day(value: str | None, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if not ISO_DATE.fullmatch(value):
+        raise QueryError(f"{name} 应写成 YYYY-MM-DD，而不是“{value}”")
+    return int(value.replace("-", ""))
+
+
+def request_dates(request: SearchRequest) -> DateRange | None:
+    """The inclusive date range of `from`/`to`, if any (QueryError for a malformed day)."""
+    start, end = _day(request.date_from, "from"), _day(request.date_to, "to")
+    return DateRange(start or 0, end or 99991231) if start is not None or end is not None else None
+
+
+def validate(request: SearchRequest) -> Node | None:
+    """The parsed query; QueryError for it or for a sort, page, size, date or filter the caller let through."""
+    if request.sort not in SORTS:
+        raise QueryError(f"sort 只能是 {', '.join(SORTS)}")
+    if request.page < 1:
+        raise QueryError("page 从 1 开始")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page 应在 1 到 {MAX_PER_PAGE} 之间")
+    for name in request.filters:
+        if name not in FACETS:
+            raise QueryError(f"未知的筛选项“{name}”；可用：{'、'.join(FACETS)}")
+    request_dates(request)
+    return parse(request.q)
+
+
+def unparse(node: Node | None) -> str:
+    """The query text of a tree, so that `parse(unparse(node)) == node`: how a query rewritten as a
+    tree (webui.suggestions) is shown. Terms read as typed (`source`), fields by their English names."""
+    if node is None:
+        return ""
+    if isinstance(node, Text):
+        return (f"{node.field}:" if node.field else "") + (node.source or _quoted(node.text))
+    if isinstance(node, DateRange):
+        return "date:" + (node.source or _date_text(node))
+    if isinstance(node, Not):
+        return "-" + _grouped(node.item, (And, Or))
+    if isinstance(node, And):
+        return " ".join(_grouped(item, (Or,)) for item in node.items)
+    return " OR ".join(unparse(item) for item in node.items)  # an AND inside an OR needs no parentheses
+
+
+def _grouped(node: Node, needs_parentheses: tuple[type, ...]) -> str:
+    return f"({unparse(node)})" if isinstance(node, needs_parentheses) else unparse(node)
+
+
+def _quoted(text: str) -> str:
+    """Compact text as a term: quoted where it has a gap (compact text is letters, digits and BREAKs)."""
+    return f'"{text}"' if BREAK in text or text in OPERATORS else text
+
+
+def _date_text(node: DateRange) -> str:
+    def day(value: int) -> str:
+        return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+
+    return f"{day(node.start) if node.start else ''}..{day(node.end) if node.end != 99991231 else ''}"

@@ -21,7 +21,7 @@ from typing import Iterator
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.reindex import reindex
+from tests.reindex_fixtures import reindex
 from tests.reindex_fixtures import SAMPLES
 from tests.webui_fixtures import start_server, stop_server
 from webui import create_app

@@ -17,13 +17,18 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from indexer.store import IndexStore
+from indexer.api import ReindexSummary
+from indexer.engines.whoosh import reindex as whoosh_reindex
+from indexer.engines.whoosh.store import IndexStore
+from indexer.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "data" / "issues").glob("*.txt"))
 ARCHIVE_CLI = Path(sys.executable).parent / "archive"
+# `archive` whose reindex stops at a named step (tests/paused_archive.py)
+PAUSED_CLI = [sys.executable, str(Path(__file__).with_name("paused_archive.py"))]
 
 # A page that is not in the samples: added by the tests as a "new issue".
 NEW_ISSUE = """\
@@ -46,10 +51,14 @@ def make_archive(root: Path, samples: int = 3) -> Path:
     return root
 
 
+def reindex(data_dir: Path, **options: Any) -> ReindexSummary:
+    """The local engine's reindex of `data_dir` with default settings; `options` as
+    `engines.whoosh.reindex.reindex` takes them (full, progress, manifests, merge...)."""
+    return whoosh_reindex.reindex(Settings(data_dir=Path(data_dir)), **options)
+
+
 def make_indexed_archive(root: Path, samples: int = 3) -> Path:
     """make_archive, then one reindex: the starting state most tests change from."""
-    from indexer.reindex import reindex
-
     reindex(make_archive(root, samples=samples))
     return root
 
@@ -118,22 +127,24 @@ def wait_for(condition: Callable[[], object], deadline: float = 60.0, what: str 
         time.sleep(0.1)
 
 
-def run_archive(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the real `archive --data DIR ...` command to completion."""
+def run_archive(data_dir: Path, *args: str, env: dict[str, str] | None = None,
+                pause_at: str | None = None) -> subprocess.CompletedProcess:
+    """Run the real `archive --data DIR ...` command to completion (with `pause_at`, one whose
+    reindex would stop at that step for good: tests/paused_archive.py)."""
+    command = [str(ARCHIVE_CLI)] if pause_at is None else [*PAUSED_CLI, pause_at]
     return subprocess.run(
-        [str(ARCHIVE_CLI), "--data", str(data_dir), *args],
+        [*command, "--data", str(data_dir), *args],
         capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
     )
 
 
 class PausedReindex:
-    """A real `archive reindex` subprocess stopped at a named point (ARCHIVE_REINDEX_PAUSE_AT)."""
+    """A real `archive reindex` subprocess stopped at a named step (tests/paused_archive.py)."""
 
     def __init__(self, data_dir: Path, point: str, *args: str, workers: int = 1) -> None:
-        env = {**os.environ, "ARCHIVE_REINDEX_PAUSE_AT": point, "ARCHIVE_INDEX_WORKERS": str(workers)}
         self.process = subprocess.Popen(
-            [str(ARCHIVE_CLI), "--data", str(data_dir), "reindex", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+            [*PAUSED_CLI, point, "--data", str(data_dir), "--workers", str(workers), "reindex", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         )
         self._wait_for_line(f"reindex paused at {point}")
 

@@ -9,19 +9,11 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Term
 
-from indexer.analysis import (
-    SECTION_SEP,
-    NgramTokenizer,
-    WordsTokenizer,
-    covering,
-    gram_terms,
-    gram_tokens,
-    ngram_analyzer,
-    query_grams,
-)
-from indexer.normalize import BREAK, compact, fold
-from indexer.phrase import Docnums
-from indexer.ranking import grams_query
+from indexer.engines.whoosh.analyzers import NgramTokenizer, WordsTokenizer, ngram_analyzer
+from indexer.engines.whoosh.phrase import Docnums
+from indexer.engines.whoosh.ranking import grams, to_whoosh
+from indexer.text.ngrams import SECTION_SEP, covering, decode_gram_keys, gram_tokens, query_grams
+from indexer.text.normalize import BREAK, compact, fold
 
 
 @pytest.mark.parametrize(
@@ -120,7 +112,7 @@ def _ram_index(*bodies: str):
 )
 def test_phrase_of_grams_matches_only_in_a_row(body: str, query: str, found: bool) -> None:
     ix = _ram_index(body)
-    q = grams_query("body", compact(query).text)
+    q = to_whoosh(grams("body", compact(query).text))
     with ix.searcher() as searcher:
         assert bool(len(searcher.search(q))) is found
 
@@ -191,7 +183,7 @@ def test_gram_keys_sort_as_the_utf8_of_their_terms() -> None:
     values = ["a中𠀀b é9", "ab", "𠀀", "中 中国"]  # ASCII, Latin, CJK and a character beyond the BMP
     texts = [NgramTokenizer().positions(value).tokens for value in values]
     keys, at = gram_tokens("".join(texts), np.cumsum([0] + [len(t) for t in texts]))
-    terms = gram_terms(np.unique(keys))
+    terms = decode_gram_keys(np.unique(keys))
     assert terms == sorted(terms, key=lambda term: term.encode("utf-8"))
     # exactly the tokenizer's terms: none made of the end of one value and the start of the next
     assert set(terms) == {token.text for value in values for token in NgramTokenizer()(value)}

@@ -10,8 +10,8 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.locks import ReindexLock
-from indexer.store import IndexStore
+from indexer.lifecycle.locks import ReindexLock
+from indexer.engines.whoosh.store import IndexStore
 from tests.webui_fixtures import ADMIN_TOKEN, HOSTILE_ISSUE_ID
 from webui import create_app
 

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.reindex import reindex
+from tests.reindex_fixtures import reindex
 from tests.hardening_fixtures import BAD_FILES, app_client, LONG_LINE_MARKER, write_big_file, write_files
 from tests.reindex_fixtures import SAMPLES, run_archive
 

@@ -1,7 +1,7 @@
 """The per-snapshot search cache: least recently used entries go first, bounded by total size."""
 from __future__ import annotations
 
-from indexer.cache import SizedLru
+from indexer.engines.whoosh.cache import SizedLru
 
 
 def test_least_recently_used_go_first_when_full() -> None:

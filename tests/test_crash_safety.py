@@ -2,8 +2,8 @@
 
 Each case starts from the same indexed archive (state A), makes three
 changes (a new file, a changed file, a removed file: state B), starts a real
-`archive reindex` subprocess that stops at a named point
-(ARCHIVE_REINDEX_PAUSE_AT), checks what readers see at that moment, kills
+`archive reindex` subprocess that stops at a named step
+(`Settings.on_reindex_step`, set by tests/paused_archive.py), checks what readers see at that moment, kills
 it with SIGKILL and runs the next reindex: it must reach exactly state B,
 with nothing lost and nothing indexed twice.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from whoosh.index import TOC
 
-from indexer.reindex import reindex
-from indexer.store import IndexStore
+from tests.reindex_fixtures import reindex
+from indexer.engines.whoosh.store import IndexStore
 from tests.reindex_fixtures import (
     NEW_ISSUE,
     SAMPLES,

@@ -1,12 +1,12 @@
-"""The field dictionary (data/dict/) keeps the words of police and anti-fraud reporting whole."""
+"""The field dictionary (indexer/text/dictionary/) keeps the words of police and anti-fraud reporting whole."""
 from __future__ import annotations
 
 import pytest
 
-from indexer.normalize import compact
+from indexer.text.normalize import compact
 from indexer.documents import article_places
-from indexer.places import place_names
-from indexer.segmenter import dictionary_files, words
+from indexer.text.places import place_names
+from indexer.text.segmenter import dictionary_files, words
 
 
 def dictionary_words() -> list[str]:
@@ -56,7 +56,7 @@ def test_words_in_real_sentences(sentence: str, kept: str) -> None:
         ("大理州", "大理州"),  # an administrative name
         ("济宁", "济宁市"),  # a short name, shown by its full one
         ("北京", "北京市"),
-        ("香港", "香港"),  # from data/dict/places.txt
+        ("香港", "香港"),  # from dictionary/places.txt
         ("美国", "美国"),
         ("治安", None),  # jieba tags these `ns`; they are not places
         ("锦旗", None),

@@ -23,7 +23,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from indexer.store import IndexStore
+from indexer.engines.whoosh.store import IndexStore
 from tests.hardening_fixtures import app_client, issue_hashes
 from tests.reindex_fixtures import SAMPLES, make_archive, run_archive, wait_for
 from tests.webui_fixtures import ADMIN_TOKEN, start_server, stop_server

@@ -24,9 +24,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from indexer import search as search_module
-from indexer.reindex import reindex
-from indexer.results import FACETS, SORTS
+from tests.reindex_fixtures import reindex
+from indexer.api import FACETS, SORTS
+from indexer.settings import Settings
 from tests.hardening_fixtures import (  # noqa: F401 (fixtures)
     HOSTILE_WORD,
     Latencies,
@@ -262,15 +262,13 @@ def write_issues(root, pages: dict[str, str]) -> None:
     reindex(root)
 
 
-def test_a_query_that_would_read_too_much_of_the_index_is_refused_as_too_broad(tmp_path, monkeypatch):
-    """The work budget (`search.MAX_POSTINGS` and `POSTINGS_PER_ARTICLE`, made tiny here) bounds every shape: an OR is refused
+def test_a_query_that_would_read_too_much_of_the_index_is_refused_as_too_broad(tmp_path):
+    """The work budget (`Settings.max_postings` and `postings_per_article`, made tiny here) bounds every shape: an OR is refused
     before reading, an AND once its reading passes the budget; a narrow query is still answered,
     although it is the first to build the snapshot's facet table (never charged to one search)."""
     write_issues(tmp_path, {f"p{i}": f"# 第{i}篇\n\n民警和辅警在第{i}个路口执勤。\n" for i in range(10)}
                  | {"rare": "# 琥珀\n\n一块琥珀。\n"})
-    monkeypatch.setattr(search_module, "MAX_POSTINGS", 5)
-    monkeypatch.setattr(search_module, "POSTINGS_PER_ARTICLE", 0)
-    with app_client(tmp_path) as client:
+    with app_client(tmp_path, SETTINGS=Settings(data_dir=tmp_path, max_postings=5, postings_per_article=0)) as client:
         for q in ("民 OR 警 OR 辅", "民 警", "路口 -琥珀"):
             response = client.get("/api/search", query_string={"q": q})
             assert response.status_code == 400, (q, response.json)
@@ -280,14 +278,13 @@ def test_a_query_that_would_read_too_much_of_the_index_is_refused_as_too_broad(t
         assert narrow.status_code == 200 and narrow.json["total"] == 1
 
 
-def test_a_long_and_that_no_article_satisfies_is_relaxed_to_its_rarest_words(tmp_path, monkeypatch):
-    """Only `MAX_RELAXED_WORDS` (made 2 here) of the words are looked for, the rarest: an article
+def test_a_long_and_that_no_article_satisfies_is_relaxed_to_its_rarest_words(tmp_path):
+    """Only `Settings.max_relaxed_words` (made 2 here) of the words are looked for, the rarest: an article
     with just the common ones is not shown, one with a rare word is."""
     common = "常见的普通消息寻常"
     write_issues(tmp_path, {"amber": f"# 一\n\n琥珀{common}。\n", "coral": f"# 二\n\n珊瑚{common}。\n",
                             "plain": f"# 三\n\n{common}。\n"})
-    monkeypatch.setattr(search_module, "MAX_RELAXED_WORDS", 2)
-    with app_client(tmp_path) as client:
+    with app_client(tmp_path, SETTINGS=Settings(data_dir=tmp_path, max_relaxed_words=2)) as client:
         body = client.get("/api/search", query_string={"q": "琥珀 珊瑚 常见 普通 寻常"}).json
     assert body["relaxed"] is True
     assert {hit["issue"]["id"] for hit in body["results"]} == {"amber", "coral"}

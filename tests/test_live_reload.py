@@ -122,7 +122,7 @@ def test_serve_watch_picks_up_files_dropped_changed_and_removed(archive: Path) -
         wait_for(lambda: total(http, "青绿色的灯塔") == 0, what="the removal")
 
 
-# --- `archive add` with a server running: the server indexes (indexer.local_server) -----------
+# --- `archive add` with a server running: the server indexes (webui.local_server) -----------
 
 
 def test_archive_add_hands_the_indexing_to_the_running_server(archive: Path, http: Http, tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_archive_add_hands_the_indexing_to_the_running_server(archive: Path, htt
     assert announced.stat().st_mode & 0o777 == 0o600, "the token is for the data directory's owner only"
 
     # Were `archive add` to index in its own process, it would stop at this point for good.
-    added = run_archive(archive, "add", str(source), env={"ARCHIVE_REINDEX_PAUSE_AT": "scanned"})
+    added = run_archive(archive, "add", str(source), pause_at="scanned")
 
     assert added.returncode == 0, added.stderr
     assert added.stdout.startswith("added 1, updated 0, removed 0, unchanged 2"), added.stdout
@@ -180,10 +180,12 @@ def test_archive_add_indexes_itself_when_the_server_refuses_its_token(archive: P
 def test_adds_through_the_server_are_merged_in_the_background_and_stay_found(
     archive: Path, http: Http, tmp_path: Path
 ) -> None:
-    from indexer.segments import MERGE_ABOVE_SEGMENTS
-    from indexer.store import IndexStore
+    from indexer.engines.whoosh.store import IndexStore
+    from indexer.settings import Settings
 
-    for n in range(MERGE_ABOVE_SEGMENTS + 2):
+    merge_above = Settings().merge_above_segments
+
+    for n in range(merge_above + 2):
         source = tmp_path / f"update-{n}.txt"
         source.write_text(NEW_ISSUE.replace("琥珀色", f"第{n}座"), encoding="utf-8")
         added = run_archive(archive, "add", str(source))
@@ -191,6 +193,6 @@ def test_adds_through_the_server_are_merged_in_the_background_and_stay_found(
         assert total(http, f"第{n}座的灯塔") == 1, "the server answers once the issue is searchable"
 
     store = IndexStore(archive)
-    wait_for(lambda: len(store.open_current()._segments()) <= MERGE_ABOVE_SEGMENTS, what="the background merge")
-    wait_for(lambda: total(http, "的灯塔") == MERGE_ABOVE_SEGMENTS + 2, what="the merged generation to be served")
-    assert all(total(http, f"第{n}座的灯塔") == 1 for n in range(MERGE_ABOVE_SEGMENTS + 2))
+    wait_for(lambda: len(store.open_current()._segments()) <= merge_above, what="the background merge")
+    wait_for(lambda: total(http, "的灯塔") == merge_above + 2, what="the merged generation to be served")
+    assert all(total(http, f"第{n}座的灯塔") == 1 for n in range(merge_above + 2))

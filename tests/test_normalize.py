@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.normalize import _fold_table, compact, compact_text, fold
+from indexer.text.normalize import _fold_table, compact, compact_text, fold
 
 SAMPLE_ISSUES = Path(__file__).resolve().parents[1] / "data" / "issues"
 

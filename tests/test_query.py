@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from indexer.normalize import BREAK
-from indexer.query import MAX_QUERY_CHARS, And, DateRange, Not, Or, Text, parse, positive_texts
-from indexer.results import QueryError
+from indexer.text.normalize import BREAK
+from indexer.query import MAX_QUERY_CHARS, And, DateRange, Not, Or, Text, parse, positive_texts, unparse
+from indexer.api import QueryError
 
 
 @pytest.mark.parametrize(
@@ -109,3 +111,27 @@ def test_deep_nesting_stays_flat(q: str, tree: object) -> None:
 def test_same_operators_are_flattened() -> None:
     assert parse("a OR (b OR (c OR d))") == Or((Text("a"), Text("b"), Text("c"), Text("d")))
     assert parse("a (b (c d))") == And((Text("a"), Text("b"), Text("c"), Text("d")))
+
+
+
+TERMS = st.sampled_from(["民警", "醉驾", '"酒后 驾车"', "「杀猪盘」", "title:醉驾", "标题：民警", "byline:(丁国锋 OR 李亚)",
+                         "date:2021", "date:2021-01..2021-06-30", "日期:..2020", "(袭警 OR 醉驾)", "-广告", "NOT 诈骗",
+                         "OR", "AND", "貉", "ABC", "詐騙", "-(a OR b)", "title:\"电信 诈骗\""])
+
+
+def parses(q: str) -> bool:
+    try:
+        parse(q)
+    except QueryError:
+        return False
+    return True
+
+
+# Queries made of the terms above, the malformed ones (a dangling OR) left out.
+QUERIES = st.lists(TERMS, min_size=1, max_size=8).map(" ".join).filter(parses)
+
+
+@given(QUERIES)
+def test_unparse_writes_a_query_that_parses_to_the_same_tree(q: str) -> None:
+    tree = parse(q)
+    assert parse(unparse(tree)) == tree

@@ -1,4 +1,4 @@
-"""`reindex` and `add_files`: only what changed is indexed, in one atomic step each time."""
+"""`reindex` and `Engine.add`: only what changed is indexed, in one atomic step each time."""
 from __future__ import annotations
 
 import os
@@ -10,12 +10,12 @@ import pytest
 from whoosh.fields import ID, Schema
 from whoosh.index import create_in
 
-from indexer import adding
-from indexer.locks import ReindexLock
-from indexer.reindex import AddRefused, add_files, reindex
-from indexer.results import FailedFile, ReindexBusy
-from indexer.segments import MERGE_ABOVE_SEGMENTS, commit, index_files
-from indexer.store import IndexStore
+from indexer.api import AddRefused, FailedFile, ReindexBusy, ReindexSummary
+from indexer.engines.whoosh.engine import WhooshEngine
+from indexer.engines.whoosh.segments import commit, index_files
+from indexer.engines.whoosh.store import IndexStore
+from indexer.lifecycle.locks import ReindexLock
+from indexer.settings import Settings
 from tests.reindex_fixtures import (
     NEW_ISSUE,
     SAMPLES,
@@ -24,8 +24,14 @@ from tests.reindex_fixtures import (
     indexed_state,
     make_archive,
     make_indexed_archive,
+    reindex,
     run_archive,
 )
+
+
+def add_files(data_dir: Path, files: list[Path], replace: bool = False, **settings: object) -> ReindexSummary:
+    """`Engine.add` of the local engine over `data_dir`."""
+    return WhooshEngine(Settings(data_dir=data_dir, **settings)).add(files, replace=replace)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +183,7 @@ def test_a_file_that_vanishes_before_it_is_indexed_is_a_failure(archive: Path) -
     outcomes: list[object] = []
     vanished = archive / "issues" / "gone.txt"
 
-    segments = index_files(ix, [vanished, issue_path(archive, 0)], archive, outcomes.append)
+    segments = index_files(ix, [vanished, issue_path(archive, 0)], archive, outcomes.append, Settings(data_dir=archive))
     commit(ix, segments, [issue_key(0)])
 
     gone = outcomes[0]
@@ -273,14 +279,12 @@ def test_archive_add_waits_behind_a_short_reindex_instead_of_failing(archive: Pa
     assert "2021-06-01-02" in assert_up_to_date(archive).manifest
 
 
-def test_archive_add_behind_a_long_reindex_is_refused_with_the_reason(archive: Path, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_archive_add_behind_a_long_reindex_is_refused_with_the_reason(archive: Path, tmp_path: Path) -> None:
     incoming = tmp_path / "2021-06-01-02.txt"
     incoming.write_text(NEW_ISSUE, encoding="utf-8")
-    monkeypatch.setattr(adding, "COPY_WAIT_SECONDS", 0.2)
     with ReindexLock(IndexStore(archive).lock_path):
         with pytest.raises(ReindexBusy):
-            adding.copy_into_issues(archive, [incoming])
+            add_files(archive, [incoming], copy_wait_seconds=0.2)
     assert not (archive / "issues" / incoming.name).exists(), "nothing copied while the lock was held"
 
 
@@ -328,10 +332,11 @@ def test_add_through_the_command_line(archive: Path, tmp_path: Path) -> None:
 
 def test_many_small_updates_are_merged_so_segments_stay_few(archive: Path) -> None:
     store = IndexStore(archive)
-    for n in range(MERGE_ABOVE_SEGMENTS + 2):
+    merge_above = Settings().merge_above_segments
+    for n in range(merge_above + 2):
         (archive / "issues" / f"update-{n}.txt").write_text(NEW_ISSUE.replace("琥珀色", f"第{n}座"), encoding="utf-8")
         reindex(archive)
         ix = store.open_current()
-        assert ix is not None and len(ix._segments()) <= MERGE_ABOVE_SEGMENTS + 1
+        assert ix is not None and len(ix._segments()) <= merge_above + 1
 
     assert_up_to_date(archive)

@@ -1,4 +1,4 @@
-"""A long-lived `ArchiveIndex` remembers file hashes by stat and manifest records by segment, and still sees
+"""A long-lived `WhooshEngine` remembers file hashes by stat and manifest records by segment, and still sees
 every change to a file's bytes and to the index."""
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import hashlib
 import os
 from pathlib import Path
 
-import pytest
+from indexer.engines.whoosh.engine import WhooshEngine
+from indexer.engines.whoosh.store import IndexStore, ManifestMemo, read_manifest
+from indexer.lifecycle.digests import DigestCache
+from indexer.settings import Settings
+from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, assert_up_to_date, make_indexed_archive, reindex
 
-from indexer import digests
-from indexer.digests import DigestCache
-from indexer.reindex import reindex
-from indexer.service import ArchiveIndex
-from indexer.store import IndexStore, ManifestMemo, read_manifest
-from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, assert_up_to_date, make_indexed_archive
+SETTLED_SECONDS = Settings().settled_seconds
 
 
 def rewrite_in_place_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
@@ -30,7 +29,7 @@ def rewrite_in_place_keeping_size_and_mtime(path: Path, old: str, new: str) -> N
 def test_a_file_hashed_just_after_it_was_written_is_hashed_again(tmp_path: Path) -> None:
     path = tmp_path / "issue.txt"
     path.write_text(NEW_ISSUE, encoding="utf-8")
-    cache = DigestCache()
+    cache = DigestCache(SETTLED_SECONDS)
     assert cache.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
 
     rewrite_in_place_keeping_size_and_mtime(path, "琥珀色", "翡翠色")
@@ -38,11 +37,10 @@ def test_a_file_hashed_just_after_it_was_written_is_hashed_again(tmp_path: Path)
     assert cache.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_remembered_file_changed_in_place_is_hashed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)  # remember even a file written a moment ago
+def test_a_remembered_file_changed_in_place_is_hashed_again(tmp_path: Path) -> None:
     path = tmp_path / "issue.txt"
     path.write_text(NEW_ISSUE, encoding="utf-8")
-    cache = DigestCache()
+    cache = DigestCache(settled_seconds=0.0)  # remember even a file written a moment ago
     first = cache.digest(path)
     assert cache.digest(path) == first
 
@@ -51,11 +49,10 @@ def test_a_remembered_file_changed_in_place_is_hashed_again(tmp_path: Path, monk
     assert cache.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest() != first
 
 
-def test_a_file_replaced_by_a_rename_is_hashed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)
+def test_a_file_replaced_by_a_rename_is_hashed_again(tmp_path: Path) -> None:
     path = tmp_path / "issue.txt"
     path.write_text(NEW_ISSUE, encoding="utf-8")
-    cache = DigestCache()
+    cache = DigestCache(settled_seconds=0.0)
     first = cache.digest(path)
     replacement = tmp_path / "replacement.txt"
     replacement.write_text(NEW_ISSUE.replace("琥珀色", "翡翠色"), encoding="utf-8")
@@ -66,12 +63,9 @@ def test_a_file_replaced_by_a_rename_is_hashed_again(tmp_path: Path, monkeypatch
     assert cache.digest(path) == hashlib.sha256(path.read_bytes()).hexdigest() != first
 
 
-def test_reindexes_of_one_archive_index_see_changes_the_stat_alone_hides(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(digests, "SETTLED_SECONDS", 0.0)
+def test_reindexes_of_one_engine_see_changes_the_stat_alone_hides(tmp_path: Path) -> None:
     data = make_indexed_archive(tmp_path / "data", samples=2)
-    archive = ArchiveIndex(data)
+    archive = WhooshEngine(Settings(data_dir=data, settled_seconds=0.0))
     new = data / "issues" / "2021-06-01-02.txt"
     new.write_text(NEW_ISSUE, encoding="utf-8")
     assert archive.reindex().added == 1

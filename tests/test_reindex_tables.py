@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from indexer.postings import field_postings
-from indexer.facets import FACET_FIELDS
-from indexer.reindex import merge_segments, reindex
-from indexer.results import SearchRequest
-from indexer.segments import MERGE_ABOVE_SEGMENTS
-from indexer.service import ArchiveIndex
-from indexer.snapshot import SCORED_FIELDS, Snapshot
-from indexer.store import IndexStore
-from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, make_indexed_archive
+from indexer.engines.whoosh.codec.postings import field_postings
+from indexer.fields import FACET_FIELDS
+from indexer.engines.whoosh.reindex import merge_segments
+from indexer.api import SearchRequest
+from indexer.engines.whoosh.engine import WhooshEngine
+from indexer.settings import Settings
+from indexer.engines.whoosh.snapshot import SCORED_FIELDS, Snapshot
+from indexer.engines.whoosh.store import IndexStore
+from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, make_indexed_archive, reindex
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def served(data: Path, previous: Snapshot | None = None) -> Snapshot:
     store = IndexStore(data)
     ix = store.open_current()
     assert ix is not None
-    snapshot = Snapshot(ix, store.generation(), previous)
+    snapshot = Snapshot(ix, store.generation(), Settings(data_dir=data), previous)
     return snapshot
 
 
@@ -96,12 +96,12 @@ def test_tables_after_two_extensions_in_a_row_equal_a_fresh_build(archive: Path)
 
 
 def test_tables_after_a_merge_reuse_the_segments_it_kept_and_equal_a_fresh_build(archive: Path) -> None:
-    for n in range(MERGE_ABOVE_SEGMENTS):
+    for n in range(Settings().merge_above_segments):
         (archive / "issues" / f"update-{n}.txt").write_text(NEW_ISSUE.replace("琥珀色", f"第{n}座"), encoding="utf-8")
         reindex(archive, merge=False)
     previous = served(archive)
     tables(previous)
-    merge_segments(archive)
+    merge_segments(Settings(data_dir=archive))
 
     merged = served(archive, previous)
     assert len(merged.segments) < len(previous.segments)
@@ -119,12 +119,12 @@ def test_a_full_rebuild_shares_no_segment(archive: Path) -> None:
 
 
 def test_a_served_archive_answers_after_an_add_as_a_fresh_one_does(archive: Path) -> None:
-    index = ArchiveIndex(archive)
-    index.warm_tables()
+    index = WhooshEngine(Settings(data_dir=archive))
+    index.prepare_to_serve()
     change(archive, "replace")
     change(archive, "add")
     index.reindex()
-    fresh = ArchiveIndex(archive)
+    fresh = WhooshEngine(Settings(data_dir=archive))
 
     for q in ("琥珀色的灯塔", "年", "灯塔 OR 报纸", "的"):
         for sort in ("relevance", "date"):

@@ -1,4 +1,4 @@
-"""ArchiveIndex end to end on a small hand-made archive, indexed for real.
+"""The local engine end to end on a small hand-made archive, indexed for real.
 
 Each issue file is written here, so every expectation can be read off the
 text below: what is found, in which order, with which facets and marks.
@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-import indexer.service
-from indexer import search as search_module
-from indexer.bulk import term_ranking
+from indexer.engines.whoosh import search as search_module
+from indexer.engines.whoosh.bulk import term_ranking
 from indexer.query import parse
-from indexer.ranking import BM25_K1, build, single_term
-from indexer.reindex import reindex
-from indexer.scoring import text_ranking
-from indexer.results import QueryError, SearchRequest, SearchResults
-from indexer.service import ArchiveIndex
+from indexer.engines.whoosh.ranking import BM25_K1, Grams, build, plan
+from tests.reindex_fixtures import reindex
+from indexer.engines.whoosh.scoring import grams_ranking
+from indexer.api import QueryError, SearchRequest, SearchResults
+from indexer.engines.whoosh.engine import WhooshEngine
+from indexer.settings import Settings
 
 ISSUES = {
     "2021-04-08-05.txt": """\
@@ -95,7 +95,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def archive(data_dir: Path):
-    index = ArchiveIndex(data_dir)
+    index = WhooshEngine(Settings(data_dir=data_dir))
     yield index
     index.close()
 
@@ -104,7 +104,7 @@ def ids(results: SearchResults) -> list[str]:
     return [hit.id for hit in results.results]
 
 
-def search(archive: ArchiveIndex, q: str, **options) -> SearchResults:
+def search(archive: WhooshEngine, q: str, **options) -> SearchResults:
     return archive.search(SearchRequest(q, **options))
 
 
@@ -126,11 +126,11 @@ def search(archive: ArchiveIndex, q: str, **options) -> SearchResults:
         ("「电信网络诈骗」", RAID),
     ],
 )
-def test_text_that_occurs_finds_its_article(archive: ArchiveIndex, q: str, found: str) -> None:
+def test_text_that_occurs_finds_its_article(archive: WhooshEngine, q: str, found: str) -> None:
     assert found in ids(search(archive, q))
 
 
-def test_a_phrase_matches_only_in_a_row(archive: ArchiveIndex) -> None:
+def test_a_phrase_matches_only_in_a_row(archive: WhooshEngine) -> None:
     assert ids(search(archive, '"电信网络诈骗"')) == [RAID]
     assert TWO_KINDS not in ids(search(archive, "电信网络诈骗"))
 
@@ -151,16 +151,16 @@ def test_a_phrase_matches_only_in_a_row(archive: ArchiveIndex) -> None:
         ("诈骗 date:2021-04-09", {TWO_KINDS}),
     ],
 )
-def test_query_language(archive: ArchiveIndex, q: str, expected: set[str]) -> None:
+def test_query_language(archive: WhooshEngine, q: str, expected: set[str]) -> None:
     assert set(ids(search(archive, q, per_page=20))) == expected
 
 
-def test_a_title_match_ranks_first(archive: ArchiveIndex) -> None:
+def test_a_title_match_ranks_first(archive: WhooshEngine) -> None:
     assert ids(search(archive, "民警"))[0] == PATROL
     assert ids(search(archive, "电信诈骗"))[0] == TWO_KINDS
 
 
-def test_no_article_with_all_words_shows_those_with_some_flagged_relaxed(archive: ArchiveIndex) -> None:
+def test_no_article_with_all_words_shows_those_with_some_flagged_relaxed(archive: WhooshEngine) -> None:
     results = search(archive, "貉 上海市")
     assert results.relaxed
     assert set(ids(results)) == {RACCOON, NEW_YEAR}
@@ -174,18 +174,18 @@ def test_no_article_with_all_words_shows_those_with_some_flagged_relaxed(archive
         ("-date", [NEW_YEAR, RAID, TWO_KINDS, UNDATED]),  # oldest first, undated last
     ],
 )
-def test_sort_by_date(archive: ArchiveIndex, sort: str, order: list[str]) -> None:
+def test_sort_by_date(archive: WhooshEngine, sort: str, order: list[str]) -> None:
     assert ids(search(archive, "诈骗", sort=sort)) == order
 
 
-def test_a_blank_query_browses_everything_newest_first(archive: ArchiveIndex) -> None:
+def test_a_blank_query_browses_everything_newest_first(archive: WhooshEngine) -> None:
     results = search(archive, "")
     assert results.total == 6
     assert ids(results)[:2] in ([RACCOON, TWO_KINDS], [TWO_KINDS, RACCOON])
     assert ids(results)[-1] == UNDATED
 
 
-def test_pages_and_total(archive: ArchiveIndex) -> None:
+def test_pages_and_total(archive: WhooshEngine) -> None:
     first, second = (search(archive, "诈骗", per_page=3, page=n) for n in (1, 2))
     assert first.total == second.total == 4
     assert len(first.results) == 3 and len(second.results) == 1
@@ -196,7 +196,7 @@ def facet(results: SearchResults, name: str) -> dict[str, tuple[int, bool]]:
     return {v.value: (v.count, v.selected) for v in results.facets[name]}
 
 
-def test_facets_count_the_whole_result_set(archive: ArchiveIndex) -> None:
+def test_facets_count_the_whole_result_set(archive: WhooshEngine) -> None:
     results = search(archive, "诈骗", per_page=1)
     assert facet(results, "year") == {"2021": (2, False), "1998": (1, False)}
     assert facet(results, "paper") == {"法治日报": (2, False), "人民日报": (1, False)}
@@ -216,7 +216,7 @@ def test_facets_count_the_whole_result_set(archive: ArchiveIndex) -> None:
         ({"paper": ("法治日报",), "year": ("1998",)}, set()),  # filters combine with AND
     ],
 )
-def test_facet_values_filter(archive: ArchiveIndex, filters: dict, expected: set[str]) -> None:
+def test_facet_values_filter(archive: WhooshEngine, filters: dict, expected: set[str]) -> None:
     results = search(archive, "诈骗", filters=filters)
     assert set(ids(results)) == expected
     for name, values in filters.items():
@@ -247,26 +247,26 @@ def test_date_range_is_exact_and_inclusive(archive, date_from, date_to, expected
         {"q": "诈骗", "page": 0},
     ],
 )
-def test_bad_requests_raise_query_error(archive: ArchiveIndex, request_options: dict) -> None:
+def test_bad_requests_raise_query_error(archive: WhooshEngine, request_options: dict) -> None:
     with pytest.raises(QueryError):
         archive.search(SearchRequest(**request_options))
 
 
-def test_snippet_marks_each_match_whole_and_escapes_the_rest(archive: ArchiveIndex) -> None:
+def test_snippet_marks_each_match_whole_and_escapes_the_rest(archive: WhooshEngine) -> None:
     raid = search(archive, "犯罪嫌疑人 ABC").results[0]
     assert re.findall(r"<mark>(.*?)</mark>", raid.snippet, re.S) == ["犯罪嫌\n疑人", "ABC"] or \
         re.findall(r"<mark>(.*?)</mark>", raid.snippet, re.S) == ["犯罪嫌 疑人", "ABC"]
     assert "&lt;b&gt;链接&lt;/b&gt;" in raid.snippet and "<b>" not in raid.snippet
 
 
-def test_hit_carries_what_a_result_line_shows(archive: ArchiveIndex) -> None:
+def test_hit_carries_what_a_result_line_shows(archive: WhooshEngine) -> None:
     hit = search(archive, "连南").results[0]
     assert (hit.id, hit.title, hit.byline, hit.number) == (RAID, "警方破获特大电信网络诈骗案", "本报记者 丁国锋", 1)
     assert (hit.issue.id, hit.issue.date, hit.issue.page, hit.issue.paper) == ("2021-04-08-05", "2021-04-08", 5, "法治日报")
     assert hit.score > 0
 
 
-def test_article_with_neighbours_and_highlighting(archive: ArchiveIndex) -> None:
+def test_article_with_neighbours_and_highlighting(archive: WhooshEngine) -> None:
     view = archive.article(PATROL, q="社区民警 -电信")
     assert view.title == "社区民警走访辖区" and view.authors == ["李亚"]
     assert view.previous.id == RAID and view.next is None
@@ -275,7 +275,7 @@ def test_article_with_neighbours_and_highlighting(archive: ArchiveIndex) -> None
     assert archive.article("no/such/article") is None
 
 
-def test_issues_newest_first_and_one_issue_with_its_text(archive: ArchiveIndex) -> None:
+def test_issues_newest_first_and_one_issue_with_its_text(archive: WhooshEngine) -> None:
     page = archive.issues(page=1, per_page=10)
     assert page.total == 4
     assert [i.id for i in page.issues] == ["2021-04-09-05", "2021-04-08-05", "1998/19980110-01", "undated-note"]
@@ -285,17 +285,16 @@ def test_issues_newest_first_and_one_issue_with_its_text(archive: ArchiveIndex) 
     assert archive.issue("nope") is None
 
 
-def test_stats(archive: ArchiveIndex) -> None:
+def test_stats(archive: WhooshEngine) -> None:
     stats = archive.stats()
     assert (stats.issues, stats.articles, stats.date_min, stats.date_max) == (4, 6, "1998-01-10", "2021-04-09")
     assert stats.failed == [] and stats.generation and stats.index_bytes > 0
 
 
-def test_a_new_generation_is_served_without_restart(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(indexer.service, "RECHECK_SECONDS", 0.0)
+def test_a_new_generation_is_served_without_restart(tmp_path: Path) -> None:
     write_issues(tmp_path, {"undated-note.txt": ISSUES["undated-note.txt"]})
     reindex(tmp_path)
-    index = ArchiveIndex(tmp_path)
+    index = WhooshEngine(Settings(data_dir=tmp_path, recheck_seconds=0.0))
     try:
         assert search(index, "貉").total == 0
         write_issues(tmp_path, {"2021-04-09-05.txt": ISSUES["2021-04-09-05.txt"]})
@@ -306,14 +305,14 @@ def test_a_new_generation_is_served_without_restart(tmp_path: Path, monkeypatch)
 
 
 def test_an_archive_never_indexed_answers_empty(tmp_path: Path) -> None:
-    index = ArchiveIndex(tmp_path)
+    index = WhooshEngine(Settings(data_dir=tmp_path))
     assert search(index, "诈骗").total == 0
     assert index.issues().total == 0 and index.article(RAID) is None and index.stats().articles == 0
     with pytest.raises(QueryError):
         search(index, "(")
 
 
-def test_concurrent_searches_agree_with_serial_ones(archive: ArchiveIndex) -> None:
+def test_concurrent_searches_agree_with_serial_ones(archive: WhooshEngine) -> None:
     queries = ["诈骗", "民警", "貉 OR 连南", '"电信网络诈骗"', "杀猪盘", "title:民警", ""] * 6
     serial = [ids(search(archive, q)) for q in queries]
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -321,14 +320,14 @@ def test_concurrent_searches_agree_with_serial_ones(archive: ArchiveIndex) -> No
     assert parallel == serial
 
 
-def test_warm_up_leaves_results_unchanged(archive: ArchiveIndex) -> None:
+def test_warm_up_leaves_results_unchanged(archive: WhooshEngine) -> None:
     before = ids(search(archive, "诈骗"))
     archive.warm_up()
     assert ids(search(archive, "诈骗")) == before
 
 
 @pytest.mark.parametrize("q", ["date:2021", "-貉", "NOT 貉 date:2021"])
-def test_a_query_with_nothing_to_rank_by_lists_newest_first(archive: ArchiveIndex, q: str) -> None:
+def test_a_query_with_nothing_to_rank_by_lists_newest_first(archive: WhooshEngine, q: str) -> None:
     results = search(archive, q)
     assert results.sort == "date"
     days = [hit.issue.date for hit in results.results]
@@ -338,10 +337,12 @@ def test_a_query_with_nothing_to_rank_by_lists_newest_first(archive: ArchiveInde
 
 
 @pytest.mark.parametrize("q", ["诈", "民警", "title:民警", "貉"])
-def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: ArchiveIndex, q: str) -> None:
+def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: WhooshEngine, q: str) -> None:
     with archive._using() as snap:
         node = parse(q)
-        field, text = single_term(node)
+        clause = plan(node, ranked=False)
+        assert isinstance(clause, Grams) and len(clause.grams) == 1
+        field, text = clause.field, clause.grams[0]
         bulk = term_ranking(snap.searcher, field, text, snap.length_norms(field), BM25_K1)
         whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
     assert [d for _, d in bulk] == [d for _, d in whoosh]
@@ -349,13 +350,14 @@ def test_bulk_scoring_of_one_term_agrees_with_whoosh(archive: ArchiveIndex, q: s
 
 
 @pytest.mark.parametrize("q", ["电信网络诈骗", "诈骗案", "title:电信网络", "\"特大电信\"", "网络诈骗案"])
-def test_bulk_scoring_of_a_phrase_agrees_with_whoosh(archive: ArchiveIndex, q: str) -> None:
+def test_bulk_scoring_of_a_phrase_agrees_with_whoosh(archive: WhooshEngine, q: str) -> None:
     with archive._using() as snap:
         node = parse(q)
-        bulk = text_ranking(snap, node)
+        clause = plan(node, ranked=False)
+        bulk = grams_ranking(snap, clause)
         whoosh = snap.searcher.search(build(node, ranked=False), limit=None).top_n
         head = sorted(docnum for _, docnum in whoosh[:2])
-        within = text_ranking(snap, node, within=head)
+        within = grams_ranking(snap, clause, within=head)
     assert bulk and [d for _, d in bulk] == [d for _, d in whoosh]
     assert [round(s, 9) for s, _ in bulk] == [round(s, 9) for s, _ in whoosh]
     assert sorted(d for _, d in within) == head
@@ -364,7 +366,7 @@ def test_bulk_scoring_of_a_phrase_agrees_with_whoosh(archive: ArchiveIndex, q: s
 @pytest.mark.parametrize(
     "q", ["民警 貉", "诈骗 电信", "貉 OR 连南", "诈骗 NOT 电信", "诈骗 -电信 date:1998", "(貉 OR 连南) 民警", "诈骗 \"电信网络\""]
 )
-def test_base_scores_combine_like_whoosh(archive: ArchiveIndex, q: str) -> None:
+def test_base_scores_combine_like_whoosh(archive: WhooshEngine, q: str) -> None:
     with archive._using() as snap:
         node = parse(q)
         ours = search_module._scored(snap, node, None)

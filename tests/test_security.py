@@ -22,7 +22,7 @@ import requests
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
-from indexer.reindex import reindex
+from tests.reindex_fixtures import reindex
 from tests.hardening_fixtures import (  # noqa: F401 (fixtures)
     HOSTILE_ISSUES,
     HOSTILE_WORD,

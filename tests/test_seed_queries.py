@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.reindex import reindex
-from indexer.results import SearchRequest
-from indexer.service import ArchiveIndex
+from tests.reindex_fixtures import reindex
+from indexer.api import SearchRequest
+from indexer.engines.whoosh.engine import WhooshEngine
+from indexer.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "eval" / "seed_queries.json"
@@ -41,13 +42,13 @@ def archive(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("seeds")
     shutil.copytree(REPO / "data" / "issues", root / "issues")
     reindex(root)
-    index = ArchiveIndex(root)
+    index = WhooshEngine(Settings(data_dir=root))
     yield index
     index.close()
 
 
 @pytest.mark.parametrize("case", load_cases(), ids=lambda case: case["q"])
-def test_seed_query(archive: ArchiveIndex, case: dict) -> None:
+def test_seed_query(archive: WhooshEngine, case: dict) -> None:
     expect = case["expect"]
     results = archive.search(SearchRequest(case["q"], per_page=max(10, expect.get("in_top", 10))))
     top = results.results[: expect.get("in_top", 10)]

@@ -20,11 +20,12 @@ from whoosh.writing import SegmentWriter
 
 from archive.articles import split_articles
 from archive.issues import read_issue
-from indexer.analysis import SECTION_SEP, NgramTokenizer, WordsTokenizer
+from indexer.engines.whoosh.analyzers import NgramTokenizer, WordsTokenizer
 from indexer.documents import issue_documents
-from indexer.field_postings import FieldPostings
-from indexer.schema import make_schema
-from indexer.segment_writer import SegmentBuilder
+from indexer.text.ngrams import SECTION_SEP
+from indexer.engines.whoosh.codec.field_postings import FieldPostings
+from indexer.engines.whoosh.schema import make_schema
+from indexer.engines.whoosh.codec.segment_writer import SegmentBuilder
 
 REPO = Path(__file__).resolve().parents[1]
 

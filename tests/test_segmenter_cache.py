@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.normalize import compact
-from indexer.segmenter import _clause_words, segmenter, words
+from indexer.text.normalize import compact
+from indexer.text.segmenter import _clause_words, segmenter, words
 
 TEXTS = [
     "",

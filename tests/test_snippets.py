@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from indexer.normalize import compact
-from indexer.snippets import MAX_CHARS, find_matches, highlight, highlight_paragraphs, snippet
+from indexer.text.normalize import compact
+from indexer.present.snippets import MAX_CHARS, find_matches, highlight, highlight_paragraphs, snippet
 
 
 def needles(*texts: str) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter, md5_hash
 
-from indexer.term_table import add_sorted, write_hash_tables
+from indexer.engines.whoosh.codec.term_table import add_sorted, write_hash_tables
 
 Pairs = list[tuple[bytes, bytes]]
 

@@ -8,10 +8,12 @@ from typing import Iterator
 
 import pytest
 
-from indexer.locks import ReindexLock
-from indexer.results import ReindexSummary
-from indexer.store import IndexStore
-from indexer.watch import Watcher, start_watching
+from indexer.api import ReindexSummary
+from indexer.engines.whoosh.engine import WhooshEngine
+from indexer.engines.whoosh.store import IndexStore
+from indexer.lifecycle.locks import ReindexLock
+from indexer.lifecycle.watch import Watcher
+from indexer.settings import Settings
 from tests.reindex_fixtures import NEW_ISSUE, SAMPLES, indexed_state, make_indexed_archive, sha256_of, wait_for
 
 POLL = 0.2
@@ -29,10 +31,15 @@ def changes() -> list[ReindexSummary]:
 
 @pytest.fixture
 def watcher(archive: Path, changes: list[ReindexSummary]) -> Iterator[Watcher]:
-    running = start_watching(archive, interval=POLL, on_change=changes.append)
+    running = watching(archive, on_change=changes.append)
     yield running
     running.stop(timeout=60)
     assert not running.thread.is_alive()
+
+
+def watching(archive: Path, **options: object) -> Watcher:
+    """The local engine's `watch` of `archive`, polling every POLL seconds."""
+    return WhooshEngine(Settings(data_dir=archive, watch_seconds=POLL)).watch(**options)  # type: ignore[arg-type]
 
 
 def manifest(archive: Path) -> dict[str, str]:
@@ -61,7 +68,7 @@ def test_new_changed_and_removed_files_are_picked_up(
 def test_a_change_made_while_another_reindex_runs_is_picked_up_afterwards(archive: Path) -> None:
     store = IndexStore(archive)
     with ReindexLock(store.lock_path):
-        running = start_watching(archive, interval=POLL)
+        running = watching(archive)
         shutil.copy(SAMPLES[2], archive / "issues" / SAMPLES[2].name)
         time.sleep(POLL * 5)  # several polls that find the reindex lock taken
         assert SAMPLES[2].stem not in manifest(archive)

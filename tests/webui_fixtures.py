@@ -21,7 +21,7 @@ from pathlib import Path
 import requests
 from flask import Flask
 
-from indexer.reindex import reindex
+from tests.reindex_fixtures import reindex
 from webui import create_app
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
-from indexer.results import ReindexBusy
+from indexer.api import ReindexBusy
 from webui import context
 from webui.errors import ClientError
 from webui.openapi import openapi_spec

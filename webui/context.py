@@ -10,31 +10,27 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import re
 from dataclasses import asdict, fields
 from typing import Any
 
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from indexer.results import FACETS, SORTS, ArticleLink, Hit, IssueRef, QueryError, SearchRequest
-from indexer.service import ArchiveIndex
+from indexer.api import FACETS, MAX_PER_PAGE, SORTS, ArticleLink, Engine, Hit, IssueRef, QueryError, SearchRequest
+from indexer.query import ISO_DATE, MAX_QUERY_CHARS
 from webui import urls
 from webui.errors import ClientError
 from webui.suggestions import query_suggestions
 
-MAX_QUERY_CHARS = 500
-MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000  # page * per_page: deep pages cost the index more than they help anyone
 MAX_FILTER_VALUES = 20
 MAX_FILTER_CHARS = 200
 SEARCH_PER_PAGE = 10
 ISSUES_PER_PAGE = 50
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def archive() -> ArchiveIndex:
-    """The app's one `ArchiveIndex`, shared by all request threads."""
+def archive() -> Engine:
+    """The app's one engine, shared by all request threads."""
     return current_app.extensions["archive"]
 
 
@@ -138,7 +134,7 @@ def _field_names(record_type: type) -> tuple[str, ...]:
     return tuple(field.name for field in fields(record_type))
 
 
-def issue_ref(ref: IssueRef) -> dict[str, Any]:
+def issue_ref_context(ref: IssueRef) -> dict[str, Any]:
     return {**fields_of(ref), "url": urls.issue_url(ref.id)}
 
 
@@ -148,7 +144,7 @@ def hit_context(hit: Hit, q: str) -> dict[str, Any]:
         "title": hit.title,
         "subtitle": hit.subtitle,
         "byline": hit.byline,
-        "issue": issue_ref(hit.issue),
+        "issue": issue_ref_context(hit.issue),
         "snippet": hit.snippet,
         "score": hit.score,
         "url": urls.article_url(hit.id),
@@ -225,7 +221,7 @@ def article_context(article_id: str, args: MultiDict) -> dict[str, Any]:
         raise ClientError(404, "not_found", f"没有这篇文章：{article_id}")
     return {
         **asdict(view),
-        "issue": issue_ref(view.issue),
+        "issue": issue_ref_context(view.issue),
         "previous": neighbour_link(view.previous, q),
         "next": neighbour_link(view.next, q),
         "query": q,
@@ -265,4 +261,5 @@ def issue_context(issue_id: str) -> dict[str, Any]:
 
 
 def health_context() -> dict[str, Any]:
-    return {"status": "ok", **asdict(archive().stats())}
+    health = archive().health()
+    return {"status": "ok", **asdict(archive().stats()), "engine": health.engine, **health.details}

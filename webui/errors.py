@@ -12,7 +12,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.results import IndexUnavailable
+from indexer.api import IndexUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,10 @@
 """Jinja filters that turn records into readable Chinese: dates and month groups."""
 from __future__ import annotations
 
-import re
 from itertools import groupby
 from typing import Any, Iterable, Iterator
 
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+from indexer.query import ISO_DATE
 
 
 def zh_date(iso: str | None) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from indexer.results import FACETS, SORTS
-from webui.context import ISSUES_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SEARCH_PER_PAGE
+from indexer.api import FACETS, MAX_PER_PAGE, SORTS
+from indexer.query import MAX_QUERY_CHARS
+from webui.context import ISSUES_PER_PAGE, SEARCH_PER_PAGE
 
 Schema = dict[str, Any]
 
@@ -96,7 +97,9 @@ SCHEMAS: dict[str, Schema] = {
     "FailedFile": record("A file the last reindex could not read.", path=STRING, reason=STRING),
     "Health": record("The served index.", status={"type": "string", "enum": ["ok"]}, issues=INTEGER,
                      articles=INTEGER, date_min=nullable(DATE), date_max=nullable(DATE),
-                     failed=array(ref("FailedFile")), generation=nullable(STRING), index_bytes=INTEGER),
+                     failed=array(ref("FailedFile")), generation=nullable(STRING), index_bytes=INTEGER,
+                     engine={"type": "string", "enum": ["local", "solr"],
+                             "description": "Which engine answers: the local index or a SolrCloud collection."}),
     "ReindexSummary": record("What a reindex changed.", added=INTEGER, updated=INTEGER, removed=INTEGER,
                              unchanged=INTEGER, failed=array(ref("FailedFile")), articles=INTEGER,
                              characters=INTEGER, seconds={"type": "number"}, chars_per_second=INTEGER),

@@ -8,10 +8,11 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from indexer.query import MAX_QUERY_CHARS
 from webui import context, urls
 from webui.errors import ClientError
 from webui.security import rate_limited
-from webui.suggestions import plain_words
+from webui.suggestions import syntax_free
 
 bp = Blueprint("pages", __name__)
 
@@ -45,8 +46,8 @@ def search() -> Response:
         # A query the user must fix: keep their query in the box and say what to change.
         if error.status not in (400, 413):
             raise
-        q = request.args.get("q", "")[:context.MAX_QUERY_CHARS]
-        return render_page("search.html", None, status=error.status, error=error, q=q, plain=plain_words(q))
+        q = request.args.get("q", "")[:MAX_QUERY_CHARS]
+        return render_page("search.html", None, status=error.status, error=error, q=q, plain=syntax_free(q))
     return render_page("search.html", json_url, results=results, q=results["query"])
 
 

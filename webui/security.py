@@ -52,7 +52,7 @@ def admin_only(view: View) -> View:
 
 
 def require_admin_token() -> None:
-    """The admin token, or the server's local token (LOCAL_TOKEN, see indexer.local_server).
+    """The admin token, or the server's local token (LOCAL_TOKEN, see webui.local_server).
 
     The local token is what `archive add` on the same data directory sends;
     its caller is not rate-limited (it is the archive's own owner adding issues).

@@ -12,7 +12,7 @@ without them.
 
 Once listening, the server announces its address and a fresh token in
 DATA/.archive/server.json, so `archive add` can hand it the indexing
-(indexer.local_server), and removes the file when it stops.
+(webui.local_server), and removes the file when it stops.
 """
 from __future__ import annotations
 
@@ -27,9 +27,8 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
-from indexer.local_server import announce, withdraw
-from indexer.results import SearchRequest
-from indexer.service import ArchiveIndex
+from indexer.api import Engine
+from webui.local_server import announce, withdraw
 from webui.security import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
@@ -49,9 +48,8 @@ class _SecureChannel(HTTPChannel):
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     """Block serving `app` until interrupted, then release the index."""
-    archive = app.extensions["archive"]
-    archive.refresh_in_background = True
-    archive.warm_tables()
+    archive: Engine = app.extensions["archive"]
+    archive.prepare_to_serve()
     logging.basicConfig()  # waitress and webui.errors log to stderr, as waitress.serve() would set up
     sockets: dict = {}
     # waitress would otherwise buffer up to 1 GB of a request body (to disk) before the app can refuse it.
@@ -76,17 +74,10 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 
         app.extensions["archive"].close()
 
 
-def _warm_up_listening(archive: ArchiveIndex) -> None:
-    """The rest of the warm-up, once the server listens: jieba's dictionary (0.5 s; a search that
-    comes sooner waits for it), one search through every code path, then the indexing modules
-    and place table a first `archive add` would wait for.
-
-    The index tables (about 1 s at 20k articles) are built before listening: every search needs
-    them, and a search that had to wait for them would stall longer than this whole warm-up.
-    """
+def _warm_up_listening(archive: Engine) -> None:
+    """The rest of the warm-up, once the server listens (`Engine.warm_up`); what every search needs
+    was done before listening (`Engine.prepare_to_serve`)."""
     try:
         archive.warm_up()
-        archive.search(SearchRequest(q="报纸 新闻"))
-        archive.prepare_indexing()
     except Exception:  # noqa: BLE001 - the requests that need these report their own errors
         log.exception("warm-up failed; requests will load what they need themselves")

@@ -1,0 +1,94 @@
+"""Stored documents -> the records of `indexer.api` that a reader is shown (hits, articles, issues).
+
+An engine finds the stored fields of a document (`id`, `issue_id`,
+`number` and the `data` JSON that `indexer.documents` writes) and hands
+them here, so an article reads the same whichever engine found it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from archive.issues import IssueReadError, read_issue
+from indexer.api import ArticleLink, ArticleView, Hit, IssueRef, IssueSummary, IssueView
+from indexer.present.snippets import highlight_paragraphs, snippet
+from indexer.query import Node, parse, positive_texts
+
+Stored = dict[str, Any]  # a document's stored fields
+
+
+def hit(fields: Stored, score: float, node: Node | None) -> Hit:
+    """A result line: the article's title, byline, issue and a snippet around what `node` matched."""
+    data = json.loads(fields["data"])
+    body = "\n".join(data["paragraphs"])
+    return Hit(
+        id=fields["id"],
+        title=data["title"],
+        byline=data["byline"],
+        issue=IssueRef(**data["issue"]),
+        snippet=snippet(body, positive_texts(node, "body")),
+        score=round(score, 4),
+        subtitle=data["subtitle"],
+        number=fields["number"],
+    )
+
+
+def article_link(fields: Stored) -> ArticleLink:
+    return ArticleLink(fields["id"], json.loads(fields["data"])["title"])
+
+
+def article_view(fields: Stored, siblings: list[Stored], q: str | None) -> ArticleView:
+    """The article with its neighbours among `siblings` (its issue's articles in page order); with q,
+    paragraphs highlighted (QueryError if q is bad)."""
+    data = json.loads(fields["data"])
+    at = next(i for i, sibling in enumerate(siblings) if sibling["id"] == fields["id"])
+    highlighted = None
+    if q is not None and q.strip():
+        highlighted = highlight_paragraphs(data["paragraphs"], positive_texts(parse(q), "body"))
+    return ArticleView(
+        id=fields["id"],
+        title=data["title"],
+        title_source=data["title_source"],
+        subtitle=data["subtitle"],
+        byline=data["byline"],
+        authors=data["authors"],
+        issue=IssueRef(**data["issue"]),
+        number=fields["number"],
+        kind=data["article_kind"],
+        paragraphs=data["paragraphs"],
+        headings=data["headings"],
+        places=data["places"],
+        previous=article_link(siblings[at - 1]) if at > 0 else None,
+        next=article_link(siblings[at + 1]) if at + 1 < len(siblings) else None,
+        highlighted=highlighted,
+    )
+
+
+def issue_summary(record: dict[str, Any]) -> IssueSummary:
+    """A line of the issue listing, from an issue's stored record (`documents.issue_record`)."""
+    return IssueSummary(record["id"], record["date"], record["date_source"], record["page"], record["paper"],
+                        record["articles"], record.get("year"))
+
+
+def original_text(issues_dir: Path, source: str) -> str:
+    """The issue file as received (decoded); empty if it has gone since it was indexed."""
+    try:
+        issue = read_issue(issues_dir / source, issues_dir)
+    except (IssueReadError, OSError):
+        return ""
+    return issue.original or issue.text
+
+
+def issue_view(record: dict[str, Any], articles: list[Stored], issues_dir: Path) -> IssueView:
+    """The issue page: its stored record, its articles in page order, and the file's original text."""
+    summary = issue_summary(record)
+    return IssueView(summary.id, summary.date, summary.date_source, summary.page, summary.paper,
+                     articles=[article_link(fields) for fields in articles],
+                     text=original_text(issues_dir, record["source"]), year=summary.year)
+
+
+def iso_day(day: int) -> str:
+    """YYYYMMDD -> YYYY-MM-DD."""
+    text = str(day)
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}"

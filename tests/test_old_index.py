@@ -1,0 +1,59 @@
+"""An index built before the indexer was reorganised still opens, searches and takes updates.
+
+Whoosh pickles the schema, analyzers included, into every table of contents.
+tests/fixtures/index-57550d0/ is a small archive indexed by commit 57550d0
+(the last one before the reorganisation), whose schema names
+`indexer.analysis.NgramTokenizer`; `indexer/analysis.py` keeps that name
+importable. Were it to go, this index would fail to open.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.api import SearchRequest
+from indexer.factory import open_engine
+from indexer.settings import Settings
+
+FIXTURE = Path(__file__).with_name("fixtures") / "index-57550d0"
+NEW_ISSUE = "date: 2021-06-02\npage: 3\n\n# 新来的一期\n\n整理之后编入索引的文章，关键词是珊瑚色的灯塔。\n"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURE, tmp_path / "data"))
+
+
+def tables_of_contents(data: Path) -> list[bytes]:
+    return [toc.read_bytes() for toc in sorted((data / ".archive").glob("index-*/_MAIN_*.toc"))]
+
+
+def test_the_fixture_names_the_old_module(data: Path) -> None:
+    assert b"indexer.analysis" in tables_of_contents(data)[-1]
+
+
+def test_an_index_built_before_the_reorganisation_opens_and_searches(data: Path) -> None:
+    engine = open_engine(Settings(data_dir=data))
+    try:
+        results = engine.search(SearchRequest("琥珀色的灯塔"))
+        assert [hit.title for hit in results.results] == ["旧索引里的文章"]
+        assert "<mark>琥珀色的灯塔</mark>" in results.results[0].snippet
+        assert engine.search(SearchRequest('title:"第二篇" 诈骗')).total == 1
+        assert engine.issue("2021-06-01-02").articles[1].title == "第二篇"
+        assert engine.stats().articles == 2
+    finally:
+        engine.close()
+
+
+def test_it_is_updated_in_place_and_then_names_the_new_module(data: Path) -> None:
+    engine = open_engine(Settings(data_dir=data))
+    (data / "issues" / "2021-06-02-03.txt").write_text(NEW_ISSUE, encoding="utf-8")
+
+    summary = engine.reindex()
+
+    assert (summary.added, summary.unchanged) == (1, 1), "incremental: the old index was kept, not rebuilt"
+    assert {hit.title for hit in engine.search(SearchRequest("灯塔")).results} == {"旧索引里的文章", "新来的一期"}
+    assert b"indexer.engines.whoosh.analyzers" in tables_of_contents(data)[-1]
+    engine.close()
