@@ -119,24 +119,8 @@ class Article:
 
     @property
     def body(self) -> str:
-        """The article's paragraphs joined by newlines."""
+        """The article's paragraphs joined by newlines (search also reads the dateline and captions: indexer.fields.body_text)."""
         return "\n".join(self.paragraphs)
-
-    @property
-    def searchable_body(self) -> str:
-        """What search indexes as the body: see `searchable_text`."""
-        return searchable_text(self.dateline, self.paragraphs, self.captions)
-
-
-def searchable_text(dateline: str | None, paragraphs: list[str] | tuple[str, ...], captions: list[str] | tuple[str, ...]) -> str:
-    """The body as search reads it: the dateline, the paragraphs, then the photo captions, a line each.
-
-    The dateline and captions are shown apart from the paragraphs, but a
-    reader searching `新华社北京１２月３１日电` or a caption's words must find the
-    article, and its snippet must show them: the index and the snippet both
-    read this text.
-    """
-    return "\n".join([*([dateline] if dateline else []), *paragraphs, *captions])
 
 
 @dataclass

@@ -121,7 +121,11 @@ class ArticleLink:
 
 @dataclass(frozen=True)
 class ArticleView:
-    """An article to read: `paragraphs` as printed, `headings` (those of them that are headings)."""
+    """An article to read: `paragraphs` as printed, `headings` (those of them that are headings).
+
+    `kind` is "article" or "caption" (a photo standing alone, not listed
+    among its issue's articles).
+    """
 
     id: str
     title: str
@@ -138,6 +142,10 @@ class ArticleView:
     previous: ArticleLink | None
     next: ArticleLink | None
     highlighted: list[str] | None = None  # paragraphs as escaped HTML with <mark>, when asked with q
+    captions: list[str] = field(default_factory=list)  # photo captions printed with it, each with its credit
+    dateline: str | None = None  # `新华社北京１２月３１日电`, taken off the first paragraph
+    dateline_place: str | None = None
+    dateline_date: str | None = None  # YYYY-MM-DD, the day the dateline names
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive.articles import Article, split_articles
+from archive.articles import Article, dated_by_datelines, split_articles
 from archive.issues import Issue, IssueReadError, read_issue
 from indexer.api import FailedFile
-from indexer.fields import SECTIONS, TEXT_GRAMS, WORDS
+from indexer.fields import SECTIONS, TEXT_GRAMS, WORDS, body_text
 from indexer.text.ngrams import SECTION_SEP
 from indexer.text.normalize import compact_text
 from indexer.text.places import place_names
@@ -79,7 +79,7 @@ def issue_record(issue: Issue, article_count: int) -> dict[str, Any]:
 
 
 def article_document(issue: Issue, article: Article) -> dict[str, Any]:
-    body = article.body  # joined from the paragraphs on each use
+    body = body_text(article.dateline, article.paragraphs, article.captions)
     body_words = words(compact_text(body))
     places = article_places(body_words)
     data = {
@@ -90,6 +90,10 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
         "authors": list(article.authors),
         "paragraphs": list(article.paragraphs),
         "headings": list(article.headings),
+        "captions": list(article.captions),
+        "dateline": article.dateline,
+        "dateline_place": article.dateline_place,
+        "dateline_date": article.dateline_date,
         "article_kind": article.kind,
         "places": places,
         "issue": issue_fields(issue),
@@ -122,14 +126,18 @@ def article_document(issue: Issue, article: Article) -> dict[str, Any]:
 
 
 def issue_documents(issue: Issue, articles: list[Article]) -> list[dict[str, Any]]:
-    """The documents one issue file contributes: its issue record, then its articles."""
+    """The documents one issue file contributes: its issue record, then its articles.
+
+    The record counts the issue's articles; a photo standing alone (kind
+    "caption") is a document of its own, searchable, but not one of them.
+    """
     issue_doc = {
         "id": "issue:" + issue.id,
         "kind": "issue",
         "issue_id": issue.id,
         "sha256": issue.sha256,
         "number": 0,
-        "data": json.dumps(issue_record(issue, len(articles)), ensure_ascii=False),
+        "data": json.dumps(issue_record(issue, sum(1 for a in articles if a.kind != "caption")), ensure_ascii=False),
     }
     if issue.date:
         issue_doc["day"] = day_key(issue.date)
@@ -152,6 +160,7 @@ def file_documents(path: Path, data_dir: Path) -> tuple[Indexed, list[dict[str, 
         return FailedFile(shown, exc.reason)
     try:
         articles = split_articles(issue)
+        issue = dated_by_datelines(issue, articles)  # a page that says only its year: its datelines give the day
         documents = issue_documents(issue, articles)
     except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
         return FailedFile(shown, f"could not split into articles ({type(exc).__name__}: {exc})")

@@ -20,6 +20,19 @@ SECTION_BOOSTS = {"title": 6.0, "subtitle": 3.0, "byline": 1.0, "body": 1.0}
 SCOPED_GRAMS = {"title": "title_grams", "byline": "byline_grams"}
 TEXT_GRAMS = "text_grams"
 WORDS = "words"
+
+
+def body_text(dateline: str | None, paragraphs: list[str] | tuple[str, ...], captions: list[str] | tuple[str, ...]) -> str:
+    """The `body` section as indexed and snippeted: the dateline, the paragraphs, then the photo captions, a line each.
+
+    An article shows its dateline and captions apart from its paragraphs,
+    but a reader searching `新华社北京１２月３１日电` or a caption's words must
+    find it, and its snippet must show them: indexing and snippets both read
+    this text, so what matches is what is shown.
+    """
+    return "\n".join([*([dateline] if dateline else []), *paragraphs, *captions])
+
+
 # The document field each facet counts and filters.
 FACET_FIELDS = {"year": "year", "paper": "paper", "issue": "issue_id", "byline": "authors", "place": "places"}
 assert tuple(FACET_FIELDS) == FACETS
