@@ -26,7 +26,7 @@ from pathlib import Path
 
 from archive.bylines import has_dateline, names_a_role, parse_name_line, split_trailing_credit
 from archive.ocr_repair import ends_mid_sentence, ends_sentence
-from archive.paragraph_roles import Item, Role, leaves_open
+from archive.paragraph_roles import NUMBERED, Item, Role, leaves_open
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "article_starts.json"
 # A paragraph starts an article when the model gives it at least these odds.
@@ -35,7 +35,6 @@ START_THRESHOLD = 0.35
 LONG_BODY = 200
 _THRESHOLD_SCORE = math.log(START_THRESHOLD / (1 - START_THRESHOLD))
 _LENGTHS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 32, 40, 60, 100)
-_NUMBERED = re.compile(r"^(?:[０-９\d]{1,2}[、．.]|[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十\d０-９]{1,2}[）)])")
 _PICTURE = re.compile(r"（附?图片|（图）|（书法）|（篆刻）|（油画）|（中国画）|（国画）|（摄影）|（漫画）|（剪纸）|（外[一二三四五]首）|（[二三四五六七八九十]首）")
 PICTURE_NOTE = re.compile(r"^[（(]附?(?:图片|照片)[\d０-９一二三四五六七八九十]*张?[）)]$")
 _CLOSING_BRACKETS = re.compile(r"[（(][^（）()]{1,30}[）)]$")
@@ -102,7 +101,7 @@ def _describe(item: Item | None, prefix: str, full: bool) -> dict[str, float]:
         commas = text.count("，") + text.count(",")
         found.update({
             f"{prefix}:commas={min(commas, 3)}": 1.0,
-            f"{prefix}:numbered": float(_NUMBERED.match(text) is not None),
+            f"{prefix}:numbered": float(NUMBERED.match(text) is not None),
             f"{prefix}:picture_note": float(_PICTURE.search(text) is not None),
             f"{prefix}:dash_open": float(text.startswith(("—", "－", "-"))),
             f"{prefix}:dash_inside": float("——" in text[1:]),

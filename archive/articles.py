@@ -57,7 +57,7 @@ from archive.bylines import Byline, DatelineParts, has_dateline, merge_bylines, 
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
 from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese, starts_with_cut_word
-from archive.paragraph_roles import LONG_PARAGRAPH, Item, Role, classify, rejoin_cut_paragraphs
+from archive.paragraph_roles import LONG_PARAGRAPH, NUMBERED, Item, Role, classify, rejoin_cut_paragraphs
 
 MAX_SECTION_HEADING = 12
 MAX_KICKER = 8
@@ -69,7 +69,6 @@ MAX_HEAD_LINES = 3
 RESUME_SHARE = 0.25
 # Share of a photo caption's word pairs the open story must hold for the caption to be its photo's (caption rule).
 CAPTION_SHARE = 0.15
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d０-９]+[）)]|[\d０-９]+[、．.]|第[一二三四五六七八九十]+[部章节])")
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
 # An editor's preface printed between the title and the dateline.
@@ -260,7 +259,7 @@ def _byline_follows(items: list[Item], end: int) -> bool:
 def _is_section_heading(draft: _Draft, group: list[Item]) -> bool:
     """section_heading_rule: a heading inside an open article rather than a new article's title."""
     texts = [i.text for i in group]
-    if any(t.endswith("——") for t in texts) or _NUMBERED.match(texts[0]) or _PARALLEL_PHRASES.match(group[0].title_text):
+    if any(t.endswith("——") for t in texts) or NUMBERED.match(texts[0]) or _PARALLEL_PHRASES.match(group[0].title_text):
         return True
     deeper = group[0].role is Role.HEADING and draft.title_level is not None
     short = len(group) == 1 and len(texts[0]) <= MAX_SECTION_HEADING
@@ -595,7 +594,7 @@ class _ModelPage:
                 alone.bylines.append(item.byline)
                 self.drafts.append(alone)
                 return
-            draft.add_caption(item, joins_previous=self._neighbour_role(index, -1) is Role.TITLE and _NUMBERED.match(self.items[index - 1].text) is not None)
+            draft.add_caption(item, joins_previous=self._neighbour_role(index, -1) is Role.TITLE and NUMBERED.match(self.items[index - 1].text) is not None)
             return
         if item.role not in (Role.TITLE, Role.HEADING):
             draft.add_body(item)
@@ -603,7 +602,7 @@ class _ModelPage:
         name = parse_name_line(item.paragraph.raw) if not draft.paragraphs else None
         if name:
             draft.bylines.append(name)
-        elif self._neighbour_role(index, 1) is Role.CAPTION and _NUMBERED.match(item.text):
+        elif self._neighbour_role(index, 1) is Role.CAPTION and NUMBERED.match(item.text):
             draft.add_caption(item)
         elif draft.title is not None and not draft.paragraphs and draft.subtitle is None:
             draft.subtitle = item.title_text

@@ -20,6 +20,8 @@ MAX_EXCLAIMING_TITLE = 16
 MAX_TITLE_WITH_COMMA = 16
 # A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
 LONG_PARAGRAPH = 40
+# A numbered point, list item or photo (`一、`, `（２）`, `１、大江截流展宏图`, `第三章`).
+NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d０-９]+[）)]|[\d０-９]+[、．.]|第[一二三四五六七八九十]+[部章节])")
 _BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 
 
