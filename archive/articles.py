@@ -609,7 +609,7 @@ class _ModelPage:
         elif draft.headings and self.items[index - 1].text.endswith("——") and draft.headings[-1] == self.items[index - 1].title_text:
             draft.headings[-1] += item.title_text  # `全力侦查破案——` runs on into this line
             draft.paragraphs[-1] = draft.headings[-1]
-        elif item.text.endswith("——"):
+        elif item.text.endswith("——") or (index + 1 < len(self.items) and self.items[index + 1].text.endswith("——")):
             self.resumed(index).add_section([item.title_text])
         elif Role.TITLE in (self._neighbour_role(index, -1), self._neighbour_role(index, 1)):
             draft.add_body(item)  # verse: a line of a poem or a list

@@ -152,10 +152,7 @@ def test_002_run_in_section_headings_stay_in_their_article() -> None:
     assert jining.headings[0] == "全力侦查破案——保持严打高压态势"
     assert "梁山公安机关及时将假冒购物网站客服" in jining.body  # a headline had cut this sentence in two
     rencheng = by_title(seed_articles("002_48a5c07f79fd3eae"), "任城公安多措并举推进执法规范化")
-    # Known wrong (docs/splitting.md, "section heading read as a headline"): two of the story's four
-    # section headings, `非执法主体不能参与执法` and `提高民警单警执法能力`, are read as titles of articles.
-    assert rencheng.headings[0] == "执法规范根植民警心中"
-    assert "健全内部监督机制" in rencheng.headings
+    assert rencheng.headings == ("执法规范根植民警心中", "非执法主体不能参与执法", "健全内部监督机制", "提高民警单警执法能力")
 
 
 def test_003_spaces_from_line_breaks_and_stray_headline_characters_are_gone() -> None:
