@@ -86,44 +86,44 @@ def _spaced_cut(raw: str) -> bool:
     return head[0] >= MIN_SPACED_PIECE and all(p == head[0] for p in head) and last <= head[0]
 
 
-def _describe(item: Item | None, prefix: str, full: bool) -> dict[str, float]:
-    """Features of one paragraph, named with `prefix` (self, prev, next, …); `full` adds the finer ones."""
+def _describe(item: Item | None, full: bool) -> list[str]:
+    """The names of the features one paragraph has (prefixed by `_Descriptions.get`); `full` adds the finer ones."""
     if item is None:
-        return {f"{prefix}:none": 1.0}
-    text = item.text
+        return ["none"]
+    text, raw = item.text, item.paragraph.raw
     found = {
-        f"{prefix}:role={item.role.value}": 1.0,
-        f"{prefix}:len={_length(text)}": 1.0,
-        f"{prefix}:end={_end(text)}": 1.0,
-        f"{prefix}:heading": float(item.paragraph.level is not None),
-        f"{prefix}:dateline": float(has_dateline(item.paragraph.raw)),
-        f"{prefix}:name_line": float(parse_name_line(item.paragraph.raw) is not None),
-        f"{prefix}:full_stop_inside": float("。" in text[:-1]),
+        f"role={item.role.value}": True,
+        f"len={_length(text)}": True,
+        f"end={_end(text)}": True,
+        "heading": item.paragraph.level is not None,
+        "dateline": has_dateline(raw),
+        "name_line": parse_name_line(raw) is not None,
+        "full_stop_inside": "。" in text[:-1],
     }
     if full:
-        found[f"{prefix}:lines={min(item.paragraph.lines, 3)}"] = 1.0
-        found[f"{prefix}:spaced_cut"] = float(_spaced_cut(item.paragraph.raw))
         commas = text.count("，") + text.count(",")
         found.update({
-            f"{prefix}:commas={min(commas, 3)}": 1.0,
-            f"{prefix}:numbered": float(NUMBERED.match(text) is not None),
-            f"{prefix}:picture_note": float(_PICTURE.search(text) is not None),
-            f"{prefix}:dash_open": float(text.startswith(("—", "－", "-"))),
-            f"{prefix}:dash_inside": float("——" in text[1:]),
-            f"{prefix}:colon_inside": float("：" in text[:-1]),
-            f"{prefix}:bracket_open": float(text.startswith(("（", "("))),
-            f"{prefix}:closing_brackets": float(_CLOSING_BRACKETS.search(text) is not None),
-            f"{prefix}:trailing_credit": float(split_trailing_credit(item.paragraph.raw)[1] is not None),
-            f"{prefix}:marker_open": float(text[:1] in "●△▲■□◆★☆◇"),
-            f"{prefix}:picture_word": float(text.startswith(("图片", "图为", "图：", "题图", "照片"))),
-            f"{prefix}:digits_open": float(text[:1].isdigit()),
-            f"{prefix}:quote_open": float(text[:1] in "“『「《"),
+            f"lines={min(item.paragraph.lines, 3)}": True,
+            "spaced_cut": _spaced_cut(raw),
+            f"commas={min(commas, 3)}": True,
+            "numbered": NUMBERED.match(text) is not None,
+            "picture_note": _PICTURE.search(text) is not None,
+            "dash_open": text.startswith(("—", "－", "-")),
+            "dash_inside": "——" in text[1:],
+            "colon_inside": "：" in text[:-1],
+            "bracket_open": text.startswith(("（", "(")),
+            "closing_brackets": _CLOSING_BRACKETS.search(text) is not None,
+            "trailing_credit": split_trailing_credit(raw)[1] is not None,
+            "marker_open": text[:1] in "●△▲■□◆★☆◇",
+            "picture_word": text.startswith(("图片", "图为", "图：", "题图", "照片")),
+            "digits_open": text[:1].isdigit(),
+            "quote_open": text[:1] in "“『「《",
         })
-    return {name: value for name, value in found.items() if value}
+    return [name for name, present in found.items() if present]
 
 
 # How much of a window of text around a candidate is read for its words (characters).
-COHESION_WINDOW = 240
+COHESION_WINDOW = 100
 # Paragraphs longer than this that open with no dateline are body text: no cohesion measured.
 MAX_CANDIDATE = 60
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -169,7 +169,7 @@ class _Descriptions:
 
     def __init__(self, items: list[Item]) -> None:
         self.items = items
-        self.memo: dict[tuple[int, str, bool], dict[str, float]] = {}
+        self.memo: dict[tuple[int, bool], list[str]] = {}
         self.pair_memo: dict[tuple[int, str, bool], set[str]] = {}
 
     def pairs(self, index: int, tail: bool) -> set[str]:
@@ -181,11 +181,12 @@ class _Descriptions:
         return self.pair_memo[key]
 
     def get(self, index: int, prefix: str, full: bool) -> dict[str, float]:
-        key = (index, prefix, full)
+        """The paragraph's features named as `prefix` sees it (`self:len=le8`, `prev:role=title`)."""
+        key = (index, full)
         if key not in self.memo:
             inside = 0 <= index < len(self.items)
-            self.memo[key] = _describe(self.items[index] if inside else None, prefix, full)
-        return self.memo[key]
+            self.memo[key] = _describe(self.items[index] if inside else None, full)
+        return {f"{prefix}:{name}": 1.0 for name in self.memo[key]}
 
 
 # How far (in paragraphs) a title-like line looks for lines printed like it.
@@ -369,8 +370,8 @@ def with_state(found: dict[str, float], state: ArticleState, item: Item) -> dict
     return combined
 
 
-def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleState, learned: bool) -> bool:
-    """Today's rules overrule the model where they are never wrong on the pages seen.
+def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleState) -> bool | None:
+    """Today's rules decide where they are never wrong on the pages seen; None leaves it to the model.
 
     subtitle rule: a title-like line right under a headline is its subtitle
     (`连云港公安726名社区民警全部回归主责主业`), not the next article; nor is
@@ -405,7 +406,7 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
         return False  # dateline-opens rule: body text opens an untitled brief only with its dateline
     if item.role is Role.BYLINE and item.paragraph.raw.lstrip().startswith(("□", "■")) and state.body_chars >= LONG_BODY:
         return following is not None and following.role is Role.BODY  # boxed-credit rule (archive.articles)
-    return learned
+    return None if is_candidate(item) else False
 
 
 def _credit_line_under(items: list[Item], index: int) -> bool:
@@ -434,8 +435,9 @@ def _walk(items: list[Item], credited_page: bool) -> list[bool]:
     state = ArticleState()
     starts: list[bool] = []
     for index, item in enumerate(items):
-        learned = is_candidate(item) and model.score(with_state(features(items, index, page, described), state, item)) >= _THRESHOLD_SCORE
-        start = _ruled(items, index, starts, state, learned)
+        start = _ruled(items, index, starts, state)
+        if start is None:  # the model is asked only where no rule decides: its features are most of splitting's time
+            start = model.score(with_state(features(items, index, page, described), state, item)) >= _THRESHOLD_SCORE
         if start and credited_page and item.role is Role.TITLE and not _credit_line_under(items, index):
             start = False
         starts.append(start)
