@@ -39,6 +39,7 @@ import json
 import logging
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,6 +201,9 @@ def render(pages: dict[str, list[SourceArticle]], out: Path, seed: str) -> dict:
         gold["pages"][name] = rendered.gold
         gold["bylines"].extend(rendered.bylines)
         gold["known_item"].extend(rendered.known_items)
+    # A title printed on several pages (`国内联播快讯`, `图片新闻`) names no one item: no known-item case.
+    printed = Counter(title for page in gold["pages"].values() for title in set(page["titles"]))
+    gold["known_item"] = [case for case in gold["known_item"] if printed[case["title"]] == 1]
     (out / "gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
     return gold
 
