@@ -396,6 +396,8 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
         return False  # …and the line over a run-in heading is a heading of the same story
     if state.closed and item.role in (Role.BODY, Role.TITLE):
         return True
+    if item.role is Role.TITLE and split_trailing_credit(item.paragraph.raw)[1] is not None:
+        return False  # closing-credit rule: `谢谢！（新华社北京１２月３１日电）` ends a story, it does not start one
     title_like = _title_like(item)
     credited = following is not None and following.role is Role.BYLINE and names_a_role(following.byline)
     if title_like and credited and not (index and starts[-1]):

@@ -37,7 +37,7 @@ MAX_WRAP_WIDTH = 120
 # Dropped paragraph indents: the first lines of blocks fall short by this many columns (two characters).
 INDENT_RANGE = range(3, 9)
 MIN_INDENTED_BLOCKS = 3
-# Share of a page's wrapped lines that must have the wrap width exactly for the page to be cut by count.
+# Share of a page's wrapped lines that must have one length in characters for the page to be cut by count.
 EXACT_SHARE = 0.9
 
 
@@ -52,7 +52,7 @@ class Wrap:
 
     width: int
     indent: int = 0
-    exact: bool = False  # every wrapped line of the page has exactly this width: a cut by count, not by eye
+    exact: int = 0  # the page was cut every `exact` characters (a count, not by eye): 0 when it was not
 
     def is_full(self, line: str, first: bool = False) -> bool:
         """Whether a line reaches the column, so its text goes on in the next line.
@@ -66,7 +66,7 @@ class Wrap:
         """
         width = display_width(line)
         if self.exact and not self.indent:
-            return self.width - 1 <= width <= self.width  # one half-width character may make it a column short
+            return len(line) == self.exact  # digits and Latin letters count as characters here, whatever their width
         if width > self.width + OVERHANG_TOLERANCE:
             squeezed = width <= self.width + SQUEEZE_TOLERANCE
             return squeezed and any(mark in line for mark in "，、；")
@@ -89,9 +89,9 @@ def page_wrap(blocks: list[list[str]]) -> Wrap | None:
     Indent rule: when at least half of those blocks that start on body text
     (a line with a comma or a full stop, not a title) start two characters
     short of their width, first lines may be that much shorter.
-    Exact rule: when EXACT_SHARE of those lines have the width itself (a
-    cut every N characters, as some conversions do), only lines of that
-    width go on in the next.
+    Exact rule: when EXACT_SHARE of those lines hold the same number of
+    characters N (a cut every N characters, as some conversions do, whatever
+    the characters' widths), only lines of N characters go on in the next.
     Known wrong: a page of few and short blocks is taken as unwrapped.
     """
     wrapped = [block for block in blocks if len(block) > 2]
@@ -103,7 +103,9 @@ def page_wrap(blocks: list[list[str]]) -> Wrap | None:
     indented = sorted(short for short in shortfalls if short in INDENT_RANGE)
     indent = indented[len(indented) // 2] if len(indented) >= MIN_INDENTED_BLOCKS and len(indented) * 2 >= len(shortfalls) else 0
     width = widths[len(widths) // 2]
-    exact = sum(1 for w in widths if width - 1 <= w <= width) >= EXACT_SHARE * len(widths)
+    lengths = sorted(len(line) for block in wrapped for line in block[:-1])
+    count = lengths[len(lengths) // 2]
+    exact = count if sum(1 for n in lengths if n == count) >= EXACT_SHARE * len(lengths) else 0
     return Wrap(width, indent, exact)
 
 

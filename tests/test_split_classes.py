@@ -106,7 +106,7 @@ def test_a_title_across_the_column_keeps_its_credit_line_apart() -> None:
 def test_a_title_glued_to_its_first_paragraph_comes_apart() -> None:
     """Class: on a page cut every N characters, a title printed straight above its body was read as body."""
     first = wrapped(BODY2 + BODY2, 20)
-    page = ("千户大型企业实力增强\n" + first + "\n\n" + wrapped(BODY + BODY, 20) + "\n\n"
+    page = ("千户大型企业实力增强\n" + first + "\n\n" + wrapped(BODY2[9:] + BODY2[9:], 20) + "\n\n"
             "北京举行新年音乐会\n" + wrapped(BODY + BODY2, 20) + "\n")
     assert page_items(page).items[0].paragraph.lines == 1  # the title's own line, not joined
     assert [a.title for a in split(page)] == ["千户大型企业实力增强", "北京举行新年音乐会"]
