@@ -272,6 +272,52 @@ def search(
 
 
 @main.command()
+@click.argument("query")
+@click.option("--format", "export_format", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="CSV (UTF-8 with a BOM, for Excel) or JSON Lines.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--text", "with_text", is_flag=True, help="Add each article's full text.")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True)
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only issues on or after this date.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only issues on or before this date.")
+@click.pass_context
+def export(ctx: click.Context, query: str, export_format: str, output: Path | None, with_text: bool, sort: str,
+           date_from: str | None, date_to: str | None) -> None:
+    """Write every article QUERY matches, as GET /api/export does (the same rows, one at a time).
+
+    The `url` column holds each article's path (/articles/…): prefix it with
+    the address the archive is served at.
+    """
+    from flask import request
+
+    from webui import create_app
+    from webui.errors import ClientError
+    from webui.research.context import export_stream
+
+    args = {"q": query, "format": export_format, "sort": sort, "from": date_from, "to": date_to,
+            "fields": "text" if with_text else None}
+    app = create_app({"SETTINGS": ctx.obj["settings"]})
+    with app.test_request_context("/api/export", query_string={k: v for k, v in args.items() if v}):
+        try:
+            _, _, lines = export_stream(request.args, base_url="")
+        except ClientError as error:
+            raise BadInput(error.message) if error.status < 500 else Failure(error.message) from error
+        rows = 0
+        with (output.open("w", encoding="utf-8", newline="") if output else _stdout_text()) as out:
+            for line in lines:
+                out.write(line)
+                rows += 1
+    if output:
+        click.echo(f"wrote {rows - (export_format == 'csv')} articles to {output}", err=True)
+
+
+def _stdout_text() -> Any:
+    """Standard output for text that must keep its own line ends (CSV's CRLF), not closed afterwards."""
+    return open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:

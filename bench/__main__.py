@@ -2,6 +2,7 @@
 
     python -m bench [--scale 1 5] [--quick] [--load] [--profile] [--no-baseline] [--out docs]
     python -m bench --report-only [--out docs]   # re-render from the saved figures
+    python -m bench --only research [--scale 1]  # just the research tools' latencies, merged into the saved run
 
 Each scale's figures are saved in OUT/benchmarks.json as soon as that scale
 finishes, so a later run of another scale (or a crash) keeps what was
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.run import Settings, run_scale
+from bench.run import Settings, run_research_only, run_scale
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -34,6 +35,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, help="scratch dir for data dirs and indexes (default: a new temp dir)")
     parser.add_argument("--build-timeout", type=float, default=3600, help="kill our build after this many seconds")
     parser.add_argument("--report-only", action="store_true", help="only re-render the report from OUT/benchmarks.json")
+    parser.add_argument("--only", choices=["research"], help="measure only this part, keeping the saved figures")
     return parser.parse_args(argv)
 
 
@@ -63,6 +65,15 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for scale in args.scale:
             settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile, args.build_timeout)
+            if args.only == "research":
+                saved = results["runs"].get(str(scale))
+                if saved is None:
+                    raise SystemExit(f"no saved {scale}x run in {args.out / 'benchmarks.json'} to add the research figures to")
+                saved["ours"]["research"] = run_research_only(settings, work / f"scale{scale}", _log)
+                saved["research_command"] = command
+                saved["research_commit"] = report.machine()["commit"]
+                _save(results, args.out)
+                continue
             run = run_scale(settings, work / f"scale{scale}", _log)
             run["command"] = command
             run["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -41,6 +41,12 @@ class Client:
             self.close()
             return 0, b""
 
+    def timed_get(self, path: str) -> tuple[int, bytes, float]:
+        """(status, body, milliseconds) of one request."""
+        started = time.perf_counter()
+        status, body = self.get(path)
+        return status, body, (time.perf_counter() - started) * 1000
+
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()

@@ -254,6 +254,25 @@ def by_kind(run: dict[str, Any]) -> list[str]:
     return _table(["kind", "queries", "ours p50", "ours p95", "baseline p50", "baseline p95"], rows)
 
 
+def research_section(run: dict[str, Any]) -> list[str]:
+    """Latency of each research endpoint against the search targets (p50 ≤ 15 ms, p95 ≤ 50 ms)."""
+    command = run.get("research_command") or run.get("command")
+    commit = run.get("research_commit") or _dig(run, "machine", "commit") or DASH
+    rows = []
+    for label, figures in run["ours"]["research"].items():
+        verdict = _verdict(_check(figures["p50"], 15) and _check(figures["p95"], 50))
+        rows.append([label, str(figures["n"]), _ms(figures["p50"]), _ms(figures["p95"]), _ms(figures["max"]),
+                     str(figures["errors"]), verdict])
+        first = figures.get("first_byte")
+        if first:  # a download: when it starts answering, against the targets
+            rows.append([label.replace("whole file", "first byte (the same again)"), str(first["n"]), _ms(first["p50"]),
+                         _ms(first["p95"]), _ms(first["max"]), "—",
+                         _verdict(_check(first["p50"], 15) and _check(first["p95"], 50))])
+    return [f"Measured by `{command}` (commit {commit}): each request once, one at a time, on a server that has "
+            "answered none of them before (bench/research.py).", ""] + _table(
+        ["endpoint", "requests", "p50", "p95", "max", "errors", "within the search targets"], rows)
+
+
 def load_section(run: dict[str, Any]) -> list[str]:
     loads = _dig(run, "ours", "load")
     if not loads:
@@ -473,6 +492,9 @@ def render(results: dict[str, Any]) -> str:
                   "them: `archive reindex --full` again and again when a full build fits in the window, else "
                   "`archive add` of new issue files one after another (loopback; errors = anything but 200).", ""]
         lines += load_section(run)
+    for scale, run in runs.items():
+        if _dig(run, "ours", "research"):
+            lines += [f"## Research tools, {scale}×", ""] + research_section(run)
     lines += ["## Where the time goes", ""]
     for scale, run in runs.items():
         if run.get("profile"):

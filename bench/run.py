@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from bench import http_load
+from bench import http_load, research
 from bench.corpus import PROBE_STRING, probe_is_unique, source_articles, source_files, write_issues, write_probe
 from bench.measure import dir_bytes, latency_summary
 from bench.queries import BenchQuery, draw_queries, save_queries
@@ -211,6 +211,30 @@ def serve_phases(
                     {**_load_figures(result), "background": background, "reindexes": runs, "rss": server.rss()}
                 )
         figures["server_tracebacks"] = server.tracebacks()
+    figures["research"] = research_phase(data_dir, work, queries, log)
+    return figures
+
+
+def research_phase(data_dir: Path, work: Path, queries: list[BenchQuery], log: Log) -> dict[str, Any]:
+    """The research tools' latencies, on a fresh server (no search of the mix cached yet)."""
+    with Server(data_dir, work) as server:
+        server.start()
+        log("ours: research tools (" + ", ".join(label.split()[0].rstrip(",") for label in research.ENDPOINTS) + "), each request new to the server")
+        return research.research_pass(server.port, queries)
+
+
+def run_research_only(settings: Settings, work: Path, log: Log) -> dict[str, Any]:
+    """Build the corpus at one scale and measure only the research tools (`python -m bench --only research`)."""
+    data_dir = work / "data"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    corpus = write_issues(data_dir, settings.scale, settings.quick)
+    log(f"scale {settings.scale}x: {corpus.files} files, {corpus.characters:,} characters (research tools only)")
+    queries = draw_queries(source_articles(settings.quick), work / "jieba-cache")
+    build = build_ours(data_dir, settings.build_timeout, log)
+    if build["build"]["returncode"] != 0:
+        raise ServerFailed(f"the build failed: {build['build']}")
+    figures = research_phase(data_dir, work, queries, log)
+    shutil.rmtree(data_dir, ignore_errors=True)
     return figures
 
 

@@ -9,7 +9,7 @@ searcher, a Solr response) ever leaves `indexer`, and
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -69,6 +69,42 @@ class SearchRequest:
     date_from: str | None = None  # YYYY-MM-DD, inclusive
     date_to: str | None = None  # YYYY-MM-DD, inclusive
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name -> values (AND)
+
+
+INTERVALS = ("year", "month")  # the periods a term over time is counted by: `YYYY` or `YYYY-MM`
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """A query's matches per period (`Engine.period_counts`), for a term over time.
+
+    `matches[p]` is what `search` gives as `total` for the same request
+    limited to period p (`from`/`to` its first and last day); `articles[p]`
+    counts every dated article of period p, whatever the query; `undated`
+    the matches without a day. Periods without articles are absent.
+    """
+
+    matches: dict[str, int]
+    articles: dict[str, int]
+    undated: int
+
+
+@dataclass(frozen=True)
+class Occurrences:
+    """Where a query's texts occur (`Engine.occurrences`), for every occurrence in context (KWIC).
+
+    `needles`: the compact texts counted, each with the field it is looked for in (None: title,
+    subtitle, byline and body; "title": title and subtitle; "byline"). Occurrences are numbered
+    0 … `total`-1 through the matches newest first (undated last), each place a needle starts
+    counting once (overlapping places each count). `articles`: the articles holding occurrences
+    `first` onwards (the one holding the first asked for, then the next ones), each with how
+    many it holds, in that order; neighbours not filled.
+    """
+
+    needles: list[tuple[str, str | None]]
+    total: int
+    first: int
+    articles: list[tuple[ArticleView, int]]
 
 
 @dataclass(frozen=True)
@@ -250,6 +286,28 @@ class Engine(Protocol):
         When no article has all the words of an AND, the articles with some of them, `relaxed`.
         A request past what one search may read raises QueryError (too broad). No index yet:
         an empty result."""
+        ...
+
+    def period_counts(self, request: SearchRequest, interval: str) -> PeriodCounts:
+        """How many articles match `request` (its query, filters and dates; page and sort ignored)
+        in each year or month (`interval` of INTERVALS), counted in the index (a facet over the
+        day of every match: never by reading articles), with the query unrelaxed: a period where
+        no article has all the words counts 0. QueryError as for `search`."""
+        ...
+
+    def matching_articles(self, request: SearchRequest) -> Iterator[ArticleView]:
+        """Every article matching `request` (query, filters, dates, sort; page ignored), in the
+        order its pages list them, for exports: however many match, memory holds the match list and
+        a small batch of articles (without neighbours: `previous`/`next` None). The matches are
+        found when this is called (QueryError then); the articles are read as the iterator is
+        consumed, all from the index as it was when called."""
+        ...
+
+    def occurrences(self, request: SearchRequest, start: int, count: int) -> Occurrences:
+        """The occurrences of the positive texts of `request`'s query in its matches (filters and
+        dates hold; unrelaxed), counted in the index (positions) without reading articles, and
+        the articles that hold occurrences `start` … `start + count - 1` (read only those).
+        QueryError as for `search`."""
         ...
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:

@@ -7,6 +7,7 @@
     (a OR b) c           grouping; full-width （ ） too
     title:醉驾, byline:丁国锋, title:"…", title:(a OR b)   scope to a field
     date:2021, date:2021-04, date:2021-01-01..2021-06-30, date:..2020   date range
+    "钱其琛 意大利"~10    near: the words within 10 characters of one another, any order, one field
 
 An unquoted word is matched like a phrase: its characters in a row, so
 `人民共和国` finds `中华人民共和国`. A word with nothing searchable in it
@@ -81,7 +82,21 @@ class Not:
     item: Node
 
 
-Node = Union[Text, DateRange, And, Or, Not]
+@dataclass(frozen=True)
+class Near:
+    """Every text must occur, in any order, all within `distance` characters of one another (the
+    characters between them, counted as search counts them: a run of punctuation is one), in one
+    field (`field` None: the title, subtitle, byline or body, the same one for all)."""
+
+    texts: tuple[str, ...]  # compact, two or more
+    distance: int
+    field: str | None = None
+    source: str = dataclasses.field(default="", compare=False)  # as typed, `"…"~N`, see Text.source
+
+
+Node = Union[Text, DateRange, And, Or, Not, Near]
+MAX_NEAR_DISTANCE = 200
+_NEAR = re.compile(r"~(\d{1,9})")  # right after a closing quote
 
 
 @dataclass(frozen=True)
@@ -125,8 +140,13 @@ def _lex(q: str) -> list[_Token]:
             end = q.find(QUOTES[char], i + 1)
             if end < 0:
                 raise QueryError(f"第 {i + 1} 个字符处的引号 {char} 没有闭合")
-            tokens.append(_Token("phrase", q[i + 1 : end], i, field, q[i : end + 1]))
-            i = end + 1
+            near = _NEAR.match(q, end + 1)
+            if near:
+                tokens.append(_Token("near", q[i + 1 : end], i, field, q[i : near.end()]))
+                i = near.end()
+            else:
+                tokens.append(_Token("phrase", q[i + 1 : end], i, field, q[i : end + 1]))
+                i = end + 1
         elif char in CLOSING_QUOTES:
             raise QueryError(f"第 {i + 1} 个字符处的引号 {char} 前面没有对应的开引号")
         else:
@@ -251,8 +271,25 @@ class _Parser:
             raise QueryError(f"检索词太多（最多 {MAX_TERMS} 个）")
         if field == "date":
             return parse_date_range(token.value)
+        if token.kind == "near":
+            return self.near(token, field)
         text = compact(token.value).text.strip(BREAK)
         return Text(text, field, token.raw) if text else None
+
+
+    def near(self, token: _Token, field: str | None) -> Node | None:
+        """`"a b"~N`: its words (split at spaces), each a term; one word is just that phrase."""
+        distance = int(_NEAR.search(token.raw).group(1))
+        if distance > MAX_NEAR_DISTANCE:
+            raise QueryError(f"第 {token.at + 1} 个字符处的 ~{distance}：距离最多 {MAX_NEAR_DISTANCE} 个字")
+        texts = tuple(dict.fromkeys(text for word in token.value.split()
+                                    if (text := compact(word).text.strip(BREAK))))
+        self.terms += len(texts) - 1
+        if self.terms > MAX_TERMS:
+            raise QueryError(f"检索词太多（最多 {MAX_TERMS} 个）")
+        if len(texts) < 2:
+            return Text(texts[0], field, token.raw) if texts else None
+        return Near(texts, distance, field, token.raw)
 
 
 def _combine(kind: type[And] | type[Or], items: list[Node | None]) -> Node | None:
@@ -301,6 +338,8 @@ def positive_texts(node: Node | None, field: str | None) -> list[str]:
     """Compact texts a match may show in `field` (None: unscoped ones), for highlighting; not under NOT."""
     if isinstance(node, Text):
         return [node.text] if node.field in (None, field) else []
+    if isinstance(node, Near):
+        return list(node.texts) if node.field in (None, field) else []
     if isinstance(node, (And, Or)):
         return [text for item in node.items for text in positive_texts(item, field)]
     return []
@@ -308,7 +347,7 @@ def positive_texts(node: Node | None, field: str | None) -> list[str]:
 
 def requires_text(node: Node | None) -> bool:
     """Whether every match must contain some text, so it can only be an article (no kind filter needed)."""
-    if isinstance(node, Text):
+    if isinstance(node, (Text, Near)):
         return True
     if isinstance(node, And):
         return any(requires_text(item) for item in node.items)
@@ -371,6 +410,8 @@ def unparse(node: Node | None) -> str:
         return (f"{node.field}:" if node.field else "") + (node.source or _quoted(node.text))
     if isinstance(node, DateRange):
         return "date:" + (node.source or _date_text(node))
+    if isinstance(node, Near):
+        return (f"{node.field}:" if node.field else "") + (node.source or f'"{" ".join(node.texts)}"~{node.distance}')
     if isinstance(node, Not):
         return "-" + _grouped(node.item, (And, Or))
     if isinstance(node, And):

@@ -142,3 +142,14 @@ def test_hostile_text_never_runs(open_page):
     tab.goto("/search?q=假高亮")
     assert tab.locator(".hit mark").all_inner_texts() == ["假高亮"]
     assert tab.dialogs == []
+
+
+@pytest.mark.parametrize("path, shot", [("/calendar/2021", "calendar-phone.png"),
+                                        ("/articles/002_48a5c07f79fd3eae/1", "cite-phone.png")])
+def test_the_calendar_and_the_cite_box_fit_a_phone(open_page, path, shot):
+    """At 360 px nothing runs off the side: month grids wrap to one column, long citations and URLs break."""
+    tab = open_page(path, viewport={"width": 360, "height": 740})
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not tab.errors and all(url.startswith(tab.url.split("/", 3)[0] + "//" + tab.url.split("/")[2]) for url in tab.loaded)
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / shot), full_page=True)

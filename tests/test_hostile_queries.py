@@ -167,6 +167,28 @@ def test_any_issue_listing_page_is_answered_or_refused_clearly(hostile_client, l
     assert api.status_code == page_twin.status_code
 
 
+@generated(600)
+@given(q=QUERIES, sort=SORT, date_from=DATES, filters=FILTERS, record_id=IDS, cite_format=SORT,
+       day=st.tuples(NUMBERS, NUMBERS, NUMBERS))
+def test_any_research_request_is_answered_or_refused_clearly(hostile_client, latencies, q, sort, date_from, filters,
+                                                              record_id, cite_format, day):
+    """The research tools take the search's parameters, ids and dates: the same rule, 2xx or a clear 4xx."""
+    for path in ("/api/kwic", "/kwic"):
+        get(hostile_client, latencies, path, [*search_params(q, "1", "10", "", date_from, "", filters),
+                                              ("sort", sort), ("width", cite_format)])
+    for path in ("/api/trends", "/trends"):
+        get(hostile_client, latencies, path, [*search_params(q, "1", "10", sort, date_from, "", filters),
+                                              ("q", q[::-1]), ("interval", sort), ("view", sort)])
+    get(hostile_client, latencies, "/api/export", [*search_params(q, "1", "10", sort, date_from, "", filters),
+                                                   ("format", cite_format), ("fields", cite_format)])
+    feed = get(hostile_client, latencies, "/search.atom", search_params(q, "1", "10", sort, date_from, "", filters))
+    if feed.status_code == 200:
+        assert feed.mimetype == "application/atom+xml"
+    get(hostile_client, latencies, "/api/articles/" + quote(record_id, safe="/") + "/cite", {"format": cite_format})
+    for prefix in ("/api/calendar/", "/calendar/"):
+        get(hostile_client, latencies, prefix + "/".join(quote(part, safe="") for part in day if part) or prefix)
+
+
 # --- generated: over HTTP, against the real server ------------------------------------------
 
 

@@ -41,7 +41,7 @@ def test_the_description_is_valid_openapi(spec):
 
 
 def test_every_api_route_is_documented_and_every_documented_path_served(spec, client_with):
-    app_routes = {re.sub(r"<(?:path:)?(\w+)>", r"{\1}", rule.rule)
+    app_routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
                   for rule in client_with().application.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert app_routes == set(spec["paths"])
 
@@ -69,6 +69,34 @@ def test_article_and_issue_responses_match_the_documented_schemas(spec, http):
     assert_matches_spec(spec, "get", "/api/articles/{article_id}", http.get(article_url, params={"q": "民警"}))
     assert_matches_spec(spec, "get", "/api/articles/{article_id}", http.get("/api/articles/nothing/1"))
     assert_matches_spec(spec, "get", "/api/issues/{issue_id}", http.get("/api/issues/nothing"))
+
+
+@pytest.mark.parametrize("path, template", [
+    ("/api/calendar", "/api/calendar"),
+    ("/api/calendar/2021", "/api/calendar/{year}"),
+    ("/api/calendar/2016", "/api/calendar/{year}"),
+    ("/api/calendar/99999", "/api/calendar/{year}"),
+    ("/api/calendar/2021/05/06", "/api/calendar/{year}/{month}/{day}"),
+    ("/api/calendar/2021/02/30", "/api/calendar/{year}/{month}/{day}"),
+    ("/api/articles/002_48a5c07f79fd3eae/1/cite", "/api/articles/{article_id}/cite"),
+    ("/api/articles/002_48a5c07f79fd3eae/1/cite?format=word", "/api/articles/{article_id}/cite"),
+    ("/api/articles/nothing/1/cite", "/api/articles/{article_id}/cite"),
+    ("/api/trends?q=民警&q=诈骗&interval=month", "/api/trends"),
+    ("/api/trends?q=民警&year=2021&from=2021-03-01", "/api/trends"),
+    ("/api/trends?interval=week&q=民警", "/api/trends"),
+    ("/api/kwic?q=民警&per_page=5&page=2&sort=right", "/api/kwic"),
+    ("/api/kwic?q=民警&width=0", "/api/kwic"),
+])
+def test_research_responses_match_the_documented_schemas(spec, http, path, template):
+    assert_matches_spec(spec, "get", template, http.get(path))
+
+
+def test_export_answers_its_documented_types(spec, http):
+    documented = spec["paths"]["/api/export"]["get"]["responses"]
+    for chosen in ("csv", "jsonl"):
+        response = http.get("/api/export", params={"q": "民警", "format": chosen})
+        assert response.headers["Content-Type"].split(";")[0] in documented["200"]["content"]
+    assert_matches_spec(spec, "get", "/api/export", http.get("/api/export", params={"q": "民警", "format": "pdf"}))
 
 
 def test_reindex_responses_match_the_documented_schemas(spec, http):

@@ -9,7 +9,7 @@ from flask import Flask
 
 from indexer.factory import open_engine
 from indexer.settings import Settings
-from webui import api, errors, pages, security
+from webui import api, errors, pages, research, security
 from webui.formatting import groupby_month, issue_date, zh_date
 from webui.urls import search_url, toggle_value, with_args, without
 
@@ -47,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    research.init_app(app)
     app.jinja_env.globals.update(
         with_args=with_args, toggle_value=toggle_value, without=without, search_url=search_url,
         FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,

@@ -141,7 +141,7 @@ def errors(*statuses: int) -> dict[str, Schema]:
 
 SEARCH_PARAMETERS = [
     query_parameter("q", {**STRING, "maxLength": MAX_QUERY_CHARS},
-                    'The query: words (AND), "phrases", OR, NOT or -word, parentheses, title:…, byline:…'),
+                    'The query: words (AND), "phrases", "near words"~N, OR, NOT or -word, parentheses, title:…, byline:…'),
     *paging_parameters(SEARCH_PER_PAGE),
     query_parameter("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}, "relevance (best first), date (newest first) or -date (oldest first); undated articles last."),
     query_parameter("from", DATE, "Earliest issue date, inclusive."),
@@ -153,6 +153,8 @@ SEARCH_PARAMETERS = [
 
 @functools.cache
 def openapi_spec() -> Schema:
+    from webui import research  # its description builds on this module's helpers
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "报纸档案检索 API", "version": "1.0.0",
@@ -188,9 +190,10 @@ def openapi_spec() -> Schema:
                                                "Rebuild the whole index.")],
                 "responses": {"200": response("What changed.", "ReindexSummary"),
                               **errors(401, 403, 409, 429)}}},
+            **research.openapi.RESEARCH_PATHS,
         },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **research.openapi.RESEARCH_SCHEMAS},
             "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer",
                                                "description": "The server's ARCHIVE_ADMIN_TOKEN."}},
         },

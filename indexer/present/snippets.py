@@ -39,6 +39,12 @@ def _finder(needle: str) -> re.Pattern[str]:
     return re.compile(f"(?=({pattern(needle)}))")
 
 
+def occurrence_spans(text: str, needle: str) -> list[tuple[int, int]]:
+    """(start, end) of every place a compact needle occurs in `text`, overlapping ones apart
+    (`哈哈` twice in `哈哈哈`), as the index counts them; for lines in context (KWIC)."""
+    return [(m.start(1), m.end(1)) for m in _finder(needle).finditer(text)]
+
+
 def find_matches(text: str, needles: list[str]) -> list[Match]:
     """Every occurrence in `text` of each compact needle, in order, overlaps merged."""
     found: list[tuple[int, int, int]] = []

@@ -129,11 +129,12 @@ def _tree_sum(scores: list[np.ndarray]) -> np.ndarray:
 _START_BIAS = 1 << 16
 
 
-def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int], norms: list[float],
-                   k1: float, within: Sequence[int] | None = None) -> PackedRanking:
-    """(score, docnum) of every document where word i occurs at p + offsets[i] for some p, best first.
+def _phrase_starts(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int],
+                   within: Sequence[int] | None) -> tuple[np.ndarray, dict[str, PostingList], dict[str, np.ndarray], np.ndarray] | None:
+    """(candidates, each word's postings, where each candidate is in them, phrase starts as
+    candidate index << 32 | biased position) of every place word i occurs at p + offsets[i];
+    None where there is none.
 
-    The score is `GramPhrase`'s: the sum of each distinct word's BM25F score.
     The rarest word's documents are the candidates; the other words' lists
     are read only in the blocks that can hold a candidate, and positions are
     decoded only where every word occurs.
@@ -143,7 +144,7 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
         by_word.setdefault(word, []).append(offset)
     frequencies = {word: doc_frequency(searcher, field, word) for word in by_word}
     if not all(frequencies.values()):
-        return _NOTHING
+        return None
     order = sorted(by_word, key=frequencies.__getitem__)
     decode = searcher.schema[field].format.decode_positions
     lists: dict[str, PostingList] = {}
@@ -153,7 +154,8 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
         lists[word] = found
         candidates = found.docnums
         if not len(candidates):
-            return _NOTHING
+            return None
+    lists = {word: lists[word] for word in by_word}  # the query's order: scores are summed in it
     at = {word: np.searchsorted(found.docnums, candidates) for word, found in lists.items()}
     starts: np.ndarray | None = None  # candidate index << 32 | phrase start, where every word so far fits
     for word in order:
@@ -162,7 +164,20 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
             keys = (where << 32) | (positions + (_START_BIAS - offset))
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
         if not len(starts):
-            return _NOTHING
+            return None
+    return np.asarray(candidates), lists, at, starts
+
+
+def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int], norms: list[float],
+                   k1: float, within: Sequence[int] | None = None) -> PackedRanking:
+    """(score, docnum) of every document where word i occurs at p + offsets[i] for some p, best first.
+
+    The score is `GramPhrase`'s: the sum of each distinct word's BM25F score.
+    """
+    found = _phrase_starts(searcher, field, words, offsets, within)
+    if found is None:
+        return _NOTHING
+    candidates, lists, at, starts = found
     matched = np.zeros(len(candidates), dtype=bool)
     matched[starts >> 32] = True
     docnums = candidates[matched]
@@ -170,5 +185,84 @@ def phrase_ranking(searcher: Searcher, field: str, words: list[str], offsets: Se
         return _NOTHING
     length_norms = _norm_array(norms)[docnums]
     scores = _tree_sum([bm25(searcher.idf(field, word), lists[word].weights[at[word][matched]], length_norms, k1)
-                        for word in by_word])
+                        for word in lists])
     return ranked(scores, docnums)
+
+
+def occurrence_counts(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int],
+                      within: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, occurrences) of the sorted docnums `within` that hold the gram phrase: how many
+    places it starts at in each (overlapping ones each count: `哈哈` twice in `哈哈哈`)."""
+    if len(words) == 1:
+        found = postings(searcher, field, words[0], within=within, values=True)
+        if not len(found.docnums):
+            return found.docnums, np.zeros(0, dtype=np.int64)
+        where, _ = decoded_positions(found.values, searcher.schema[field].format.decode_positions)
+        return found.docnums, np.bincount(where, minlength=len(found.docnums))
+    phrase = _phrase_starts(searcher, field, words, offsets, within)
+    if phrase is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    candidates, _, _, starts = phrase
+    counts = np.bincount(starts >> 32, minlength=len(candidates))
+    return candidates[counts > 0], counts[counts > 0]
+
+
+def _word_starts(searcher: Searcher, field: str, words: list[str], offsets: Sequence[int],
+                 within: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(docnums, i, position): every place the gram phrase starts, in docnums[i] (of the sorted
+    `within`, if given); docnums are those that hold it, in order."""
+    if len(words) == 1:
+        found = postings(searcher, field, words[0], within=within, values=True)
+        if not len(found.docnums):
+            return found.docnums, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        where, positions = decoded_positions(found.values, searcher.schema[field].format.decode_positions)
+        return found.docnums, where, positions
+    phrase = _phrase_starts(searcher, field, words, offsets, within)
+    if phrase is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    candidates, _, _, starts = phrase
+    where = starts >> 32
+    having = np.unique(where)
+    return candidates[having], np.searchsorted(having, where), (starts & 0xFFFFFFFF) - _START_BIAS
+
+
+def near_gaps(searcher: Searcher, field: str, words: list[tuple[list[str], Sequence[int], int]], distance: int,
+              within: Sequence[int] | None = None) -> dict[int, int]:
+    """docnum -> the fewest other characters between the words (grams, offsets, length each) of
+    the documents where every word occurs with at most `distance` of them between all of them.
+
+    Each word narrows the documents the next is looked for in; then a window slides over each
+    document's occurrences in position order, keeping each word's latest one: where all are in
+    it, the characters it spans that no word covers are the gap.
+    """
+    candidates: Sequence[int] | None = within
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for grams, offsets, _ in words:
+        docnums, where, positions = _word_starts(searcher, field, grams, list(offsets), candidates)
+        if not len(docnums):
+            return {}
+        found.append((docnums, where, positions))
+        candidates = docnums
+    final = np.asarray(candidates)
+    occurrences: dict[int, list[tuple[int, int]]] = {}
+    for number, (docnums, where, positions) in enumerate(found):
+        keep = np.isin(docnums[where], final)
+        for docnum, position in zip(docnums[where[keep]].tolist(), positions[keep].tolist()):
+            occurrences.setdefault(docnum, []).append((position, number))
+    lengths = [length for _, _, length in words]
+    total = sum(lengths)
+    gaps: dict[int, int] = {}
+    for docnum, places in occurrences.items():
+        places.sort()
+        latest: dict[int, int] = {}
+        best = None
+        for position, number in places:
+            latest[number] = position
+            if len(latest) == len(words):
+                start = min(latest.values())
+                end = max(at + lengths[n] for n, at in latest.items())
+                gap = max(0, end - start - total)
+                best = gap if best is None else min(best, gap)
+        if best is not None and best <= distance:
+            gaps[docnum] = best
+    return gaps

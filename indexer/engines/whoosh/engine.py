@@ -40,6 +40,8 @@ from indexer.api import (
     IndexUnavailable,
     IssuePage,
     IssueView,
+    Occurrences,
+    PeriodCounts,
     Progress,
     QueryError,
     ReindexBusy,
@@ -50,6 +52,7 @@ from indexer.api import (
 from indexer.lifecycle.adding import copy_into_issues
 from indexer.lifecycle.digests import DigestCache
 from indexer.lifecycle.watch import Watcher, start_watching
+from indexer.present import views
 from indexer.query import validate
 from indexer.settings import Settings
 from indexer.text.segmenter import segmenter, use_cache_dir
@@ -57,6 +60,10 @@ from indexer.text.segmenter import segmenter, use_cache_dir
 if TYPE_CHECKING:
     from indexer.engines.whoosh.snapshot import Snapshot
     from indexer.engines.whoosh.store import IndexStore, ManifestMemo
+
+
+# Articles an export reads per turn of the snapshot's reading lock (a few ms of stored-field reads).
+EXPORT_BATCH = 100
 
 
 def _empty_results(request: SearchRequest) -> SearchResults:
@@ -169,6 +176,15 @@ class WhooshEngine:
             yield None
             return
         try:
+            with self._reading(snap):
+                yield snap
+        finally:
+            snap.release()
+
+    @contextmanager
+    def _reading(self, snap: Snapshot) -> Iterator[Snapshot]:
+        """Read through an acquired snapshot: one call at a time, damaged files reported as such."""
+        try:
             with snap.reading:
                 yield snap
         except (QueryError, RecursionError):  # the query's fault, not the files'
@@ -176,8 +192,6 @@ class WhooshEngine:
         except Exception as exc:  # noqa: BLE001 - see _open
             self._failed_generation = snap.generation
             raise _unavailable(exc) from exc
-        finally:
-            snap.release()
 
     def prepare_to_serve(self) -> None:
         """From now on swap new generations in off the request path, and build the tables of the
@@ -219,6 +233,57 @@ class WhooshEngine:
                 validate(request)
                 return _empty_results(request)
             return search.run(snap, request, self.settings)
+
+    def period_counts(self, request: SearchRequest, interval: str) -> PeriodCounts:
+        """Matches per year or month, from the day of each match (see search.period_counts)."""
+        from indexer.engines.whoosh import search
+
+        with self._using() as snap:
+            if snap is None:
+                validate(request)
+                return PeriodCounts({}, {}, 0)
+            return search.period_counts(snap, request, interval, self.settings)
+
+    def matching_articles(self, request: SearchRequest) -> Iterator[ArticleView]:
+        """Every match of `request`, in its order, from one snapshot (a reindex meanwhile changes
+        nothing of it). The matches are found now (QueryError now); the articles are read
+        EXPORT_BATCH at a time as the iterator is consumed, the snapshot's reading lock taken per
+        batch, so a long export never holds other readers up for longer than one batch."""
+        from indexer.engines.whoosh import search
+
+        snap = self._current()
+        if snap is None:
+            validate(request)
+            return iter(())
+        try:
+            with self._reading(snap):
+                order = search.match_order(snap, request, self.settings)
+        except BaseException:
+            snap.release()
+            raise
+        return self._articles(snap, order)
+
+    def _articles(self, snap: Snapshot, order: list[int]) -> Iterator[ArticleView]:
+        """The articles `order` names, batch by batch; releases `snap` when done or abandoned."""
+        try:
+            for start in range(0, len(order), EXPORT_BATCH):
+                with self._reading(snap):
+                    batch = [views.article_view(fields, [fields], None)
+                             for fields in map(snap.stored, order[start:start + EXPORT_BATCH])]
+                yield from batch
+        finally:
+            snap.release()
+
+    def occurrences(self, request: SearchRequest, start: int, count: int) -> Occurrences:
+        """Occurrences per match, from the index's positions, and the articles holding the ones asked
+        for (see search.occurrence_page)."""
+        from indexer.engines.whoosh import search
+
+        with self._using() as snap:
+            if snap is None:
+                validate(request)
+                return Occurrences([], 0, 0, [])
+            return search.occurrence_page(snap, request, start, count, self.settings)
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article (None if unknown); with q, `highlighted` marks the matches."""

@@ -16,9 +16,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 from indexer.engines.whoosh.budget import affordable
-from indexer.engines.whoosh.bulk import PackedRanking, phrase_ranking, term_ranking
+from indexer.engines.whoosh.bulk import PackedRanking, near_gaps, phrase_ranking, term_ranking
 from indexer.engines.whoosh.codec.postings import doc_frequency
-from indexer.engines.whoosh.ranking import BM25_K1, EXCLUSION_SCORE, Boosted, Clause, Grams, Word, to_whoosh
+from indexer.engines.whoosh.ranking import (
+    BM25_K1,
+    EXCLUSION_SCORE,
+    PROXIMITY_BONUS,
+    Boosted,
+    Clause,
+    Grams,
+    NearGrams,
+    Word,
+    to_whoosh,
+)
 from indexer.engines.whoosh.snapshot import Snapshot
 from indexer.fields import WORDS
 from indexer.query import And, DateRange, Not, Or
@@ -69,11 +79,28 @@ def plan_scores(snap: Snapshot, clause: Clause, within: list[int] | None = None)
         return _scores(term_ranking(snap.searcher, WORDS, clause.word, norms, BM25_K1, within), clause.boost)
     if isinstance(clause, Boosted):
         return _boosted(snap, clause, within)
+    if isinstance(clause, NearGrams):
+        return _near(snap, clause, within)
     if isinstance(clause, And):
         return _all_of(snap, clause, within)
     if isinstance(clause, Or):
         return _any_of(snap, clause, within)
     return None  # a Not or a DateRange outside an And
+
+
+def _near(snap: Snapshot, clause: NearGrams, within: list[int] | None) -> Scores:
+    """The words' scores added up, times the proximity bonus, where they are near enough
+    (bulk.near_gaps: the rarest word first, each narrowing where the next is looked for)."""
+    words = sorted(clause.words, key=lambda word: estimate(snap, word))
+    field = words[0].field
+    gaps = near_gaps(snap.searcher, field, [(list(word.grams), word.offsets, word.offsets[-1] + len(word.grams[-1]))
+                                             for word in words], clause.distance, within)
+    if not gaps:
+        return {}
+    near = sorted(gaps)
+    parts = [_scores(grams_ranking(snap, word, near)) for word in clause.words]  # added in the query's order
+    return {docnum: clause.boost * sum(part[docnum] for part in parts) * (1 + PROXIMITY_BONUS / (1 + gaps[docnum]))
+            for docnum in near}
 
 
 def _boosted(snap: Snapshot, clause: Boosted, within: list[int] | None) -> Scores | None:
@@ -151,6 +178,8 @@ def estimate(snap: Snapshot, clause: Clause) -> int:
     """An upper bound of how many documents `clause` matches, from document frequencies alone."""
     if isinstance(clause, Grams):
         return min(doc_frequency(snap.searcher, clause.field, gram) for gram in clause.grams)
+    if isinstance(clause, NearGrams):
+        return min(estimate(snap, word) for word in clause.words)
     if isinstance(clause, Word):
         return doc_frequency(snap.searcher, WORDS, clause.word)
     if isinstance(clause, Boosted):

@@ -17,26 +17,30 @@ from __future__ import annotations
 
 import math
 import time
+
+import numpy as np
 from dataclasses import dataclass
 from typing import Hashable
 
 from whoosh import query as wq
 
-from indexer.api import FacetValue, SearchRequest, SearchResults
+from indexer.api import INTERVALS, FacetValue, Occurrences, PeriodCounts, QueryError, SearchRequest, SearchResults
 from indexer.engines.whoosh.budget import work_budget
-from indexer.engines.whoosh.bulk import PackedRanking, best_first
+from indexer.engines.whoosh.bulk import PackedRanking, best_first, occurrence_counts
 from indexer.engines.whoosh.codec.postings import postings
 from indexer.engines.whoosh.facet_table import filter_query
 from indexer.engines.whoosh.phrase import Docnums
-from indexer.engines.whoosh.ranking import Grams, build, plan, to_whoosh
+from indexer.engines.whoosh.ranking import Grams, build, grams, plan, to_whoosh
 from indexer.engines.whoosh.scoring import estimate, grams_ranking, matches, plan_scores
 from indexer.engines.whoosh.snapshot import Snapshot
+from indexer.fields import SCOPED_GRAMS, TEXT_GRAMS
 from indexer.present import views
 from indexer.settings import Settings
 from indexer.query import (
     And,
     DateRange,
     Node,
+    Near,
     Not,
     Or,
     Text,
@@ -180,6 +184,26 @@ def _match(snap: Snapshot, node: Node | None, sort: str, request: SearchRequest,
     return _Matched(node, PackedRanking.of(ranked), facets, bool(wanted) and bool(matches))
 
 
+def _matched(snap: Snapshot, request: SearchRequest, settings: Settings) -> tuple[Hashable, str, _Matched]:
+    """(cache key, sort actually used, every match in that order), from the snapshot's cache if there."""
+    node = validate(request)
+    ranks = any(positive_texts(node, field) for field in ("title", "byline"))
+    sort = "date" if request.sort == "relevance" and not ranks else request.sort
+    key = _cache_key(node, sort, request)
+    matched = snap.results.get(key)
+    if matched is None:
+        with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
+            matched = _match(snap, node, sort, request, settings.max_relaxed_words)
+        snap.results.put(key, matched, size=len(matched.ranked) + 1)
+    return key, sort, matched
+
+
+def match_order(snap: Snapshot, request: SearchRequest, settings: Settings) -> list[int]:
+    """The docnum of every match of `request`, in the order its pages list them (relevance: by the
+    base score, which the pages re-order slightly within their head; page and per_page ignored)."""
+    return _matched(snap, request, settings)[2].ranked.matches()
+
+
 def run(snap: Snapshot, request: SearchRequest, settings: Settings) -> SearchResults:
     """Results for `request`.
 
@@ -191,16 +215,9 @@ def run(snap: Snapshot, request: SearchRequest, settings: Settings) -> SearchRes
     article has all the words of an AND, see `relax`.
     """
     started = time.monotonic()
-    node = validate(request)
-    ranks = any(positive_texts(node, field) for field in ("title", "byline"))
-    sort = "date" if request.sort == "relevance" and not ranks else request.sort
-    key = _cache_key(node, sort, request)
+    key, sort, matched = _matched(snap, request, settings)
     first = (request.page - 1) * request.per_page
     with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
-        matched = snap.results.get(key)
-        if matched is None:
-            matched = _match(snap, node, sort, request, settings.max_relaxed_words)
-            snap.results.put(key, matched, size=len(matched.ranked) + 1)
         if sort == "relevance" and not matched.relaxed and reranks(matched.node):
             head = first + request.per_page + RERANK_MARGIN  # the page lies inside the re-scored head
             rescored = snap.results.get((key, head))
@@ -221,3 +238,115 @@ def run(snap: Snapshot, request: SearchRequest, settings: Settings) -> SearchRes
         sort=sort,
         relaxed=matched.relaxed,
     )
+
+
+# YYYYMMDD // divisor: the period of a day (1998 or 199801).
+_PERIOD_DIVISORS = {"year": 10_000, "month": 100}
+
+
+def _period_counts(days: np.ndarray, interval: str) -> dict[str, int]:
+    """`YYYY` or `YYYY-MM` -> how many of `days` (YYYYMMDD, 0 undated) fall in it, in date order."""
+    periods, counts = np.unique(days[days > 0] // _PERIOD_DIVISORS[interval], return_counts=True)
+    if interval == "year":
+        return {f"{period:04d}": count for period, count in zip(periods.tolist(), counts.tolist())}
+    return {f"{period // 100:04d}-{period % 100:02d}": count for period, count in zip(periods.tolist(), counts.tolist())}
+
+
+def _day_array(snap: Snapshot) -> np.ndarray:
+    """`snap.days` as an array, kept with the snapshot's results."""
+    days = snap.results.get(("day array",))
+    if days is None:
+        days = np.asarray(snap.days, dtype=np.int64)
+        snap.results.put(("day array",), days, size=1)
+    return days
+
+
+def _articles_per_period(snap: Snapshot, interval: str) -> dict[str, int]:
+    """Every dated article per period, once per snapshot and interval."""
+    key = ("articles per period", interval)
+    counts = snap.results.get(key)
+    if counts is None:
+        articles = np.fromiter(snap.articles, np.int64, len(snap.articles))
+        counts = _period_counts(_day_array(snap)[articles], interval)
+        snap.results.put(key, counts, size=len(counts) + 1)
+    return counts
+
+
+def period_counts(snap: Snapshot, request: SearchRequest, interval: str, settings: Settings) -> PeriodCounts:
+    """Matches per period: the same matches `run` counts for `total` (unrelaxed), their days read
+    from the day column and counted with numpy; no stored field is read, so a common character
+    costs what finding its matches costs."""
+    if interval not in INTERVALS:
+        raise QueryError(f"interval 只能是 {' / '.join(INTERVALS)}")
+    node = validate(request)
+    with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
+        allowed = _allowed(snap, node, request)
+        found = snap.articles if node is None else matches(snap, plan(node, ranked=False))
+        if allowed is not None:
+            found = found & allowed
+    days = _day_array(snap)[np.fromiter(found, np.int64, len(found))]
+    return PeriodCounts(_period_counts(days, interval), _articles_per_period(snap, interval), int((days == 0).sum()))
+
+
+def _positive_texts(node: Node | None) -> list[Text]:
+    """The texts a match shows (not under a NOT), each once, in query order (a near's words each)."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, Near):
+        return [Text(text, node.field) for text in node.texts]
+    if isinstance(node, (And, Or)):
+        return list(dict.fromkeys(text for item in node.items for text in _positive_texts(item)))
+    return []
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A query's occurrences per match, newest first (cached per snapshot): docnums and counts."""
+
+    needles: list[tuple[str, str | None]]
+    docnums: np.ndarray
+    ends: np.ndarray  # cumulative counts: the occurrences of docnums[i] are ends[i-1] … ends[i]-1
+
+
+def _counted(snap: Snapshot, request: SearchRequest, settings: Settings) -> _Counted:
+    node = validate(request)
+    key = ("occurrences", *_cache_key(node, "date", request))
+    cached = snap.results.get(key)
+    if cached is not None:
+        return cached
+    texts = _positive_texts(node)
+    with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
+        allowed = _allowed(snap, node, request)
+        found = snap.articles if node is None else matches(snap, plan(node, ranked=False))
+        within = np.fromiter(found if allowed is None else found & allowed, np.int64)
+        within.sort()
+        counts = np.zeros(len(within), dtype=np.int64)
+        for text in texts:
+            clause = grams(SCOPED_GRAMS.get(text.field, TEXT_GRAMS), text.text)
+            docnums, found_counts = occurrence_counts(snap.searcher, clause.field, list(clause.grams),
+                                                      clause.offsets, within)
+            counts[np.searchsorted(within, docnums)] += found_counts
+    having, counts = within[counts > 0], counts[counts > 0]
+    days = _day_array(snap)[having]
+    order = np.lexsort((having, -days, days == 0))  # newest first, undated last, then index order
+    counted = _Counted([(text.text, text.field) for text in texts], having[order], np.cumsum(counts[order]))
+    snap.results.put(key, counted, size=len(having) + 1)
+    return counted
+
+
+def occurrence_page(snap: Snapshot, request: SearchRequest, start: int, count: int, settings: Settings) -> Occurrences:
+    """Occurrences of the query's positive texts in each match, from their positions in the index
+    (a single gram's positions counted, a phrase's starts: bulk.occurrence_counts), and the stored
+    articles holding occurrences start … start+count-1 only: a common character's 170,000
+    occurrences cost its posting lists once (then the cache), and a page of lines a few articles."""
+    counted = _counted(snap, request, settings)
+    total = int(counted.ends[-1]) if len(counted.ends) else 0
+    first = int(np.searchsorted(counted.ends, start, side="right"))  # the article holding occurrence `start`
+    last = int(np.searchsorted(counted.ends, start + count - 1, side="right")) if count > 0 else first - 1
+    chosen = range(first, min(last + 1, len(counted.docnums)))
+    articles = []
+    for i in chosen:
+        fields = snap.stored(int(counted.docnums[i]))
+        held = int(counted.ends[i] - (counted.ends[i - 1] if i else 0))
+        articles.append((views.article_view(fields, [fields], None), held))
+    return Occurrences(counted.needles, total, int(counted.ends[first - 1]) if first else 0, articles)
