@@ -22,15 +22,20 @@ TEXT_GRAMS = "text_grams"
 WORDS = "words"
 
 
-def body_text(dateline: str | None, paragraphs: list[str] | tuple[str, ...], captions: list[str] | tuple[str, ...]) -> str:
-    """The `body` section as indexed and snippeted: the dateline, the paragraphs, then the photo captions, a line each.
+def body_parts(dateline: str | None, paragraphs: list[str] | tuple[str, ...], captions: list[str] | tuple[str, ...]) -> list[str]:
+    """The lines of the `body` section as indexed: the dateline, the paragraphs, then the photo captions.
 
     An article shows its dateline and captions apart from its paragraphs,
     but a reader searching `新华社北京１２月３１日电` or a caption's words must
-    find it, and its snippet must show them: indexing and snippets both read
-    this text, so what matches is what is shown.
+    find it, and its snippet and lines in context must show them: indexing,
+    snippets and KWIC all read these lines, so what matches is what is shown.
     """
-    return "\n".join([*([dateline] if dateline else []), *paragraphs, *captions])
+    return [*([dateline] if dateline else []), *paragraphs, *captions]
+
+
+def body_text(dateline: str | None, paragraphs: list[str] | tuple[str, ...], captions: list[str] | tuple[str, ...]) -> str:
+    """The `body` section as indexed and snippeted: `body_parts`, a line each."""
+    return "\n".join(body_parts(dateline, paragraphs, captions))
 
 
 # The document field each facet counts and filters.

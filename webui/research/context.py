@@ -16,6 +16,7 @@ from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
 from indexer.api import INTERVALS, ArticleView, QueryError, SearchRequest
+from indexer.fields import body_parts
 from indexer.present.snippets import occurrence_spans
 from webui import context, urls
 from webui.errors import ClientError
@@ -249,9 +250,9 @@ MAX_SORTED_LINES = 2_000
 
 def _article_lines(article: ArticleView, needles: list[tuple[str, str | None]], width: int) -> list[kwic_lines.KwicLine]:
     """Every occurrence of the needles in one article, in the index's order: title, subtitle,
-    byline, then the body (its paragraphs joined by line breaks, as the index sees them)."""
+    byline, then the body (dateline, paragraphs and captions joined by line breaks, as the index sees them)."""
     units = {"title": [article.title], "subtitle": [article.subtitle or ""], "byline": [article.byline or ""],
-             "body": article.paragraphs}
+             "body": body_parts(article.dateline, article.paragraphs, article.captions)}
     scopes = {None: ("title", "subtitle", "byline", "body"), "title": ("title", "subtitle"), "byline": ("byline",)}
     lines: list[tuple[int, int, kwic_lines.KwicLine]] = []
     for order, unit in enumerate(units):
