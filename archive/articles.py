@@ -48,14 +48,16 @@ article starts; each says what it gets wrong:
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from archive.bylines import Byline, has_dateline, merge_bylines, names_a_role, parse_name_line, split_opening, split_trailing_credit
+from archive.article_starts import bigrams, decide_starts
+from archive.bylines import Byline, DatelineParts, has_dateline, merge_bylines, names_a_role, parse_dateline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
-from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese
-from archive.paragraph_roles import LONG_PARAGRAPH, Item, Role, classify, rejoin_cut_paragraphs
+from archive.ocr_repair import collapse_spaces, ends_mid_sentence, ends_sentence, first_sentence, remove_spaces_inside_chinese, starts_with_cut_word
+from archive.paragraph_roles import LONG_PARAGRAPH, NUMBERED, Item, Role, classify, rejoin_cut_paragraphs
 
 MAX_SECTION_HEADING = 12
 MAX_KICKER = 8
@@ -63,11 +65,15 @@ MAX_KICKER = 8
 MAX_BLOCK_TITLE = 80
 # A kicker, a title and a subtitle: a longer run of short lines is verse or a list.
 MAX_HEAD_LINES = 3
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]|第[一二三四五六七八九十]+[部章节])")
+# Share of a section heading's word pairs an earlier story must hold to take it back (resumed-story rule).
+RESUME_SHARE = 0.25
+# Share of a photo caption's word pairs the open story must hold for the caption to be its photo's (caption rule).
+CAPTION_SHARE = 0.15
 # `三个强化 统筹推进`: two short parallel phrases, the usual form of a section heading.
 _PARALLEL_PHRASES = re.compile(r"^[\u4e00-\u9fff“”]{2,8} [\u4e00-\u9fff“”]{2,8}$")
 # An editor's preface printed between the title and the dateline.
 _PREFACE = re.compile(r"^(?:编者按|编者的话|编前|编后|核心提示|内容提要|提要|导读|题记)")
+_PICTURES = re.compile(r"^(?:附?图片|照片)[：:]?$")
 _COLUMN_LABEL = re.compile(r"^[^\s·]{2,6}[·•・][^\s·]{2,6}$")
 
 
@@ -84,7 +90,12 @@ class Article:
     paragraph of its own and listed again in `headings`.
     `kicker` is the short line printed above a title (`邹城市公安局`),
     `column` the page's column label above it (`公安一线·经验谈`), `dateline`
-    the `本报济宁讯` / `新华社北京１月１日电` opening taken off the body.
+    the `本报济宁讯` / `新华社北京１月１日电` opening taken off the body, with the
+    place it names (`dateline_place`) and its day as a date (`dateline_date`,
+    YYYY-MM-DD, when the issue's year is known). `captions` are the photo
+    captions printed with the article (each with its credit), shown under
+    it and searched with its body, never a paragraph of it. `byline` is the
+    credit alone (names and roles); the dateline is not repeated there.
     """
 
     id: str
@@ -101,10 +112,13 @@ class Article:
     kicker: str | None = None
     column: str | None = None
     dateline: str | None = None
+    captions: tuple[str, ...] = field(default=())
+    dateline_place: str | None = None
+    dateline_date: str | None = None
 
     @property
     def body(self) -> str:
-        """The article's paragraphs joined by newlines: what search indexes as the body."""
+        """The article's paragraphs joined by newlines (search also reads the dateline and captions: indexer.fields.body_text)."""
         return "\n".join(self.paragraphs)
 
 
@@ -123,6 +137,8 @@ class _Draft:
     paragraphs: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
     kind: str = "article"
+    captions: list[str] = field(default_factory=list)
+    pictures: bool = False  # a `图片：` line announced photos: the captions after it are this article's
     closed: bool = False
     last_block: int | None = None  # the page block its last body paragraph came from
     credit_line: bool = False  # credited on a line of its own with a role (`本报记者 …`), not in a dateline
@@ -144,6 +160,17 @@ class _Draft:
         if credit:
             self.bylines.append(credit)
             self.closed = True
+
+    def add_caption(self, item: Item, joins_previous: bool = False) -> None:
+        """A photo caption with its credit (`１、大江截流展宏图 …（李舸摄）`): shown under the article, not in its body."""
+        body, credit, _ = split_trailing_credit(item.paragraph.raw)
+        text = collapse_spaces(remove_spaces_inside_chinese(body))
+        if credit:
+            text = f"{text} {credit.text}" if text else credit.text  # the credit keeps the gaps between its names
+        if joins_previous and self.captions:
+            self.captions[-1] += " " + text
+        else:
+            self.captions.append(text)
 
     def is_credited_feature(self) -> bool:
         """A long piece under a credit line of its own (`□ 本报记者 尹彤`): the kind that has section headings."""
@@ -232,7 +259,7 @@ def _byline_follows(items: list[Item], end: int) -> bool:
 def _is_section_heading(draft: _Draft, group: list[Item]) -> bool:
     """section_heading_rule: a heading inside an open article rather than a new article's title."""
     texts = [i.text for i in group]
-    if any(t.endswith("——") for t in texts) or _NUMBERED.match(texts[0]) or _PARALLEL_PHRASES.match(group[0].title_text):
+    if any(t.endswith("——") for t in texts) or NUMBERED.match(texts[0]) or _PARALLEL_PHRASES.match(group[0].title_text):
         return True
     deeper = group[0].role is Role.HEADING and draft.title_level is not None
     short = len(group) == 1 and len(texts[0]) <= MAX_SECTION_HEADING
@@ -469,11 +496,196 @@ class _Page:
         draft.last_block = item.paragraph.block
 
 
+class _ModelPage:
+    """The walk over a page whose paragraphs archive.article_starts has marked as article starts or not.
+
+    A start opens an article: titled by its line when the line reads as a
+    title, untitled (the first sentence stands in) when it is body text.
+    Everything else joins the open article by its role: a credit into the
+    byline (a bare name before the body too), a photo caption into
+    `captions` (with the short numbered line over it, `２、棉堆如山喜煞人`),
+    a title-like line into the subtitle (before the body), the body (a line
+    of a poem: a title-like line next to another) or the headings.
+    """
+
+    def __init__(self, items: list[Item], starts: list[bool]) -> None:
+        self.items = items
+        self.starts = starts
+        self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None
+
+    def resumed(self, index: int) -> _Draft:
+        """resumed-story rule: a section heading whose words (with the paragraph under it) belong to an earlier story.
+
+        On a page whose columns the OCR interleaved, a story's second half
+        comes after another story has begun (seed 003: `多措并举夯实双基工作`
+        goes on about 连云港, under the 连南 story). The heading goes back to
+        the earlier story when its text shares at least twice as much with
+        that story as with the open one, and a quarter of its word pairs or
+        more; the paragraphs after it follow it there.
+        """
+        current = self.current
+        following = self.items[index + 1].text if index + 1 < len(self.items) else ""
+        words = bigrams(self.items[index].text + following)
+        if not words or len(self.drafts) < 2:
+            return current
+
+        def share(draft: _Draft) -> float:
+            return len(words & bigrams("".join([draft.title or "", *draft.paragraphs]))) / len(words)
+
+        best = max((d for d in self.drafts if d is not current and d.kind == "article"), key=share, default=None)
+        if best is not None and share(best) >= RESUME_SHARE and share(best) >= 2 * share(current):
+            self.current = best
+        return self.current
+
+    @staticmethod
+    def illustrates(draft: _Draft, item: Item) -> bool:
+        """caption rule: a photo caption belongs to the open story when it is printed under its headline or shares its words.
+
+        One whose words the story does not share (under CAPTION_SHARE of its
+        word pairs) is a photo of its own that the page set beside it.
+        """
+        words = bigrams(item.text)
+        story = bigrams("".join([draft.title or "", *draft.paragraphs]))
+        return not words or len(words & story) >= CAPTION_SHARE * len(words)
+
+    def walk(self) -> list[_Draft]:
+        for index, item in enumerate(self.items):
+            if self.starts[index] or not self.drafts:
+                self.start(item)
+            else:
+                self.attach(index, item)
+        return self.drafts
+
+    def start(self, item: Item) -> None:
+        draft = _Draft()
+        self.drafts.append(draft)
+        self.current = draft
+        if item.role is Role.HEADING:
+            draft.set_head([item], "heading")
+        elif item.role is Role.TITLE or (item.role is Role.BODY and _long_title(item.text)):
+            draft.set_head([item], "line")
+        elif item.role is Role.BYLINE:
+            draft.bylines.append(item.byline)
+        elif item.role is Role.CAPTION:
+            draft.add_caption(item)
+        else:
+            draft.add_body(item)
+
+    def _neighbour_role(self, index: int, offset: int) -> Role | None:
+        j = index + offset
+        if not 0 <= j < len(self.items) or self.starts[j]:
+            return None
+        role = self.items[j].role
+        return Role.TITLE if role is Role.HEADING else role
+
+    def attach(self, index: int, item: Item) -> None:
+        draft = self.current
+        if item.role is Role.BYLINE:
+            draft.bylines.append(item.byline)
+            return
+        if item.role is Role.BODY and _PICTURES.match(item.text):
+            draft.pictures = True  # `图片：` announces the captions under it: not text of its own
+            return
+        if item.role is Role.CAPTION:
+            if draft.paragraphs and not draft.pictures and not self.illustrates(draft, item):
+                alone = _Draft(kind="caption")  # a photo of its own: searchable, not one of the issue's articles
+                alone.add_caption(item)
+                alone.bylines.append(item.byline)
+                self.drafts.append(alone)
+                return
+            draft.add_caption(item, joins_previous=self._neighbour_role(index, -1) is Role.TITLE and NUMBERED.match(self.items[index - 1].text) is not None)
+            return
+        if item.role not in (Role.TITLE, Role.HEADING):
+            draft.add_body(item)
+            return
+        name = parse_name_line(item.paragraph.raw) if not draft.paragraphs else None
+        if name:
+            draft.bylines.append(name)
+        elif self._neighbour_role(index, 1) is Role.CAPTION and NUMBERED.match(item.text):
+            draft.add_caption(item)
+        elif draft.title is not None and not draft.paragraphs and draft.subtitle is None:
+            draft.subtitle = item.title_text
+        elif draft.headings and self.items[index - 1].text.endswith("——") and draft.headings[-1] == self.items[index - 1].title_text:
+            draft.headings[-1] += item.title_text  # `全力侦查破案——` runs on into this line
+            draft.paragraphs[-1] = draft.headings[-1]
+        elif item.text.endswith("——") or (index + 1 < len(self.items) and self.items[index + 1].text.endswith("——")):
+            self.resumed(index).add_section([item.title_text])
+        elif Role.TITLE in (self._neighbour_role(index, -1), self._neighbour_role(index, 1)):
+            draft.add_body(item)  # verse: a line of a poem or a list
+        else:
+            self.resumed(index).add_section([item.title_text])
+
+
+def dateline_date(issue: Issue, parts: DatelineParts) -> str | None:
+    """The day a dateline names, as YYYY-MM-DD, in the issue's year (or the year before, for a day after the issue's date)."""
+    if parts.month is None or parts.day is None or issue.year is None:
+        return None
+    year = issue.year
+    if issue.date is not None and f"{year}-{parts.month:02d}-{parts.day:02d}" > issue.date:
+        year -= 1  # `１２月３１日电` in the paper of 1 January
+    try:
+        return dt.date(year, parts.month, parts.day).isoformat()
+    except ValueError:
+        return None
+
+
+def dated_by_datelines(issue: Issue, articles: list[Article]) -> Issue:
+    """An issue whose text gave only its year, dated by its articles' datelines: the latest day they name.
+
+    A page's stories are filed on the day before it is printed or earlier,
+    so the latest dateline is the closest the page itself says. Within one
+    page, a December dateline beside January ones is of the year before.
+    `date_source` becomes "dateline". Issues with a date keep it.
+    """
+    if issue.date is not None or issue.year is None:
+        return issue
+    days = sorted({(parts.month, parts.day) for a in articles if a.dateline
+                   for parts in [parse_dateline(a.dateline)] if parts.month is not None and parts.day is not None})
+    if not days:
+        return issue
+    year = issue.year
+    if days[-1][0] == 12 and days[0][0] == 1:
+        days = [d for d in days if d[0] == 1]  # the year turned between the stories: the January ones are this year's
+    month, day = days[-1]
+    try:
+        date = dt.date(year, month, day).isoformat()
+    except ValueError:
+        return issue
+    return replace(issue, date=date, date_source="dateline")
+
+
+def _opens_inside(text: str) -> bool:
+    """Whether the text begins inside a quote, a bracket or a book title (`三年行动计划》《…`): it was cut off its start."""
+    for opening, closing in ("《》", "“”", "（）", "「」", "『』"):
+        close = text.find(closing)
+        if close != -1 and (close < text.find(opening) or opening not in text):
+            return True
+    return text[:1] in "，。、；：！？"
+
+
+def _opening_paragraph(paragraphs: list[str]) -> str:
+    """The paragraph whose first sentence stands in for a missing title.
+
+    The first one, unless it is a fragment (shorter than LONG_PARAGRAPH, or
+    opening on the tail of a cut word or inside a quote or book title): a
+    stray line of a scrambled column (`该案件进行立案侦查。`) names nothing.
+    """
+    for paragraph in paragraphs:
+        if len(paragraph) >= LONG_PARAGRAPH and not starts_with_cut_word(paragraph) and not _opens_inside(paragraph):
+            return paragraph
+    return paragraphs[0] if paragraphs else ""
+
+
 def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
     byline = merge_bylines(draft.bylines)
     title, source = draft.title, draft.title_source
+    kind = draft.kind
+    if title is None and not draft.paragraphs and draft.captions:
+        title, source, kind = first_sentence(draft.captions[0]), "first_sentence", "caption"  # a photo standing alone
     if title is None:
-        title, source = first_sentence(draft.paragraphs[0] if draft.paragraphs else ""), "first_sentence"
+        title, source = first_sentence(_opening_paragraph(draft.paragraphs)), "first_sentence"
+    parts = parse_dateline(draft.dateline) if draft.dateline else DatelineParts(None, None, None)
     return Article(
         id=f"{issue.id}/{number}",
         issue_id=issue.id,
@@ -481,23 +693,57 @@ def _to_article(issue: Issue, number: int, draft: _Draft) -> Article:
         title=title,
         title_source=source,
         subtitle=draft.subtitle,
-        byline=byline.text if byline else draft.dateline,
+        byline=byline.text if byline else None,
         authors=byline.authors if byline else (),
         paragraphs=tuple(draft.paragraphs),
         headings=tuple(draft.headings),
-        kind=draft.kind,
+        kind=kind,
         kicker=draft.kicker,
         column=draft.column,
         dateline=draft.dateline,
+        captions=tuple(draft.captions),
+        dateline_place=parts.place,
+        dateline_date=dateline_date(issue, parts),
     )
+
+
+@dataclass(frozen=True)
+class PageItems:
+    """A page's paragraphs with their roles, and what kind of page it is (the walk's input)."""
+
+    items: list[Item]
+    blocks_mode: bool
+    titles_after: bool
+
+    @property
+    def learned(self) -> bool:
+        """Whether archive.article_starts decides where articles start.
+
+        It does on pages with titles above their articles, printed as plain
+        lines or as markdown headings of one level (what it was trained on).
+        Headings of several levels (titles, column labels, section headings)
+        and plain titles printed after their articles are read by the rules.
+        """
+        levels = [i.paragraph.level for i in self.items if i.paragraph.level is not None]
+        one_level = len(set(levels)) == 1 and len(levels) >= 2  # titles are the headings, wherever the page ends
+        return one_level or (not levels and not self.titles_after)
+
+
+def page_items(text: str) -> PageItems:
+    """The page's repaired paragraphs, each with its role (archive.paragraph_roles)."""
+    paragraphs = page_paragraphs(text)
+    blocks_mode = _article_blocks(paragraphs)
+    items = [classify(p) for p in paragraphs]
+    items = rejoin_cut_paragraphs(_block_roles(items) if blocks_mode else items)
+    return PageItems(items, blocks_mode, _titles_after(items))
 
 
 def split_articles(issue: Issue) -> list[Article]:
     """The articles of one page, in page order."""
-    paragraphs = page_paragraphs(issue.text)
-    blocks_mode = _article_blocks(paragraphs)
-    items = [classify(p) for p in paragraphs]
-    items = rejoin_cut_paragraphs(_block_roles(items) if blocks_mode else items)
-    drafts = _Page(items, _titles_after(items), blocks_mode).walk()
-    kept = [d for d in drafts if d.paragraphs or d.title]
+    page = page_items(issue.text)
+    if page.learned:
+        drafts = _ModelPage(page.items, decide_starts(page.items)).walk()
+    else:
+        drafts = _Page(page.items, page.titles_after, page.blocks_mode).walk()
+    kept = [d for d in drafts if d.paragraphs or d.title or d.captions]
     return [_to_article(issue, number, draft) for number, draft in enumerate(kept, start=1)]

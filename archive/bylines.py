@@ -27,9 +27,11 @@ _SINGLE = re.compile(r"[\u4e00-\u9fff]")
 _CREDIT_TAIL = re.compile(r"(?:\s*(?:报道|文\s*/\s*图|/\s*图|文图|摄影?|供图|整理))+$")
 _PARENTHESIZED = re.compile(r"^[【\[（(]\s*(.+?)\s*[】\]）)]$")
 _BRACKETED = re.compile(r"^[【\[（(]\s*([\u4e00-\u9fff·\s]{2,16}?)\s*[】\]）)]$")
+# A day as datelines print it: `１月１６日`, `1月16日`, `十二月三十一日`.
+DAY = r"[\d０-９一二三四五六七八九十]{1,3}月[\d０-９一二三四五六七八九十]{1,3}日"
 _DATELINE = re.compile(
-    r"^(?:本报(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?[讯电]"
-    r"|据?(?:新华社|中新社)(?:[\u4e00-\u9fff]{1,8}?)?(?:[\d０-９]{1,2}月[\d０-９]{1,2}日)?电)"
+    rf"^(?:本报(?:[\u4e00-\u9fff]{{1,8}}?)?(?:{DAY})?[讯电]"
+    rf"|据?(?:新华社|中新社)(?:[\u4e00-\u9fff]{{1,8}}?)?(?:{DAY})?电)"
 )
 _REPORTED = re.compile(rf"^\s*((?:{ROLE}\s*[\u4e00-\u9fff]{{2,3}}[、，,\s]*)+)报道[：:]?")
 _PAREN_CREDIT = re.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
@@ -136,6 +138,25 @@ def parse_name_line(text: str) -> Byline | None:
     return Byline(display, tuple(names))
 
 
+_SIGNATURE = re.compile(r"^[—―－-]{2,}\s*([\u4e00-\u9fff·]{2,12})\s*(?:[（(][\u4e00-\u9fff·]{1,10}[）)])?$")
+# Who signs a note without being a name.
+_NOT_AUTHORS = frozenset({"编者", "编辑", "本报编辑部", "编辑部", "作者", "本刊"})
+
+
+def parse_signature(text: str) -> Byline | None:
+    """A note's signature on a line of its own: `——编者`, `———王文西（山东）` (a reader's name and province).
+
+    The name is an author when it is one name (2-4 characters); `编者` signs
+    an editor's note and names nobody.
+    """
+    display = text.strip()
+    match = _SIGNATURE.match(display)
+    if not match:
+        return None
+    who = match.group(1)
+    return Byline(display, (who,) if 2 <= len(who) <= 4 and who not in _NOT_AUTHORS else ())
+
+
 def names_a_role(byline: Byline) -> bool:
     """Whether a credit says who wrote (`本报记者 尹彤`), not only a name (`（关山月）`) or an agency."""
     return bool(byline.authors) and _ROLE.search(byline.text) is not None
@@ -193,6 +214,45 @@ def _leading_credit(text: str) -> tuple[Byline | None, str]:
     return Byline(re.sub(r"\s+", " ", credit.strip()), tuple(names)), rest
 
 
+_DATELINE_PARTS = re.compile(
+    rf"^据?(?:本报|新华社|中新社)(?P<place>[\u4e00-\u9fff]{{1,8}}?)??(?:(?:(?P<month>[\d０-９一二三四五六七八九十]{{1,3}})月)?"
+    rf"(?P<day>[\d０-９一二三四五六七八九十]{{1,3}})日)?(?:专电|[讯电])$"
+)
+_CHINESE_NUMERALS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+
+
+def _number(text: str) -> int | None:
+    """`１２`, `12`, `十二`, `三十一` -> the number; None if it is none of these."""
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        return int(text)
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return _CHINESE_NUMERALS.get(text) if len(text) == 1 else None
+    return (_CHINESE_NUMERALS.get(tens, 0) if tens else 1) * 10 + (_CHINESE_NUMERALS.get(ones, 0) if ones else 0)
+
+
+@dataclass(frozen=True)
+class DatelineParts:
+    """Where and on which day a story was filed: `新华社北京１２月３１日电` -> 北京, 12, 31."""
+
+    place: str | None
+    month: int | None
+    day: int | None
+
+
+def parse_dateline(dateline: str) -> DatelineParts:
+    """The place and the day a dateline names (`本报济宁讯` names a place only, `本报讯` neither)."""
+    match = _DATELINE_PARTS.match(dateline.strip())
+    if not match:
+        return DatelineParts(None, None, None)
+    month = _number(match.group("month")) if match.group("month") else None
+    day = _number(match.group("day")) if match.group("day") else None
+    if month is not None and not (1 <= month <= 12 and day is not None and 1 <= day <= 31):
+        month = day = None
+    return DatelineParts(match.group("place") or None, month, day)
+
+
 def has_dateline(paragraph: str) -> bool:
     """Whether a body paragraph opens with a dateline: `split_opening(paragraph).dateline is not None`, cheaply."""
     return _DATELINE.match(paragraph.lstrip()) is not None
@@ -217,6 +277,26 @@ _TRAILING_BRACKETS = re.compile(r"(?<=[。！？!?…”』」])\s*([（(][^（�
 # The last character (before trailing whitespace) of anything _TRAILING_CREDIT or _TRAILING_BRACKETS matches.
 _CREDIT_LAST = re.compile(r"[\u4e00-\u9fff·/]")
 _BRACKETS_LAST = ("）", ")")
+
+
+# A photo credit printed inside a caption's text, where the OCR read the photo's corner: `… 本报记者 梁平妮 摄 轮进行检查。`.
+_INNER_PHOTO_CREDIT = re.compile(rf"\s((?:{ROLE}\s*(?:[\u4e00-\u9fff·]{{2,4}}\s+)+)+摄)(?:\s|$)")
+
+
+def split_inner_photo_credit(paragraph: str) -> tuple[str, Byline] | None:
+    """(caption text with the credit moved to its end, credit) for a photo credit printed inside a caption, or None.
+
+    Only a paragraph that says it shows a picture (`图为…`) is taken: a
+    reporter's name inside other text is not a credit.
+    """
+    if "图为" not in paragraph and "图片" not in paragraph:
+        return None
+    match = _INNER_PHOTO_CREDIT.search(paragraph)
+    byline = parse_byline(match.group(1)) if match else None
+    if byline is None:
+        return None
+    text = (paragraph[: match.start()] + paragraph[match.end() :]).strip()
+    return f"{text} {byline.text}", byline
 
 
 def split_trailing_credit(paragraph: str) -> tuple[str, Byline | None, bool]:

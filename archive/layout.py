@@ -20,7 +20,7 @@ from archive.ocr_repair import (
     remove_spaces_inside_chinese,
     strip_markdown_emphasis,
 )
-from archive.wrapping import Wrap, block_wrap, page_wrap, unwrap_lines
+from archive.wrapping import Wrap, block_wrap, line_groups, page_wrap
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 
@@ -37,6 +37,7 @@ class Paragraph:
     level: int | None
     block: int
     ends_full_line: bool = False  # its last line reached the wrap width: the text may go on after a blank line
+    lines: int = 1  # printed lines joined into it (a headline takes one, however long)
 
     @cached_property
     def text(self) -> str:
@@ -83,8 +84,8 @@ def page_paragraphs(text: str) -> list[Paragraph]:
             continue
         lines = [line for line, _ in block]
         wrap = block_wrap(lines, page)
-        unwrapped = unwrap_lines(lines, wrap)
-        for index, raw in enumerate(unwrapped):
-            last = index == len(unwrapped) - 1
-            paragraphs.append(Paragraph(collapse_spaces(raw), None, number, last and _ends_full(lines, wrap or page)))
+        groups = line_groups(lines, wrap)
+        for index, group in enumerate(groups):
+            last = index == len(groups) - 1
+            paragraphs.append(Paragraph(collapse_spaces("".join(group)), None, number, last and _ends_full(lines, wrap or page), len(group)))
     return drop_duplicate_paragraphs(paragraphs, key=lambda p: p.text if p.level is None else "")

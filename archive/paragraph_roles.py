@@ -6,10 +6,10 @@ start; this module only judges one paragraph (or two neighbours) at a time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
-from archive.bylines import Byline, has_dateline, parse_byline, split_trailing_credit
+from archive.bylines import Byline, has_dateline, parse_byline, parse_signature, split_inner_photo_credit, split_trailing_credit
 from archive.layout import Paragraph
 from archive.ocr_repair import ends_mid_sentence, ends_sentence, starts_with_cut_word
 
@@ -20,6 +20,8 @@ MAX_EXCLAIMING_TITLE = 16
 MAX_TITLE_WITH_COMMA = 16
 # A paragraph this long that stops mid-sentence was cut by a blank line, not ended.
 LONG_PARAGRAPH = 40
+# A numbered point, list item or photo (`一、`, `（２）`, `１、大江截流展宏图`, `第三章`).
+NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d０-９]+[）)]|[\d０-９]+[、．.]|第[一二三四五六七八九十]+[部章节])")
 _BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
 
 
@@ -52,6 +54,11 @@ class Item:
         return self.paragraph.raw
 
 
+def leaves_open(text: str) -> bool:
+    """Whether a bracket or a book title opens and does not close (`…实施《新时代公安派出所工作`): a sentence cut off."""
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")") or text.count("《") > text.count("》")
+
+
 def looks_like_title(text: str) -> bool:
     """Short, no full stop inside, not stopping mid-sentence; `！`/`？` only on short lines."""
     length = len(text.replace(" ", ""))
@@ -59,6 +66,8 @@ def looks_like_title(text: str) -> bool:
     if not 2 <= length <= MAX_TITLE or "。" in text[:-1] or (ends_mid_sentence(text) and not run_in):
         return False
     if text.count("“") != text.count("”") or text.count('"') % 2:  # a quote left open: a sentence cut in two
+        return False
+    if leaves_open(text):  # a bracket or a book title left open: cut too
         return False
     commas = text.count("，") + text.count(",")
     if commas > 2 or (commas and length > MAX_TITLE_WITH_COMMA):
@@ -76,19 +85,22 @@ def classify(paragraph: Paragraph) -> Item:
     """The role a paragraph plays on its own: heading, credit, caption, title-like line or body."""
     if paragraph.level is not None:
         return Item(paragraph, Role.HEADING)
-    byline = parse_byline(paragraph.raw)
+    byline = parse_byline(paragraph.raw) or parse_signature(paragraph.raw)
     if byline:
         return Item(paragraph, Role.BYLINE, byline)
     _, credit, is_photo = split_trailing_credit(paragraph.raw)
     if credit and is_photo:
         return Item(paragraph, Role.CAPTION, credit)
+    inner = split_inner_photo_credit(paragraph.raw) if " 摄" in paragraph.raw else None
+    if inner:
+        return Item(replace(paragraph, raw=inner[0]), Role.CAPTION, inner[1])
     if looks_like_title(paragraph.text):
         return Item(paragraph, Role.TITLE)
     return Item(paragraph, Role.BODY)
 
 
 def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
-    return Paragraph(first.raw + second.raw, None, first.block, second.ends_full_line)
+    return Paragraph(first.raw + second.raw, None, first.block, second.ends_full_line, first.lines + second.lines)
 
 
 def _cut_mid_sentence(item: Item, following: Item) -> bool:

@@ -5,8 +5,6 @@ import math
 from pathlib import Path
 from typing import Iterable
 
-import psutil
-
 
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (no interpolation: every figure is one real request)."""
@@ -35,8 +33,11 @@ def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its children, in bytes (0 once it is gone).
 
     The server may be a launcher script plus workers; the sum is what the
-    machine pays for it.
+    machine pays for it. psutil (the `bench` extra) is imported here, so
+    the modules that only run commands (bench.title_recall) work without it.
     """
+    import psutil
+
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]

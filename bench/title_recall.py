@@ -1,206 +1,208 @@
-"""Title recall of split_articles on People's Daily pages damaged the way OCR damages them.
+"""How well pages split into articles: split-dev and our own renders, the four figures of issue 12.
 
-    .venv/bin/python -m bench.title_recall [--limit N] [--failures N]
+    .venv/bin/python -m bench.title_recall [--sets dev pd1998 xwlb] [--split-only] [--show N]
 
-The pd1998 corpus knows every article's title (articles.jsonl). Each page is
-rendered as an OCR'd page would come out (`render_page`): body paragraphs
-hard-wrapped at 14-22 characters or with the wraps turned into spaces,
-titles as markdown headings (a page's titles share a level, one in five
-at another level, as converters assign levels by font size) or as plain lines, blank lines between all
-paragraphs or only between articles. The style is drawn per page from a
-generator seeded with the page name, so every run renders the same pages.
-Recall counts a titled article as found when one article split from its page
-has exactly that title (spaces ignored). Articles printed without a title
-(their first line is body text) are counted apart: found when an article's
-first paragraph holds the middle of their first line.
+For each set of pages (`dev`: ../shared/eval/split-dev; `pd1998`, `xwlb`:
+pages rendered by bench.renders into a temporary folder) it reports, as
+`../shared/eval/score_split.py` counts them:
+- title recall: a gold title is found when an article of its page has a
+  title that starts with it (NFKC, whitespace removed);
+- article count error: |articles - gold| / gold over the pages whose every
+  item has a title (captions standing alone, `kind: "caption"`, are not
+  articles of the issue);
+- bylines: the article with the gold title has every gold name in its byline
+  and none in its body;
+- known-item top 1 / top 10: the article ranks first / in the first ten for
+  its title's keywords. This needs an index: the pages are indexed with
+  `archive reindex` into a temporary data dir and asked through a real
+  `archive serve` over HTTP (left out with `--split-only`).
+It also times splitting alone (chars/s of `split_articles` over the set).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import random
-import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-from archive.articles import split_articles
-from archive.issues import Issue
+from archive.articles import Article, split_articles
+from archive.issues import read_issue
+from bench.corpus import shared_dir
+from bench.renders import SOURCES, render
+from bench.server import archive_command, free_port
 
-WRAP_WIDTHS = range(14, 23)
-# A gold "title" longer than this, or ending in a full stop, is the first body line of an untitled item.
-MAX_GOLD_TITLE = 40
-
-
-@dataclass(frozen=True)
-class GoldArticle:
-    """One article as the corpus gives it: its title line (if any) and the lines after it."""
-
-    title: str | None
-    lines: tuple[str, ...]
+SERVER_START_SECONDS = 120
 
 
-@dataclass(frozen=True)
-class DamageStyle:
-    """How one page is damaged."""
-
-    wrap: int
-    wraps_as_spaces: bool
-    markdown_titles: bool
-    blank_between_paragraphs: bool
-
-    @property
-    def name(self) -> str:
-        return "/".join(
-            [
-                "spaces" if self.wraps_as_spaces else "wrapped",
-                "markdown" if self.markdown_titles else "plain",
-                "blank-paragraphs" if self.blank_between_paragraphs else "blank-articles",
-            ]
-        )
+def norm(text: str | None) -> str:
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-def corpus_dir() -> Path:
-    """../shared/corpus/pd1998-early beside the repository."""
-    return Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pd1998-early"
+@dataclass
+class Figures:
+    """The four figures of one set, with the failures behind them."""
+
+    name: str
+    titles: tuple[int, int] = (0, 0)
+    count: tuple[int, int] = (0, 0)  # articles split, gold articles (all-titled pages)
+    bylines: tuple[int, int] = (0, 0)
+    top1: tuple[int, int] = (0, 0)
+    top10: tuple[int, int] = (0, 0)
+    chars_per_second: float = 0.0
+    failures: dict[str, list[str]] = field(default_factory=dict)
+
+    def line(self) -> str:
+        def share(pair: tuple[int, int]) -> str:
+            return f"{pair[0] / max(pair[1], 1):.1%} ({pair[0]}/{pair[1]})"
+
+        split, gold = self.count
+        figures = [f"title recall {share(self.titles)}",
+                   f"article count error {abs(split - gold) / max(gold, 1):.1%} ({split} vs {gold})",
+                   f"bylines {share(self.bylines)}"]
+        if self.top1[1]:
+            figures.append(f"known-item top1 {share(self.top1)}, top10 {share(self.top10)}")
+        figures.append(f"splitting {self.chars_per_second / 1000:.0f}k chars/s")
+        return f"{self.name}: " + "; ".join(figures)
 
 
-def gold_pages(corpus: Path) -> dict[str, list[GoldArticle]]:
-    """Page name (`19980101-01`) -> its articles in page order."""
-    pages: dict[str, list[GoldArticle]] = defaultdict(list)
-    with open(corpus / "articles.jsonl", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            first, rest = record["paragraphs"][0], record["paragraphs"][1:]
-            titled = len(first) <= MAX_GOLD_TITLE and not first.endswith("。")
-            page = f"{record['date']}-{record['page']:02d}"
-            pages[page].append(GoldArticle(first if titled else None, tuple(rest if titled else record["paragraphs"])))
-    return dict(pages)
+def _starts(articles: list[dict], title: str) -> dict | None:
+    wanted = norm(title)
+    return next((a for a in articles if norm(a["title"]).startswith(wanted)), None)
 
 
-def style_for(page: str) -> DamageStyle:
-    """The damage drawn for a page, the same on every run."""
-    rng = random.Random(page)
-    return DamageStyle(rng.choice(WRAP_WIDTHS), rng.random() < 0.5, rng.random() < 0.5, rng.random() < 0.5)
+def _listed(articles: list[Article]) -> list[dict]:
+    """The issue's articles as the API lists them (standalone captions are not among them)."""
+    return [{"title": a.title, "byline": a.byline, "body": a.body} for a in articles if a.kind != "caption"]
 
 
-# Marks a typesetter never puts at the start of a line (kinsoku): they stay on the line before.
-NO_LINE_START = "，。、；：！？）』”’》…"
+def split_set(pages_dir: Path) -> tuple[dict[str, list[dict]], float]:
+    """Every page split in process; and splitting's speed (chars/s, reading excluded)."""
+    issues = [read_issue(path, pages_dir) for path in sorted(pages_dir.glob("*.txt"))]
+    started = time.perf_counter()
+    split = {issue.id: split_articles(issue) for issue in issues}
+    seconds = time.perf_counter() - started
+    return {pid: _listed(articles) for pid, articles in split.items()}, sum(len(i.text) for i in issues) / seconds
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Lines of `width` characters; a mark that cannot start a line stays on the line before."""
-    lines, current = [], ""
-    for char in text:
-        if len(current) >= width and char not in NO_LINE_START:
-            lines.append(current)
-            current = ""
-        current += char
-    return lines + [current] if current else lines
+def score_split(figures: Figures, gold: dict, pages: dict[str, list[dict]]) -> None:
+    """Title recall, count error and bylines, counted as score_split.py counts them."""
+    fails: dict[str, list[str]] = {"title": [], "count": [], "byline": []}
+    found = total = split_n = gold_n = 0
+    for pid, page in sorted(gold["pages"].items()):
+        articles = pages.get(pid, [])
+        for title in page["titles"]:
+            total += 1
+            if _starts(articles, title):
+                found += 1
+            else:
+                fails["title"].append(f"{pid}: {title}")
+        if page["all_titled"]:
+            split_n += len(articles)
+            gold_n += page["articles"]
+            if len(articles) != page["articles"]:
+                fails["count"].append(f"{pid}: {len(articles)} articles, gold {page['articles']}")
+    good = 0
+    for byline in gold["bylines"]:
+        hit = _starts(pages.get(byline["page"], []), byline["title"])
+        ok = bool(hit) and all(n in (hit["byline"] or "") for n in byline["names"]) and not any(
+            n in norm(hit["body"]) for n in byline["names"])
+        good += ok
+        if not ok:
+            got = f" (byline {hit['byline']!r})" if hit else " (title not found)"
+            fails["byline"].append(f"{byline['page']}: {byline['title']} -> {byline['names']}{got}")
+    figures.titles, figures.count, figures.bylines = (found, total), (split_n, gold_n), (good, len(gold["bylines"]))
+    figures.failures.update(fails)
 
 
-def _damage_line(text: str, style: DamageStyle) -> str:
-    return (" " if style.wraps_as_spaces else "\n").join(_wrap(text, style.wrap))
+@contextmanager
+def serving(data_dir: Path) -> Iterator[str]:
+    """`archive reindex` then `archive serve` on a free loopback port; yields its base URL."""
+    subprocess.run([*archive_command(), "--data", str(data_dir), "reindex"], check=True, capture_output=True)
+    port = free_port()
+    log = open(data_dir / "serve.log", "wb")
+    proc = subprocess.Popen([*archive_command(), "--data", str(data_dir), "serve", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/health", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"archive serve did not start: see {data_dir / 'serve.log'}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
 
 
-def _heading_level(page_level: int, rng: random.Random) -> int:
-    """Mostly the page's title level; one title in five at another level, as converters do."""
-    return page_level if rng.random() < 0.8 else rng.choice([level for level in (1, 2, 3) if level != page_level])
+def score_known_items(figures: Figures, gold: dict, base: str) -> None:
+    """Known-item top 1 / top 10 over /api/search, as score_split.py asks."""
+    top1 = top10 = 0
+    fails = []
+    for case in gold["known_item"]:
+        url = base + "/api/search?" + urllib.parse.urlencode({"q": case["q"], "per_page": 10})
+        with urllib.request.urlopen(url, timeout=60) as response:
+            results = json.load(response)["results"]
+        ranks = [i for i, hit in enumerate(results)
+                 if hit["issue"]["id"] == case["page"] and norm(hit["title"]).startswith(norm(case["title"]))]
+        top1 += bool(ranks and ranks[0] == 0)
+        top10 += bool(ranks)
+        if not (ranks and ranks[0] == 0):
+            fails.append(f"{case['q']} -> {case['page']}: {case['title']} (rank {ranks[0] + 1 if ranks else '>10'})")
+    n = len(gold["known_item"])
+    figures.top1, figures.top10 = (top1, n), (top10, n)
+    figures.failures["known-item"] = fails
 
 
-def render_page(articles: list[GoldArticle], style: DamageStyle, rng: random.Random) -> str:
-    """The page as OCR would give it: damaged body lines, titles as headings or plain lines."""
-    rendered = []
-    paragraph_break = "\n\n" if style.blank_between_paragraphs else "\n"
-    page_level = rng.randint(1, 2)
-    for article in articles:
-        parts = []
-        if article.title is not None:
-            markup = "#" * _heading_level(page_level, rng) + " " if style.markdown_titles else ""
-            parts.append(markup + article.title)
-        parts.extend(_damage_line(line, style) for line in article.lines)
-        rendered.append(paragraph_break.join(parts))
-    return "\n\n".join(rendered) + "\n"
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _middle(line: str) -> str:
-    """A piece from the middle of a first line: the dateline and credit come off the start of the body."""
-    key = _key(line)
-    return key[len(key) // 2 : len(key) // 2 + 16]
-
-
-@dataclass(frozen=True)
-class PageResult:
-    page: str
-    style: DamageStyle
-    titled: int
-    titles_found: int
-    untitled: int
-    untitled_found: int
-    articles_split: int
-    missed: tuple[str, ...]
-
-
-def measure_page(page: str, articles: list[GoldArticle]) -> PageResult:
-    """Render one page, split it, and compare the titles."""
-    style = style_for(page)
-    text = render_page(articles, style, random.Random(page + "/headings"))
-    issue = Issue(page, Path(page + ".txt"), "", "utf-8", text, None, None, None, None)
-    split = split_articles(issue)
-    titles = Counter(_key(a.title) for a in split)
-    starts = [_key(a.paragraphs[0]) if a.paragraphs else "" for a in split]
-    titled = [a for a in articles if a.title is not None]
-    found, missed = 0, []
-    for article in titled:
-        if titles[_key(article.title)] > 0:
-            titles[_key(article.title)] -= 1
-            found += 1
-        else:
-            missed.append(article.title)
-    untitled = [a for a in articles if a.title is None]
-    untitled_found = sum(1 for a in untitled if any(_middle(a.lines[0]) in s for s in starts))
-    return PageResult(page, style, len(titled), found, len(untitled), untitled_found, len(split), tuple(missed))
-
-
-def measure(limit: int | None = None) -> list[PageResult]:
-    pages = gold_pages(corpus_dir())
-    names = sorted(pages)[:limit]
-    return [measure_page(name, pages[name]) for name in names]
-
-
-def report(results: list[PageResult], failures: int) -> str:
-    titled = sum(r.titled for r in results)
-    found = sum(r.titles_found for r in results)
-    untitled = sum(r.untitled for r in results)
-    lines = [
-        f"pages {len(results)}, articles {titled + untitled} ({titled} titled), articles split {sum(r.articles_split for r in results)}",
-        f"title recall {found}/{titled} = {found / max(titled, 1):.1%}",
-        f"untitled items recovered {sum(r.untitled_found for r in results)}/{untitled}",
-        "by style:",
-    ]
-    by_style: dict[str, list[PageResult]] = defaultdict(list)
-    for result in results:
-        by_style[result.style.name].append(result)
-    for name, group in sorted(by_style.items()):
-        t, f = sum(r.titled for r in group), sum(r.titles_found for r in group)
-        lines.append(f"  {name:40} {f}/{t} = {f / max(t, 1):.1%}")
-    missed = [(r.page, title) for r in results for title in r.missed]
-    lines.append(f"missed titles (first {failures} of {len(missed)}):")
-    lines.extend(f"  {page} {title}" for page, title in missed[:failures])
-    return "\n".join(lines)
+def measure_set(name: str, pages_dir: Path, gold: dict, search: bool, work: Path) -> Figures:
+    figures = Figures(name)
+    pages, figures.chars_per_second = split_set(pages_dir)
+    score_split(figures, gold, pages)
+    if search:
+        data = work / name
+        shutil.copytree(pages_dir, data / "issues")
+        with serving(data) as base:
+            score_known_items(figures, gold, base)
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--limit", type=int, help="only the first N pages")
-    parser.add_argument("--failures", type=int, default=40, help="list this many missed titles")
+    parser.add_argument("--sets", nargs="+", default=["dev", "pd1998", "pd1998-heldout", "xwlb"], choices=["dev", *SOURCES])
+    parser.add_argument("--split-only", action="store_true", help="no index: leave out the known-item figures")
+    parser.add_argument("--show", type=int, default=0, help="list this many failures of each kind")
+    parser.add_argument("--seed", default="render", help="the renders' random seed")
     args = parser.parse_args()
-    print(report(measure(args.limit), args.failures))
+    with tempfile.TemporaryDirectory(prefix="title-recall-") as tmp:
+        work = Path(tmp)
+        for name in args.sets:
+            if name == "dev":
+                dev = shared_dir() / "eval" / "split-dev"
+                pages_dir, gold = dev / "pages", json.loads((dev / "gold.json").read_text(encoding="utf-8"))
+            else:
+                gold = render(SOURCES[name](), work / "render" / name, args.seed)
+                pages_dir = work / "render" / name / "pages"
+            figures = measure_set(name, pages_dir, gold, not args.split_only, work)
+            for kind, items in figures.failures.items():
+                for item in items[: args.show]:
+                    print(f"  {name} {kind}: {item}")
+            print(figures.line(), flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

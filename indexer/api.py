@@ -182,7 +182,11 @@ class PendingCorrection:
 class ArticleView:
     """An article to read: `paragraphs` as printed (with editors' corrections), `headings` (those of
     them that are headings). `version` counts the article's corrections (1: never corrected); a
-    corrected article also has its OCR `original`."""
+    corrected article also has its OCR `original`.
+
+    `kind` is "article" or "caption" (a photo standing alone, not listed
+    among its issue's articles).
+    """
 
     id: str
     title: str
@@ -203,6 +207,10 @@ class ArticleView:
     corrected: bool = False
     original: OriginalText | None = None  # only when corrected
     review: list[PendingCorrection] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)  # photo captions printed with it, each with its credit
+    dateline: str | None = None  # `新华社北京１２月３１日电`, taken off the first paragraph
+    dateline_place: str | None = None
+    dateline_date: str | None = None  # YYYY-MM-DD, the day the dateline names
 
 
 @dataclass(frozen=True)

@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive.articles import Article, split_articles
+from archive.articles import Article, dated_by_datelines, split_articles
 from archive.corrections.diff import changed_passages
 from archive.corrections.service import CorrectedArticle, CorrectedIssue, Corrections
 from archive.corrections.text import ArticleText
 from archive.issues import Issue, IssueReadError, read_issue
 from indexer.api import FailedFile
-from indexer.fields import CORRECTED_MARK, SECTIONS, TEXT_GRAMS, WORDS
+from indexer.fields import CORRECTED_MARK, SECTIONS, TEXT_GRAMS, WORDS, body_text
 from indexer.text.ngrams import SECTION_SEP
 from indexer.text.normalize import compact_text
 from indexer.text.places import place_names
@@ -142,7 +142,7 @@ def correction_data(shown: CorrectedArticle) -> dict[str, Any]:
 def article_document(issue: Issue, shown: CorrectedArticle) -> dict[str, Any]:
     """The document of one article as readers see it (corrections applied), its OCR original searchable."""
     article = shown.article
-    body = article.body  # joined from the paragraphs on each use
+    body = body_text(article.dateline, article.paragraphs, article.captions)
     body_words = words(compact_text(body))
     places = article_places(body_words)
     original = original_passages(shown.original, ArticleText.of(article))
@@ -154,6 +154,10 @@ def article_document(issue: Issue, shown: CorrectedArticle) -> dict[str, Any]:
         "authors": list(article.authors),
         "paragraphs": list(article.paragraphs),
         "headings": list(article.headings),
+        "captions": list(article.captions),
+        "dateline": article.dateline,
+        "dateline_place": article.dateline_place,
+        "dateline_date": article.dateline_date,
         "article_kind": article.kind,
         "places": places,
         "issue": issue_fields(issue),
@@ -190,7 +194,11 @@ def article_document(issue: Issue, shown: CorrectedArticle) -> dict[str, Any]:
 def issue_documents(issue: Issue, articles: list[Article], corrected: CorrectedIssue | None = None
                     ) -> list[dict[str, Any]]:
     """The documents one issue file contributes: its issue record, then its articles, as printed
-    or, given `corrected` (`Corrections.corrected_issue` of these articles), as corrected."""
+    or, given `corrected` (`Corrections.corrected_issue` of these articles), as corrected.
+
+    The record counts the issue's articles; a photo standing alone (kind
+    "caption") is a document of its own, searchable, but not one of them.
+    """
     shown = corrected.articles if corrected is not None else [CorrectedArticle.printed(a) for a in articles]
     issue_doc = {
         "id": "issue:" + issue.id,
@@ -198,7 +206,7 @@ def issue_documents(issue: Issue, articles: list[Article], corrected: CorrectedI
         "issue_id": issue.id,
         "sha256": manifest_digest(issue.sha256, corrected.stamp if corrected is not None else 0),
         "number": 0,
-        "data": json.dumps(issue_record(issue, len(shown)), ensure_ascii=False),
+        "data": json.dumps(issue_record(issue, sum(1 for a in shown if a.article.kind != "caption")), ensure_ascii=False),
     }
     if issue.date:
         issue_doc["day"] = day_key(issue.date)
@@ -224,6 +232,7 @@ def file_documents(path: Path, data_dir: Path, corrections: Corrections | None =
         return FailedFile(shown, exc.reason)
     try:
         articles = split_articles(issue)
+        issue = dated_by_datelines(issue, articles)  # a page that says only its year: its datelines give the day
     except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
         return FailedFile(shown, f"could not split into articles ({type(exc).__name__}: {exc})")
     source = corrections if corrections is not None else Corrections(data_dir)

@@ -33,6 +33,24 @@ WORDS = "words"
 # control character): an engine finds them by its posting list, to count occurrences in what an
 # article shows (its corrected text) rather than in every position of `text_grams`.
 CORRECTED_MARK = "\x01corrected"
+
+
+def body_parts(dateline: str | None, paragraphs: list[str] | tuple[str, ...], captions: list[str] | tuple[str, ...]) -> list[str]:
+    """The lines of the `body` section as indexed: the dateline, the paragraphs, then the photo captions.
+
+    An article shows its dateline and captions apart from its paragraphs,
+    but a reader searching `新华社北京１２月３１日电` or a caption's words must
+    find it, and its snippet and lines in context must show them: indexing,
+    snippets and KWIC all read these lines, so what matches is what is shown.
+    """
+    return [*([dateline] if dateline else []), *paragraphs, *captions]
+
+
+def body_text(dateline: str | None, paragraphs: list[str] | tuple[str, ...], captions: list[str] | tuple[str, ...]) -> str:
+    """The `body` section as indexed and snippeted: `body_parts`, a line each."""
+    return "\n".join(body_parts(dateline, paragraphs, captions))
+
+
 # The document field each facet counts and filters.
 FACET_FIELDS = {"year": "year", "paper": "paper", "issue": "issue_id", "byline": "authors", "place": "places"}
 assert tuple(FACET_FIELDS) == FACETS

@@ -341,3 +341,27 @@ def test_no_search_a_client_can_send_is_a_server_error(in_process, path, q, para
     assert response.status_code in (200, 302, 400, 413), response.text
     if path.startswith("/api/") and response.status_code != 200:
         assert set(response.json) == {"error"}
+
+
+# --- articles as printed (issue 12) ---------------------------------------------------
+
+
+def test_a_dateline_phrase_finds_its_article_and_the_snippet_shows_it(http):
+    body = search(http, q='"本报金乡讯"')
+    hit = next(h for h in body["results"] if h["title"] == "金乡7镇街 配发消防车")
+    assert "<mark>本报金乡讯</mark>" in hit["snippet"]
+    article = http.get(hit["url"].replace("/articles/", "/api/articles/", 1)).json()
+    assert (article["dateline"], article["dateline_place"], article["dateline_date"]) == ("本报金乡讯", "金乡", None)
+    assert article["captions"] == [] and not article["paragraphs"][0].startswith("本报金乡讯")
+    assert ARTICLE_FIELDS <= set(article)  # additions only
+
+
+def test_a_photo_standing_alone_is_found_by_its_credit_but_not_listed_in_its_issue(http):
+    body = search(http, q="byline:梁平妮")
+    assert [h["issue"]["id"] for h in body["results"]] == ["003_24cd6c31f59ac330"]
+    photo = http.get("/api/articles/" + body["results"][0]["id"]).json()
+    assert photo["kind"] == "caption" and photo["captions"][0].endswith("本报记者 梁平妮 本报通讯员 赵晓姮 陈康 摄")
+    issue = http.get("/api/issues/003_24cd6c31f59ac330").json()
+    assert photo["id"] not in [a["id"] for a in issue["articles"]]
+    assert "四川宁南开展酒驾毒驾集中整治" in [a["title"] for a in issue["articles"]]
+    assert "潍坊森达美港" in search(http, q="潍坊森达美港")["results"][0]["snippet"].replace("<mark>", "").replace("</mark>", "")

@@ -358,3 +358,32 @@ def test_any_page_splits_into_well_formed_articles(seed: int) -> None:
         assert article.title and all(article.paragraphs)
         assert article.kind in ("article", "caption")
         assert set(article.headings) <= set(article.paragraphs)
+
+
+SEED_PHOTOS = {
+    # Read off the pages: each seed's photos, with the credit printed with them and where they belong.
+    "000_143190444e71cc2b": [("caption", "王子强 摄", ("王子强",))],  # the 外卖 safety class: no story beside it
+    "003_24cd6c31f59ac330": [("caption", "本报记者 梁平妮 本报通讯员 赵晓姮 陈康 摄", ("梁平妮", "赵晓姮", "陈康"))],  # 潍坊 border check
+    "004_f681114cb4297908": [("caption", "通讯员 代瑜 摄", ("代瑜",))],
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_TITLES))
+def test_sample_photos_stand_alone_with_their_credits(seed: str) -> None:
+    photos = [(a.kind, a.byline, a.authors) for a in seed_articles(seed) if a.kind == "caption"]
+    assert photos == SEED_PHOTOS.get(seed, [])
+
+
+@pytest.mark.parametrize(
+    "seed, title, dateline, place",
+    [
+        ("002_48a5c07f79fd3eae", "金乡7镇街 配发消防车", "本报金乡讯", "金乡"),
+        ("002_48a5c07f79fd3eae", "户籍民警热心肠 攻坚克难落户口", "本报微山讯", "微山"),
+        ("003_24cd6c31f59ac330", '青海推动"三州一市"公安交管战略合作', "本报讯", None),
+        ("001_6457ba5cca22f5f1", "祥云县公安局“三查三治三禁”深入推进队伍纪律作风建设", "本报讯", None),
+    ],
+)
+def test_sample_datelines_are_fields_of_their_own(seed: str, title: str, dateline: str, place: str | None) -> None:
+    article = by_title(seed_articles(seed), title)
+    assert (article.dateline, article.dateline_place, article.dateline_date) == (dateline, place, None)
+    assert not article.paragraphs[0].startswith(dateline)

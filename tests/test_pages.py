@@ -223,3 +223,15 @@ def test_a_relaxed_search_says_no_article_has_every_word(http):
 def test_a_result_dated_only_by_year_shows_the_year(http):
     results = page(http, "/search", q="杀猪盘")
     assert "2022年" in text(results.select_one(".results"))
+
+
+def test_the_article_page_shows_the_dateline_and_the_photo_captions(http):
+    hit = http.get("/api/search", params={"q": '"本报金乡讯"'}).json()["results"][0]
+    soup = page(http, hit["url"])
+    assert "本报金乡讯" in text(soup.select_one("article .meta"))
+    assert not text(soup.select_one(".body")).startswith("本报金乡讯")
+    photo_id = http.get("/api/search", params={"q": "byline:梁平妮"}).json()["results"][0]["id"]
+    soup = page(http, "/articles/" + photo_id)
+    captions = soup.select(".captions li")
+    assert len(captions) == 1 and text(captions[0]).endswith("赵晓姮 陈康 摄")
+    assert "图片说明" in text(soup.select_one("article .meta"))

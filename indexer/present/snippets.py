@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from indexer.api import ArticleView
+from indexer.fields import body_parts
 from indexer.text.normalize import pattern
 
 TARGET_CHARS = 100  # grow a passage by whole sentences up to about this many characters
@@ -52,9 +53,10 @@ NEEDLE_UNITS = {None: ("title", "subtitle", "byline", "body"), "title": ("title"
 
 def occurrence_units(article: ArticleView) -> dict[str, list[str]]:
     """The article's text as occurrences are counted in it, by unit (title, subtitle, byline, and
-    the body's paragraphs, which the index sees joined by line breaks): what it shows, corrected."""
+    the body's lines as indexed: dateline, paragraphs, captions, which the index sees joined by line
+    breaks, `fields.body_parts`): what it shows, corrected."""
     return {"title": [article.title], "subtitle": [article.subtitle or ""], "byline": [article.byline or ""],
-            "body": article.paragraphs}
+            "body": body_parts(article.dateline, article.paragraphs, article.captions)}
 
 
 def shown_occurrences(article: ArticleView, needles: list[tuple[str, str | None]]) -> list[tuple[str, list[tuple[int, int]]]]:

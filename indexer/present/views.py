@@ -14,6 +14,7 @@ from typing import Any
 
 from archive.issues import IssueReadError, read_issue
 from indexer.api import ArticleLink, ArticleView, Hit, IssueRef, IssueSummary, IssueView, OriginalText, PendingCorrection
+from indexer.fields import body_text
 from indexer.present.snippets import highlight_paragraphs, snippet
 from indexer.query import Node, parse, positive_texts
 
@@ -23,7 +24,7 @@ Stored = dict[str, Any]  # a document's stored fields
 def hit(fields: Stored, score: float, node: Node | None) -> Hit:
     """A result line: the article's title, byline, issue and a snippet around what `node` matched."""
     data = json.loads(fields["data"])
-    body = "\n".join(data["paragraphs"])
+    body = body_text(data.get("dateline"), data["paragraphs"], data.get("captions", []))
     return Hit(
         id=fields["id"],
         title=data["title"],
@@ -61,6 +62,10 @@ def article_view(fields: Stored, siblings: list[Stored], q: str | None) -> Artic
         paragraphs=data["paragraphs"],
         headings=data["headings"],
         places=data["places"],
+        captions=data.get("captions", []),  # absent from documents indexed before issue 12: none
+        dateline=data.get("dateline"),
+        dateline_place=data.get("dateline_place"),
+        dateline_date=data.get("dateline_date"),
         previous=article_link(siblings[at - 1]) if at > 0 else None,
         next=article_link(siblings[at + 1]) if at + 1 < len(siblings) else None,
         highlighted=highlighted,
@@ -86,11 +91,20 @@ def original_text(issues_dir: Path, source: str) -> str:
     return issue.original or issue.text
 
 
+def _listed(fields: Stored) -> bool:
+    """Whether a document is one of its issue's articles (a photo standing alone, kind "caption", is not)."""
+    return json.loads(fields["data"]).get("article_kind") != "caption"
+
+
 def issue_view(record: dict[str, Any], articles: list[Stored], issues_dir: Path) -> IssueView:
-    """The issue page: its stored record, its articles in page order, and the file's original text."""
+    """The issue page: its stored record, its articles in page order, and the file's original text.
+
+    Photos standing alone are left out of the list (they are found by
+    search and read at their own URL).
+    """
     summary = issue_summary(record)
     return IssueView(summary.id, summary.date, summary.date_source, summary.page, summary.paper,
-                     articles=[article_link(fields) for fields in articles],
+                     articles=[article_link(fields) for fields in articles if _listed(fields)],
                      text=original_text(issues_dir, record["source"]), year=summary.year)
 
 

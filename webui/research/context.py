@@ -249,7 +249,7 @@ MAX_SORTED_LINES = 2_000
 
 def _article_lines(article: ArticleView, needles: list[tuple[str, str | None]], width: int) -> list[kwic_lines.KwicLine]:
     """Every occurrence of the needles in one article, in the index's order: title, subtitle,
-    byline, then the body (its paragraphs joined by line breaks, as the index sees them)."""
+    byline, then the body (dateline, paragraphs and captions joined by line breaks, as the index sees them)."""
     units = occurrence_units(article)
     return [line for unit, spans in shown_occurrences(article, needles)
             for line in kwic_lines.kwic_lines(units[unit], spans, width)]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from indexer.api import ArticleView
+from indexer.fields import body_text
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 # Column name -> how to read it from an article view; `text` only with fields=text.
@@ -27,7 +28,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def export_row(article: ArticleView, url: str, with_text: bool) -> dict[str, Any]:
     """One exported article: its fields flat, `url` as given (absolute on the web), `text` its
-    paragraphs a line each. Read attribute by attribute: `dataclasses.asdict` left a tuple a row
+    body a line each (dateline, paragraphs, photo captions: `indexer.fields.body_parts`). Read attribute by attribute: `dataclasses.asdict` left a tuple a row
     for the cyclic collector (measured), memory an export must not grow by."""
     issue = article.issue
     row: dict[str, Any] = {
@@ -36,7 +37,7 @@ def export_row(article: ArticleView, url: str, with_text: bool) -> dict[str, Any
         "paper": issue.paper, "issue_id": issue.id, "url": url,
     }
     if with_text:
-        row[TEXT_COLUMN] = "\n".join(article.paragraphs)
+        row[TEXT_COLUMN] = body_text(article.dateline, article.paragraphs, article.captions)
     return row
 
 
