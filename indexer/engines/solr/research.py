@@ -3,15 +3,14 @@
 The same answers as the local engine's (engines/whoosh/search.py), found
 Solr's way: periods from a facet over the matches' days (no article read);
 exports by cursor paging through every match in the page order; occurrences
-counted in the matching articles' stored text with the very patterns the
-snippets mark (`present.snippets.occurrence_spans`), which is what the local
+counted in the matching articles' stored text as the KWIC lines show them
+(`present.snippets.shown_occurrences`), which is what the local
 engine counts from its positions. That last reads every matching article:
 correct at any size, but a common character over a large collection costs
 what reading its matches costs.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +20,7 @@ from indexer.engines.solr.client import SolrClient
 from indexer.engines.solr.query import lucene_query
 from indexer.engines.solr.search import ARTICLES, filter_queries, matched_query
 from indexer.engines.solr.views import STORED
-from indexer.present.snippets import occurrence_spans
+from indexer.present.snippets import shown_occurrences
 from indexer.present.views import article_view
 from indexer.query import And, Near, Node, Or, Text, validate
 
@@ -88,13 +87,10 @@ def _positive(node: Node | None) -> list[Text]:
     return []
 
 
-def _held(doc: dict[str, Any], needles: list[Text]) -> int:
-    """How many places in the article each needle starts, in the fields it is looked for in."""
-    data = json.loads(doc["data"])
-    fields = {None: [data["title"], data["subtitle"], data["byline"], "\n".join(data["paragraphs"])],
-              "title": [data["title"], data["subtitle"]], "byline": [data["byline"]]}
-    return sum(len(occurrence_spans(text, needle.text)) for needle in needles
-               for text in fields.get(needle.field, []) if text)
+def _held(article: ArticleView, needles: list[Text]) -> int:
+    """How many places in the article the needles start, counted as its KWIC lines are shown
+    (`present.snippets.shown_occurrences`, the text the local engine's positions count)."""
+    return sum(len(spans) for _, spans in shown_occurrences(article, [(n.text, n.field) for n in needles]))
 
 
 def occurrences(client: SolrClient, request: SearchRequest, start: int, count: int) -> Occurrences:
@@ -108,10 +104,11 @@ def occurrences(client: SolrClient, request: SearchRequest, start: int, count: i
     body = {"query": lucene_query(node, ranked=False), "filter": filter_queries(request), "fields": STORED,
             "sort": NEWEST_FIRST}
     for doc in _pages(client, body) if needles else ():
-        held = _held(doc, needles)
+        article = article_view(doc, [doc], None)
+        held = _held(article, needles)
         if held and total + held > start and (count > 0 and total < start + count):
             if not chosen:
                 first = total
-            chosen.append((article_view(doc, [doc], None), held))
+            chosen.append((article, held))
         total += held
     return Occurrences([(needle.text, needle.field) for needle in needles], total, first, chosen)
