@@ -1,4 +1,4 @@
-"""Does a paragraph start a new article? A small logistic model over the paragraph and its neighbours.
+"""Does a paragraph start a new article? Small boosted trees over the paragraph and its neighbours.
 
 On a page whose titles are plain lines, a short line may be a headline, a
 section heading, a photo caption, an author's name or a line of a poem, and
@@ -8,8 +8,8 @@ by a credit, a dateline or an author's line; a section heading by plain
 body text in a story that has had no closing credit). So each paragraph is
 described by features — today's rules among them (its role from
 archive.paragraph_roles, `has_dateline`, a trailing credit) — about itself,
-the two paragraphs before and after it, and the page, and a logistic model
-weighs them.
+the two paragraphs before and after it, and the page, and gradient-boosted
+trees weigh them.
 
 The model lives in `models/article_starts.json`, trained by
 `python -m bench.train_splitter` on pages rendered from the shared corpora
@@ -86,8 +86,8 @@ def _spaced_cut(raw: str) -> bool:
     return head[0] >= MIN_SPACED_PIECE and all(p == head[0] for p in head) and last <= head[0]
 
 
-def _describe(item: Item | None, full: bool) -> list[str]:
-    """The names of the features one paragraph has (prefixed by `_Descriptions.get`); `full` adds the finer ones."""
+def _describe(item: Item | None) -> list[str]:
+    """The names of the features one paragraph has (prefixed by `_Descriptions.get`), as seen from two paragraphs away."""
     if item is None:
         return ["none"]
     text, raw = item.text, item.paragraph.raw
@@ -100,25 +100,32 @@ def _describe(item: Item | None, full: bool) -> list[str]:
         "name_line": parse_name_line(raw) is not None,
         "full_stop_inside": "。" in text[:-1],
     }
-    if full:
-        commas = text.count("，") + text.count(",")
-        found.update({
-            f"lines={min(item.paragraph.lines, 3)}": True,
-            "spaced_cut": _spaced_cut(raw),
-            f"commas={min(commas, 3)}": True,
-            "numbered": NUMBERED.match(text) is not None,
-            "picture_note": _PICTURE.search(text) is not None,
-            "dash_open": text.startswith(("—", "－", "-")),
-            "dash_inside": "——" in text[1:],
-            "colon_inside": "：" in text[:-1],
-            "bracket_open": text.startswith(("（", "(")),
-            "closing_brackets": _CLOSING_BRACKETS.search(text) is not None,
-            "trailing_credit": split_trailing_credit(raw)[1] is not None,
-            "marker_open": text[:1] in "●△▲■□◆★☆◇",
-            "picture_word": text.startswith(("图片", "图为", "图：", "题图", "照片")),
-            "digits_open": text[:1].isdigit(),
-            "quote_open": text[:1] in "“『「《",
-        })
+    return [name for name, present in found.items() if present]
+
+
+def _describe_finely(item: Item | None) -> list[str]:
+    """The finer features of a paragraph, weighed for the candidate itself and its next neighbours only."""
+    if item is None:
+        return []
+    text, raw = item.text, item.paragraph.raw
+    commas = text.count("，") + text.count(",")
+    found = {
+        f"lines={min(item.paragraph.lines, 3)}": True,
+        "spaced_cut": _spaced_cut(raw),
+        f"commas={min(commas, 3)}": True,
+        "numbered": NUMBERED.match(text) is not None,
+        "picture_note": _PICTURE.search(text) is not None,
+        "dash_open": text.startswith(("—", "－", "-")),
+        "dash_inside": "——" in text[1:],
+        "colon_inside": "：" in text[:-1],
+        "bracket_open": text.startswith(("（", "(")),
+        "closing_brackets": _CLOSING_BRACKETS.search(text) is not None,
+        "trailing_credit": split_trailing_credit(raw)[1] is not None,
+        "marker_open": text[:1] in "●△▲■□◆★☆◇",
+        "picture_word": text.startswith(("图片", "图为", "图：", "题图", "照片")),
+        "digits_open": text[:1].isdigit(),
+        "quote_open": text[:1] in "“『「《",
+    }
     return [name for name, present in found.items() if present]
 
 
@@ -169,24 +176,33 @@ class _Descriptions:
 
     def __init__(self, items: list[Item]) -> None:
         self.items = items
-        self.memo: dict[tuple[int, bool], list[str]] = {}
-        self.pair_memo: dict[tuple[int, str, bool], set[str]] = {}
+        self.memo: dict[tuple[int, bool], list[str]] = {}  # (paragraph, finely): feature names
+        self.pair_memo: dict[tuple[int, bool], set[str]] = {}
 
     def pairs(self, index: int, tail: bool) -> set[str]:
-        """The word pairs of a paragraph's last (`tail`) or first COHESION_WINDOW characters."""
-        key = (index, "tail" if tail else "head", False)
+        """The word pairs of a paragraph's last (`tail`) or first COHESION_WINDOW characters.
+
+        A paragraph no longer than the window is its own head and tail: its pairs are worked out once.
+        """
+        text = self.items[index].text
+        key = (index, tail and len(text) > COHESION_WINDOW)
         if key not in self.pair_memo:
-            text = self.items[index].text
             self.pair_memo[key] = bigrams(text[-COHESION_WINDOW:] if tail else text[:COHESION_WINDOW])
         return self.pair_memo[key]
 
     def get(self, index: int, prefix: str, full: bool) -> dict[str, float]:
         """The paragraph's features named as `prefix` sees it (`self:len=le8`, `prev:role=title`)."""
-        key = (index, full)
+        names = self._names(index, finely=False)
+        if full:
+            names = names + self._names(index, finely=True)
+        return {f"{prefix}:{name}": 1.0 for name in names}
+
+    def _names(self, index: int, finely: bool) -> list[str]:
+        key = (index, finely)
         if key not in self.memo:
-            inside = 0 <= index < len(self.items)
-            self.memo[key] = _describe(self.items[index] if inside else None, full)
-        return {f"{prefix}:{name}": 1.0 for name in self.memo[key]}
+            item = self.items[index] if 0 <= index < len(self.items) else None
+            self.memo[key] = _describe_finely(item) if finely else _describe(item)
+        return self.memo[key]
 
 
 # How far (in paragraphs) a title-like line looks for lines printed like it.
@@ -201,12 +217,12 @@ def siblings(items: list[Item], index: int) -> dict[str, float]:
     characters; the headlines of a page rarely do.
     """
     item = items[index]
-    if item.role.value != "title":
+    if item.role is not Role.TITLE:
         return {}
     text = item.text
     same_length = same_edge = 0
     for other in items[max(0, index - SIBLING_WINDOW) : index + SIBLING_WINDOW + 1]:
-        if other is item or other.role.value != "title":
+        if other is item or other.role is not Role.TITLE:
             continue
         same_length += len(other.text) == len(text)
         same_edge += other.text[:2] == text[:2] or other.text[-2:] == text[-2:]
@@ -278,7 +294,8 @@ class Model:
     whether a feature is present. The trees are stored as lists
     `[feature, left, right, value]` (a leaf has feature -1) and walked all at
     once, one level per numpy step (a tree walk per tree in Python took most
-    of splitting's time).
+    of splitting's time), over flat arrays: a node is an offset, its two
+    children sit side by side, so one level is three array lookups.
     """
 
     def __init__(self, data: dict) -> None:
@@ -286,27 +303,33 @@ class Model:
         self.index = {name: i for i, name in enumerate(data["features"])}
         trees = data["trees"]
         width = max(len(tree) for tree in trees)
-        table = np.zeros((len(trees), width, 4))
+        absent = len(self.index)  # a leaf asks about this slot, never present
+        feature = np.full((len(trees), width), absent, dtype=np.int64)
+        children = np.zeros((len(trees), width, 2), dtype=np.int64)
+        value = np.zeros((len(trees), width))
         for t, tree in enumerate(trees):
-            table[t, : len(tree)] = tree
-            for node, (feature, *_) in enumerate(tree):
-                if feature < 0:
-                    table[t, node, 1:3] = node  # a leaf leads to itself: trees of any depth walk the same steps
-        self.feature = table[:, :, 0].astype(np.int64)  # -1: a leaf; it reads the last, always-absent slot
-        self.left = table[:, :, 1].astype(np.int64)
-        self.right = table[:, :, 2].astype(np.int64)
-        self.value = table[:, :, 3]
+            for node, (asked, left, right, leaf_value) in enumerate(tree):
+                leaf = asked < 0  # a leaf leads to itself: trees of any depth walk the same steps
+                feature[t, node] = absent if leaf else asked
+                children[t, node] = (node, node) if leaf else (left, right)
+                value[t, node] = leaf_value
+        # Flat, so that one level of every tree is three numpy steps: node numbers are offsets into these.
+        offsets = (np.arange(len(trees)) * width)[:, None]
+        self.feature = feature.ravel()
+        self.children = (children + offsets[:, :, None]).reshape(-1)
+        self.value = value.ravel()
+        self.roots = offsets.ravel()
         self.depth = max(_depth(tree) for tree in trees)
-        self.rows = np.arange(len(trees))
 
     def score(self, found: dict[str, float]) -> float:
         """The log-odds that the paragraph described by `found` starts an article."""
-        present = np.zeros(len(self.index) + 1, dtype=bool)
-        present[[self.index[name] for name, value in found.items() if value > 0.5 and name in self.index]] = True
-        nodes = np.zeros(len(self.rows), dtype=np.int64)
+        present = np.zeros(len(self.index) + 1, dtype=np.int64)
+        index = self.index
+        present[[index[name] for name, value in found.items() if value > 0.5 and name in index]] = 1
+        nodes = self.roots
         for _ in range(self.depth):
-            nodes = np.where(present[self.feature[self.rows, nodes]], self.right[self.rows, nodes], self.left[self.rows, nodes])
-        return self.baseline + float(self.value[self.rows, nodes].sum())
+            nodes = self.children[2 * nodes + present[self.feature[nodes]]]
+        return self.baseline + float(self.value[nodes].sum())
 
 
 def _depth(tree: list[list]) -> int:
@@ -339,12 +362,15 @@ class ArticleState:
         self.dateline = False
         self.closed = False
 
-    def features(self) -> dict[str, float]:
+    def since_name(self) -> str:
+        """The feature of how many paragraphs ago the last article started."""
         since = self.since_start
-        since_name = "none" if since < 0 else str(since) if since < 4 else "4-6" if since <= 6 else "7+"
+        return "state:since=" + ("none" if since < 0 else str(since) if since < 4 else "4-6" if since <= 6 else "7+")
+
+    def features(self) -> dict[str, float]:
         chars = self.body_chars
         chars_name = "0" if chars == 0 else "<100" if chars < 100 else "<400" if chars < 400 else "<1000" if chars < 1000 else "more"
-        return {f"state:since={since_name}": 1.0, f"state:body={chars_name}": 1.0,
+        return {self.since_name(): 1.0, f"state:body={chars_name}": 1.0,
                 "state:dateline": float(self.dateline), "state:closed": float(self.closed)}
 
     def update(self, item: Item, start: bool) -> None:
@@ -363,7 +389,7 @@ class ArticleState:
 def with_state(found: dict[str, float], state: ArticleState, item: Item) -> dict[str, float]:
     """The paragraph's features and the state's, with the pairs that matter most."""
     combined = {**found, **state.features()}
-    since = next(name for name in combined if name.startswith("state:since="))
+    since = state.since_name()
     combined[f"pair:{since}+role={item.role.value}"] = 1.0
     combined[f"pair:{since}+dateline={has_dateline(item.paragraph.raw)}"] = 1.0
     combined[f"pair:closed={state.closed}+role={item.role.value}"] = 1.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import cached_property
 
 from archive.bylines import Byline, has_dateline, parse_byline, parse_signature, split_inner_photo_credit, split_trailing_credit
 from archive.layout import Paragraph
@@ -43,9 +44,9 @@ class Item:
     role: Role
     byline: Byline | None = None
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """Display text (spaces inside Chinese removed)."""
+        """Display text (spaces inside Chinese removed); read for every feature of every neighbour, so kept."""
         return self.paragraph.text
 
     @property

@@ -6,11 +6,23 @@ wraps turned into spaces, reporters' credit lines under titles.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from archive.article_starts import _spaced_cut, decide_starts, load_model
+from archive.article_starts import (
+    MODEL_PATH,
+    ArticleState,
+    _Descriptions,
+    _spaced_cut,
+    decide_starts,
+    features,
+    is_candidate,
+    load_model,
+    page_features,
+    with_state,
+)
 from archive.articles import Article, dated_by_datelines, page_items, split_articles
 from archive.bylines import parse_dateline, parse_signature, split_inner_photo_credit
 from archive.issues import Issue
@@ -186,3 +198,34 @@ def test_the_model_is_shipped_and_asked_once_per_paragraph() -> None:
     assert model.index and model.depth >= 1
     items = page_items("李鹏在北京考察企业\n\n" + BODY + "\n\n北京举行新年音乐会\n\n" + BODY2 + "\n").items
     assert decide_starts(items) == [True, False, True, False]
+
+
+def _walked_one_tree_at_a_time(trees: list[list], names: list[str], found: dict[str, float]) -> float:
+    """The trees as stored, walked one by one: what the flat numpy walk must reproduce."""
+    total = 0.0
+    for tree in trees:
+        node = 0
+        while tree[node][0] >= 0:
+            asked, left, right, _ = tree[node]
+            node = right if found.get(names[asked], 0.0) > 0.5 else left
+        total += tree[node][3]
+    return total
+
+
+def test_the_fast_tree_walk_scores_as_the_stored_trees_do(shared_dir: Path) -> None:
+    """Model.score walks all trees at once over flat arrays (splitting's speed); it must not change one score."""
+    stored = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model = load_model()
+    pages = sorted((shared_dir / "eval" / "split-dev" / "pages").glob("*.txt"))[:12]
+    scored = 0
+    for path in pages:
+        items = page_items(path.read_text(encoding="utf-8")).items
+        page, described, state = page_features(items), _Descriptions(items), ArticleState()
+        for index, item in enumerate(items):
+            if is_candidate(item):
+                found = with_state(features(items, index, page, described), state, item)
+                expected = stored["baseline"] + _walked_one_tree_at_a_time(stored["trees"], stored["features"], found)
+                assert model.score(found) == pytest.approx(expected, abs=1e-9)
+                scored += 1
+            state.update(item, index == 0)
+    assert scored > 100
