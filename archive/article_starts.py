@@ -14,7 +14,7 @@ trees weigh them.
 The model lives in `models/article_starts.json`, trained by
 `python -m bench.train_splitter` on pages rendered from the shared corpora
 (bench.renders): deterministic, and read once per process. Scoring walks
-its trees in plain Python: the archive needs no machine-learning library.
+its trees with numpy: the archive needs no machine-learning library.
 """
 from __future__ import annotations
 
@@ -443,10 +443,23 @@ def _credit_line_under(items: list[Item], index: int) -> bool:
     return following is not None and following.role is Role.BYLINE and names_a_role(following.byline)
 
 
+def _dateline_under(items: list[Item], index: int) -> bool:
+    """Whether the story under the line at `index` (past one subtitle line) opens with a dateline.
+
+    A dateline (`本报北京１月６日讯记者费伟伟报道`) opens a story, never a
+    section of one: the line over it is a headline, credited or not.
+    """
+    for following in items[index + 1 : index + 3]:
+        if following.role is not Role.TITLE:
+            return following.role is Role.BODY and has_dateline(following.paragraph.raw)
+    return False
+
+
 def _credits_every_story(items: list[Item], starts: list[bool]) -> bool:
     """credited-page rule: a page that prints a reporter's credit line under every headline (seed 002).
 
-    There a title-like line without one is a section heading. It takes
+    There a title-like line without one is a section heading, unless its
+    story opens with a dateline (`_dateline_under`). It takes
     CREDITED_PAGE_STORIES credited headlines or more, and three in four of
     all headlines credited; on pages that credit some stories only (People's
     Daily: about three in ten) the rule does not apply.
@@ -466,7 +479,7 @@ def _walk(items: list[Item], credited_page: bool) -> list[bool]:
         start = _ruled(items, index, starts, state)
         if start is None:  # the model is asked only where no rule decides: its features are most of splitting's time
             start = model.score(with_state(features(items, index, page, described), state, item)) >= _THRESHOLD_SCORE
-        if start and credited_page and item.role is Role.TITLE and not _credit_line_under(items, index):
+        if start and credited_page and item.role is Role.TITLE and not (_credit_line_under(items, index) or _dateline_under(items, index)):
             start = False
         starts.append(start)
         state.update(item, start)

@@ -24,6 +24,8 @@ LONG_PARAGRAPH = 40
 # A numbered point, list item or photo (`一、`, `（２）`, `１、大江截流展宏图`, `第三章`).
 NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d０-９]+[）)]|[\d０-９]+[、．.]|第[一二三四五六七八九十]+[部章节])")
 _BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+# `…运输景象。（湖北麻城市交通局熊承元）`: a sentence closed, then a note or a reader's credit in brackets.
+_CLOSED_BY_NOTE = re.compile(r"[。！？!?][”’」』]?[（(][^（）()]{1,40}[）)]$")
 
 
 class Role(Enum):
@@ -108,7 +110,7 @@ def _cut_mid_sentence(item: Item, following: Item) -> bool:
     """Whether `item` was cut by a blank line and `following` is the rest of its sentence."""
     if following.role is not Role.BODY or item.paragraph.level is not None or ends_sentence(item.text):
         return False
-    if split_trailing_credit(item.paragraph.raw)[1] is not None:  # ended by its credit
+    if split_trailing_credit(item.paragraph.raw)[1] is not None or _CLOSED_BY_NOTE.search(item.text):  # ended by its credit
         return False
     if has_dateline(following.paragraph.raw):
         return False

@@ -156,6 +156,27 @@ def test_a_missing_title_is_a_whole_first_sentence_never_a_fragment() -> None:
     assert article.paragraphs[-1].startswith("国务院总理李鹏")
 
 
+def test_a_story_closed_by_a_readers_credit_is_not_run_on_into_the_next() -> None:
+    """Class: `…景象。（湖北麻城市交通局熊承元 ）` was read as a sentence cut by a blank line and joined, over
+    the next headline, with the next story's text (the headline then stood under the wrong story)."""
+    page = ("新县那段国道修复了\n\n" + BODY + "（湖北麻城市交通局熊承元毕宗锐 ）\n\n栀子丰收栀农犯愁\n\n"
+            "素称“金栀之乡”的湖北长阳土家族自治县都镇湾镇去年栀子喜获丰收，却出现了少见的滞销现象，盼有关部门帮助疏通销售渠道。\n\n"
+            "优先百姓好！\n□ 本报记者 尹波华 卢玉明\n\n" + BODY2 + "\n")
+    articles = split(page)
+    assert [a.title for a in articles] == ["新县那段国道修复了", "栀子丰收栀农犯愁", "优先百姓好！"]
+    assert articles[1].body.startswith("素称")
+
+
+def test_on_a_page_that_credits_every_story_a_headline_over_a_dateline_is_kept() -> None:
+    """Class: on a page with a credit line under (almost) every headline, an uncredited headline was read as a
+    section heading, even when its story opens with a dateline, which only a story does."""
+    credited = "".join(f"{title}\n□ 本报记者 张军\n\n{BODY}\n\n" for title in
+                       ("李鹏在北京考察企业", "北京举行新年音乐会", "全总致全国各族职工慰问信", "千户大型企业实力增强", "南京长江大桥大修竣工"))
+    page = credited + "国家计委发布外商投资产业指导目录\n\n" + BODY2 + "\n"
+    titles = [a.title for a in split(page)]
+    assert titles[-1] == "国家计委发布外商投资产业指导目录" and len(titles) == 6
+
+
 def test_spaced_wrap_cuts_are_told_from_a_titles_own_gap() -> None:
     assert _spaced_cut("１９９７年是亚洲金融市场的多 事之秋。继７月２日泰国铢出现 暴跌之后")
     assert not _spaced_cut("推动专群结合 做实社区警务")
