@@ -43,6 +43,11 @@ _LENGTHS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 32, 40, 60, 100)
 _PICTURE = re.compile(r"（附?图片|（图）|（书法）|（篆刻）|（油画）|（中国画）|（国画）|（摄影）|（漫画）|（剪纸）|（外[一二三四五]首）|（[二三四五六七八九十]首）")
 PICTURE_NOTE = re.compile(r"^[（(]附?(?:图片|照片)[\d０-９一二三四五六七八九十]*张?[）)]$")
 _CLOSING_BRACKETS = re.compile(r"[（(][^（）()]{1,30}[）)]$")
+# Lines that are never a headline, however short: a bare date (`１９９８年１月７日`), a chapter or article of a
+# document (`第二章电力设施的保护范围…`), a row of figures (`东部地区１４９１４．１３６６．５０…`).
+_BARE_DATE = re.compile(r"^[\d０-９〇○零一二三四五六七八九十]{2,4}年(?:[\d０-９一二三四五六七八九十]{1,2}月(?:[\d０-９一二三四五六七八九十]{1,3}日)?)?$")
+_CHAPTER = re.compile(r"^第[一二三四五六七八九十\d０-９]+[章节条]")
+_FIGURE = re.compile(r"[\d０-９．.]")
 
 
 def _length(text: str) -> str:
@@ -72,6 +77,14 @@ def _end(text: str) -> str:
 
 # A line cut every N characters with the cuts turned into spaces has pieces this long at least.
 MIN_SPACED_PIECE = 12
+
+
+def never_a_headline(text: str) -> bool:
+    """never-a-headline rule: a date, a chapter heading or a row of figures (half of it digits) heads no story.
+
+    Checked against every headline of pd1998-early: none is one of these.
+    """
+    return bool(_BARE_DATE.match(text) or _CHAPTER.match(text) or 2 * len(_FIGURE.findall(text)) > len(text))
 
 
 def _spaced_cut(raw: str) -> bool:
@@ -402,6 +415,8 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     subtitle rule: a title-like line right under a headline is its subtitle
     (`连云港公安726名社区民警全部回归主责主业`), not the next article; nor is
     a run-in section heading (`全力侦查破案——`) inside a story.
+    never-a-headline rule: a date, a chapter heading or a row of figures
+    (never_a_headline) starts nothing.
     boxed-credit rule: a `□ 本报记者 …` line after a long story, with body
     text under it, opens the next article (its headline lost by the OCR).
     closed-article rule: a line after a closing credit (`【于建勇】`, `（晓王）`)
@@ -414,6 +429,8 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     """
     item = items[index]
     if index and starts[-1] and item.role is Role.TITLE and items[index - 1].role in (Role.TITLE, Role.HEADING):
+        return False
+    if item.role in (Role.TITLE, Role.HEADING) and never_a_headline(item.text):
         return False
     if state.body_chars and item.role is Role.TITLE and item.text.endswith("——"):
         return False  # run-in section heading rule: `全力侦查破案——` + its second line

@@ -20,6 +20,7 @@ from archive.article_starts import (
     features,
     is_candidate,
     load_model,
+    never_a_headline,
     page_features,
     with_state,
 )
@@ -175,6 +176,15 @@ def test_on_a_page_that_credits_every_story_a_headline_over_a_dateline_is_kept()
     page = credited + "国家计委发布外商投资产业指导目录\n\n" + BODY2 + "\n"
     titles = [a.title for a in split(page)]
     assert titles[-1] == "国家计委发布外商投资产业指导目录" and len(titles) == 6
+
+
+@pytest.mark.parametrize("line", ["１９９８年１月７日", "１９９７年６月", "第二章电力设施的保护范围和保护区",
+                                  "东部地区１４９１４．１３６６．５０７５１１．８９", "外币账号：７１４００７７９"])
+def test_dates_chapters_and_rows_of_figures_start_no_article(line: str) -> None:
+    """Class: a document's date line, its chapter headings and the rows of a table were read as headlines."""
+    page = "国务院关于修改《电力设施保护条例》的决定\n\n" + BODY + "\n\n" + line + "\n\n" + BODY2 + "\n"
+    assert [a.title for a in split(page)] == ["国务院关于修改《电力设施保护条例》的决定"]
+    assert never_a_headline(line) and not never_a_headline("上海国内生产总值突破３０００亿元")
 
 
 def test_spaced_wrap_cuts_are_told_from_a_titles_own_gap() -> None:
