@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -154,12 +155,15 @@ def bigrams(text: str) -> set[str]:
     return {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
+_SHARE_STEPS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)
+_SHARE_NAMES = (*(f"<{step}" for step in _SHARE_STEPS), f">={_SHARE_STEPS[-1]}")
+
+
 def _share(part: set[str], whole: set[str]) -> str:
     """The share of `part` found in `whole`, in coarse steps (a feature name)."""
     if not part:
         return "empty"
-    share = len(part & whole) / len(part)
-    return next(f"<{step}" for step in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7) if share < step) if share < 0.7 else ">=0.7"
+    return _SHARE_NAMES[bisect_right(_SHARE_STEPS, len(part & whole) / len(part))]
 
 
 def cohesion(items: list[Item], index: int, described: "_Descriptions") -> dict[str, float]:
