@@ -29,7 +29,7 @@ import numpy as np
 
 from archive.bylines import has_dateline, names_a_role, parse_name_line, split_trailing_credit
 from archive.ocr_repair import ends_mid_sentence, ends_sentence
-from archive.paragraph_roles import NUMBERED, Item, Role, leaves_open
+from archive.paragraph_roles import MAX_TITLE, NUMBERED, Item, Role, leaves_open
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "article_starts.json"
 # A paragraph starts an article when the model gives it at least these odds.
@@ -390,12 +390,13 @@ class ArticleState:
         return {self.since_name(): 1.0, f"state:body={chars_name}": 1.0,
                 "state:dateline": float(self.dateline), "state:closed": float(self.closed)}
 
-    def update(self, item: Item, start: bool) -> None:
+    def update(self, item: Item, start: bool, headline: bool = False) -> None:
+        """Take in the paragraph just decided; a `headline` read as body text (credited_headline) is no body text."""
         if start:
             self.since_start, self.body_chars, self.dateline, self.closed = 0, 0, False, False
         elif self.since_start >= 0:
             self.since_start += 1
-        if item.role is Role.BODY:
+        if item.role is Role.BODY and not headline:
             self.body_chars += len(item.text)
         self.dateline = self.dateline or has_dateline(item.paragraph.raw)
         bracketed = item.text.startswith(("（", "(", "【")) and item.text.endswith(("）", ")", "】"))
@@ -426,7 +427,8 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     closed-article rule: a line after a closing credit (`【于建勇】`, `（晓王）`)
     starts an article, titled or not; otherwise a paragraph of body text
     starts one only when it opens with a dateline (`本报讯`, `新华社…电`).
-    byline-follows rule: a title-like line with a reporter's credit line
+    byline-follows rule: a title-like line (or a headline that reads as a
+    sentence, credited_headline) with a reporter's credit line
     (`□ 本报记者 …`) under it starts an article, unless it is itself under
     a headline (title, subtitle, credit); so does one with a picture note
     (`（附图片１张）`) under it.
@@ -446,8 +448,7 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     if item.role is Role.TITLE and split_trailing_credit(item.paragraph.raw)[1] is not None:
         return False  # closing-credit rule: `谢谢！（新华社北京１２月３１日电）` ends a story, it does not start one
     title_like = _title_like(item)
-    credited = following is not None and following.role is Role.BYLINE and names_a_role(following.byline)
-    if title_like and credited and not (index and starts[-1]):
+    if (title_like or credited_headline(items, index)) and _credit_line_under(items, index) and not (index and starts[-1]):
         return True  # byline-follows rule: a reporter's credit line is printed under its headline
     if title_like and following is not None and PICTURE_NOTE.match(following.text) and not (index and starts[-1]):
         return True  # picture-note rule: `（附图片１张）` is printed under a headline
@@ -474,6 +475,17 @@ def _dateline_under(items: list[Item], index: int) -> bool:
         if following.role is not Role.TITLE:
             return following.role is Role.BODY and has_dateline(following.paragraph.raw)
     return False
+
+
+def credited_headline(items: list[Item], index: int) -> bool:
+    """A headline that reads as a sentence (`饭桌上，谁先动筷子？——孩子，还是老人？`), told by the credit line under it.
+
+    Body text short enough for a headline, with no full stop in it, and a
+    reporter's credit line (`本报记者 祝华新`) printed right under it: a story's
+    text does not run on into its reporter's name.
+    """
+    text = items[index].text
+    return items[index].role is Role.BODY and len(text) <= MAX_TITLE and "。" not in text and _credit_line_under(items, index)
 
 
 def _credits_every_story(items: list[Item], starts: list[bool]) -> bool:
@@ -503,7 +515,7 @@ def _walk(items: list[Item], credited_page: bool) -> list[bool]:
         if start and credited_page and item.role is Role.TITLE and not (_credit_line_under(items, index) or _dateline_under(items, index)):
             start = False
         starts.append(start)
-        state.update(item, start)
+        state.update(item, start, headline=start and credited_headline(items, index))
     return starts
 
 

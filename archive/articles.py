@@ -52,7 +52,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from archive.article_starts import bigrams, decide_starts
+from archive.article_starts import bigrams, credited_headline, decide_starts
 from archive.bylines import Byline, DatelineParts, has_dateline, merge_bylines, names_a_role, parse_dateline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
@@ -566,18 +566,18 @@ class _ModelPage:
     def walk(self) -> list[_Draft]:
         for index, item in enumerate(self.items):
             if self.starts[index] or not self.drafts:
-                self.start(item)
+                self.start(index, item)
             else:
                 self.attach(index, item)
         return self.drafts
 
-    def start(self, item: Item) -> None:
+    def start(self, index: int, item: Item) -> None:
         draft = _Draft()
         self.drafts.append(draft)
         self.current = draft
         if item.role is Role.HEADING:
             draft.set_head([item], "heading")
-        elif item.role is Role.TITLE or (item.role is Role.BODY and _long_title(item.text)):
+        elif item.role is Role.TITLE or (item.role is Role.BODY and (_long_title(item.text) or credited_headline(self.items, index))):
             draft.set_head([item], "line")
         elif item.role is Role.BYLINE:
             draft.bylines.append(item.byline)

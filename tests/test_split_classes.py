@@ -187,6 +187,15 @@ def test_dates_chapters_and_rows_of_figures_start_no_article(line: str) -> None:
     assert never_a_headline(line) and not never_a_headline("上海国内生产总值突破３０００亿元")
 
 
+@pytest.mark.parametrize("headline", ["饭桌上，谁先动筷子？——孩子，还是老人？", "《百年恩来》：要说的太多，太多（附图片１张）"])
+def test_a_headline_that_reads_as_a_sentence_is_told_by_its_credit_line(headline: str) -> None:
+    """Class: a headline with a question, a colon or a closing bracket was kept as body text (a first-sentence
+    stand-in for its title); a reporter's credit line under it says it is a headline."""
+    page = "李鹏在北京考察企业\n\n" + BODY + "\n\n" + headline + "\n本报记者 祝华新\n\n" + BODY2[9:] + "\n"
+    articles = split(page)
+    assert [(a.title, a.title_source, a.authors) for a in articles[1:]] == [(headline, "line", ("祝华新",))]
+
+
 def test_spaced_wrap_cuts_are_told_from_a_titles_own_gap() -> None:
     assert _spaced_cut("１９９７年是亚洲金融市场的多 事之秋。继７月２日泰国铢出现 暴跌之后")
     assert not _spaced_cut("推动专群结合 做实社区警务")
