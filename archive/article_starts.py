@@ -49,6 +49,8 @@ _CLOSING_BRACKETS = re.compile(r"[（(][^（）()]{1,30}[）)]$")
 _BARE_DATE = re.compile(r"^[\d０-９〇○零一二三四五六七八九十]{2,4}年(?:[\d０-９一二三四五六七八九十]{1,2}月(?:[\d０-９一二三四五六七八九十]{1,3}日)?)?$")
 _CHAPTER = re.compile(r"^第[一二三四五六七八九十\d０-９]+[章节条]")
 _FIGURE = re.compile(r"[\d０-９．.]")
+# A page's own credits and notices, printed on every page of a paper: `责任编辑：周泓洋`, `本版新闻热线…`.
+_PAGE_FURNITURE = re.compile(r"^(?:责任编辑|本版编辑|美术编辑|本版责编|本版(?:新闻)?热线)")
 
 
 def _length(text: str) -> str:
@@ -81,11 +83,13 @@ MIN_SPACED_PIECE = 12
 
 
 def never_a_headline(text: str) -> bool:
-    """never-a-headline rule: a date, a chapter heading or a row of figures (half of it digits) heads no story.
+    """never-a-headline rule: a date, a chapter heading, a row of figures (half of it digits) or the page's
+    own furniture (`责任编辑：…`) heads no story.
 
     Checked against every headline of pd1998-early: none is one of these.
     """
-    return bool(_BARE_DATE.match(text) or _CHAPTER.match(text) or 2 * len(_FIGURE.findall(text)) > len(text))
+    return bool(_BARE_DATE.match(text) or _CHAPTER.match(text) or _PAGE_FURNITURE.match(text)
+                or 2 * len(_FIGURE.findall(text)) > len(text))
 
 
 def _spaced_cut(raw: str) -> bool:
@@ -401,7 +405,8 @@ class ArticleState:
         self.dateline = self.dateline or has_dateline(item.paragraph.raw)
         bracketed = item.text.startswith(("（", "(", "【")) and item.text.endswith(("）", ")", "】"))
         self.closed = (item.role is Role.BYLINE and (self.body_chars > 0 or bracketed) and not item.text.endswith(("摄", "摄）", "摄)"))
-                       and not item.text.startswith(("—", "―", "－", "□", "■")))  # a signature closes a note; a boxed credit opens
+                       and not item.text.startswith(("—", "―", "－", "□", "■"))  # a signature closes a note; a boxed credit opens
+                       or _PAGE_FURNITURE.match(item.text) is not None)  # `责任编辑：…` ends the column's last story
 
 
 def with_state(found: dict[str, float], state: ArticleState, item: Item) -> dict[str, float]:

@@ -196,6 +196,14 @@ def test_a_headline_that_reads_as_a_sentence_is_told_by_its_credit_line(headline
     assert [(a.title, a.title_source, a.authors) for a in articles[1:]] == [(headline, "line", ("祝华新",))]
 
 
+def test_the_pages_furniture_heads_nothing_and_ends_the_story_above() -> None:
+    """Class: `本版新闻热线…` and `责任编辑：周泓洋`, printed at the foot of a column, were read as a headline,
+    and the headline after them as its subtitle."""
+    page = ("李鹏在北京考察企业\n\n" + BODY + "\n\n本版新闻热线寻呼：０１０—６４３６５５６６呼８２８３\n\n责任编辑：周泓洋\n\n"
+            "听听游子心里话\n\n" + BODY2[9:] + "\n")
+    assert [a.title for a in split(page)] == ["李鹏在北京考察企业", "听听游子心里话"]
+
+
 def test_spaced_wrap_cuts_are_told_from_a_titles_own_gap() -> None:
     assert _spaced_cut("１９９７年是亚洲金融市场的多 事之秋。继７月２日泰国铢出现 暴跌之后")
     assert not _spaced_cut("推动专群结合 做实社区警务")
