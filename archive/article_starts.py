@@ -105,7 +105,7 @@ def _spaced_cut(raw: str) -> bool:
 
 
 def _describe(item: Item | None) -> list[str]:
-    """The names of the features one paragraph has (prefixed by `_Descriptions.get`), as seen from two paragraphs away."""
+    """The coarse features of a paragraph (prefixed by `_Descriptions.get`): weighed for it and for its four neighbours."""
     if item is None:
         return ["none"]
     text, raw = item.text, item.paragraph.raw
