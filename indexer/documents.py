@@ -9,8 +9,8 @@ process the reindex uses): the words go into the `words` field as
 space-separated sections, and the place names among them into `places`.
 Title, subtitle, byline and body become the sections of `text_grams`
 (see `indexer.text.ngrams` for why one field); `title_grams` and
-`byline_grams` serve `title:` and `byline:` (the names are in
-`indexer.fields`). Everything shown to a reader is one stored JSON (`data`),
+`byline_grams` serve `title:` and `byline:`, `title_alone_grams` the
+ranking's title bonus (the names are in `indexer.fields`). Everything shown to a reader is one stored JSON (`data`),
 so a search reads a single stored record per hit (`indexer.present.views`).
 
 Corrections by editors (archive.corrections) are applied here, so every
@@ -41,7 +41,7 @@ from archive.corrections.service import CorrectedArticle, CorrectedIssue, Correc
 from archive.corrections.text import ArticleText
 from archive.issues import Issue, IssueReadError, read_issue
 from indexer.api import FailedFile
-from indexer.fields import CORRECTED_MARK, SECTIONS, TEXT_GRAMS, WORDS, body_text
+from indexer.fields import CORRECTED_MARK, SECTIONS, TEXT_GRAMS, TITLE_BONUS_GRAMS, WORDS, body_text
 from indexer.text.ngrams import SECTION_SEP
 from indexer.text.normalize import compact_text
 from indexer.text.places import place_names
@@ -175,6 +175,7 @@ def article_document(issue: Issue, shown: CorrectedArticle) -> dict[str, Any]:
                           "body": " ".join(body_words),
                           "original": f"{CORRECTED_MARK} {segmented(original)}" if original else ""}),
         "title_grams": f"{article.title}{SECTION_SEP}{article.subtitle or ''}",
+        TITLE_BONUS_GRAMS: article.title,
     }
     if article.byline:
         doc["byline_grams"] = article.byline

@@ -35,7 +35,7 @@ def test_field_scopes_and_operators_compile_to_lucene_clauses():
 def test_ranking_adds_optional_words_title_and_whole_phrase_clauses():
     query = lucene_query(parse("电信 诈骗"))
     assert query.startswith("+(+(+text_grams:\"电信\"")
-    assert 'words:"电信"^0.5' in query and 'title_grams:"诈骗"^3' in query
+    assert 'words:"电信"^0.5' in query and 'title_alone_grams:"诈骗"^3' in query
     assert query.endswith('text_grams:"电信 | 诈骗"^2')  # the words whole, in order: a bonus only
 
 

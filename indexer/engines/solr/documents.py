@@ -22,7 +22,7 @@ from typing import Any
 
 from indexer.text.ngrams import SECTION_SEP, ngram_positions
 
-GRAM_FIELDS = ("text_grams", "title_grams", "byline_grams")
+GRAM_FIELDS = ("text_grams", "title_grams", "title_alone_grams", "byline_grams")
 LIST_FIELDS = ("authors", "places")
 CHILDREN = "_childDocuments_"
 

@@ -12,13 +12,13 @@ that stands alone (or inside an Or) is `(*:* -x)`, the documents without x.
 
 Ranking is close to the local engine's but not the same (Lucene's BM25 over
 each field instead of BM25F over sections): optional clauses add the
-text's jieba words (`WORD_WEIGHT`) and its grams in the title
-(`TITLE_BONUS`), and for plain multi-word queries the words whole as one
+text's jieba words (`WORD_WEIGHT`) and its grams in the title alone
+(`TITLE_BONUS`, `TITLE_BONUS_GRAMS`), and for plain multi-word queries the words whole as one
 phrase (`PHRASE_BONUS`), as the local engine's ranking plan does.
 """
 from __future__ import annotations
 
-from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, WORD_WEIGHT
+from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, TITLE_BONUS_GRAMS, WORD_WEIGHT
 from indexer.api import QueryError
 from indexer.query import And, DateRange, Near, Node, Not, Or, Text
 from indexer.text.ngrams import covering, query_grams
@@ -53,7 +53,7 @@ def text_clause(node: Text, ranked: bool) -> str:
         return match
     ranking = [f"words:{_quoted([word])}^{WORD_WEIGHT:g}" for word in dict.fromkeys(words(node.text))]
     if node.field is None and TITLE_BONUS:
-        ranking.append(grams_phrase(SCOPED_GRAMS["title"], node.text, TITLE_BONUS))
+        ranking.append(grams_phrase(TITLE_BONUS_GRAMS, node.text, TITLE_BONUS))
     return f"(+{match} {' '.join(ranking)})" if ranking else match
 
 

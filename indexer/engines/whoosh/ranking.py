@@ -7,9 +7,10 @@ every `Text` of the query:
   outweighs a body match), or in `title_grams` / `byline_grams` when scoped;
 * optional: its jieba words in `words` (boosted the same way), so whole
   words score above incidental character sequences;
-* optional: its n-grams in `title_grams`, which has a length normalisation
-  of its own (the part of BM25F one shared field lacks): a title that is
-  mostly the query outranks a long article that mentions it in passing.
+* optional: its n-grams in the title alone (`fields.TITLE_BONUS_GRAMS`),
+  which has a length normalisation of its own (the part of BM25F one shared
+  field lacks): a title that is mostly the query outranks a long article
+  that mentions it in passing, and a longer title that only starts with it.
 For a query of several plain words, an optional bonus where they occur whole
 as one phrase (`电信 诈骗` ranks `电信诈骗` first). `plan(node, ranked=False)`
 leaves the optional clauses out: the same matches, scored by the n-gram match
@@ -31,7 +32,7 @@ from whoosh.scoring import BM25F
 
 from indexer.engines.whoosh.phrase import Docnums, GramPhrase
 from indexer.api import QueryError
-from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, WORD_WEIGHT, WORDS
+from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, TITLE_BONUS_GRAMS, WORD_WEIGHT, WORDS
 from indexer.query import And, DateRange, Near, Node, Not, Or, Text
 from indexer.text.ngrams import covering, query_grams
 from indexer.text.normalize import compact
@@ -118,7 +119,7 @@ def _clause(node: Node, ranked: bool) -> Clause:
             return match
         ranking: list[Clause] = [Word(word, WORD_WEIGHT) for word in dict.fromkeys(words(node.text))]
         if node.field is None and TITLE_BONUS:
-            ranking.append(grams(SCOPED_GRAMS["title"], node.text, TITLE_BONUS))
+            ranking.append(grams(TITLE_BONUS_GRAMS, node.text, TITLE_BONUS))
         return Boosted(match, tuple(ranking)) if ranking else match
     if isinstance(node, DateRange):
         return node

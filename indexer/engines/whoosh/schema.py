@@ -32,6 +32,7 @@ def make_schema() -> Schema:
         data=STORED(),
         text_grams=TEXT(analyzer=ngram_analyzer(boosts), phrase=True),
         title_grams=TEXT(analyzer=ngram_analyzer(), phrase=True),
+        title_alone_grams=TEXT(analyzer=ngram_analyzer(), phrase=True),
         byline_grams=TEXT(analyzer=ngram_analyzer(), phrase=True),
         words=TEXT(analyzer=words_analyzer(boosts), phrase=False),
     )
