@@ -6,9 +6,11 @@ index: the index may be a second behind a save, and a save checked against
 stale text could undo someone else's. Corrections are applied to it from
 their placements (archive.corrections.carry): where each applies on the
 issue file's current text. When the file's sha256 differs from the one the
-placements were made on (a better scan replaced it), they are carried to
-the new text first, by whoever reads the issue first (a save, a page or
-the reindex), in the same transaction that records the new sha256.
+placements were made on (a better scan replaced it), or the articles were
+split by another version of the splitter (archive.split_version: an upgrade
+may number the same page's articles otherwise), they are carried to the new
+articles first, by whoever reads the issue first (a save, a page or the
+reindex), in the same transaction that records the new `placed_on` key.
 
 Versions: an article that was never corrected is version 1; every save or
 revert adds one, and so does carrying its issue to a new file (a form
@@ -33,6 +35,7 @@ from archive.corrections.diff import changed_characters
 from archive.corrections.editors import Editor, Editors, now_iso
 from archive.corrections.text import CORRECTABLE_FIELDS, MAX_NOTE_CHARS, ArticleText, Change, ChangeError, authors_of, plan_edits, where
 from archive.issues import ISSUE_SUFFIXES, Issue, IssueReadError, read_issue
+from archive.split_version import split_version
 
 
 class NotFound(LookupError):
@@ -113,6 +116,13 @@ class CorrectionStats:
     corrected_characters: int
     corrections: int
     review: list[Correction]
+
+
+def placed_on(issue: Issue) -> str:
+    """What an issue's placements are made on: its file's sha256 and the split version,
+    `<sha256>+s<split version>` (the `issues.sha256` column; a bare sha256 there was
+    written before split versions were recorded, and is carried once like a new scan)."""
+    return f"{issue.sha256}+s{split_version()}"
 
 
 def corrected_article(article: Article, text: ArticleText) -> Article:
@@ -390,9 +400,9 @@ class Corrections:
                 for a in articles]
 
     def _carry_if_replaced(self, issue: Issue, articles: Sequence[Article]) -> None:
-        """Carry the issue's corrections to its file's new text if it changed since they were placed."""
+        """Carry the issue's corrections to its new articles if its file or the splitter changed since they were placed."""
         row = self.conn.execute("SELECT sha256 FROM issues WHERE issue_id = ?", (issue.id,)).fetchone()
-        if row is None or row["sha256"] == issue.sha256:
+        if row is None or row["sha256"] == placed_on(issue):
             return
         rows = self.conn.execute(
             "SELECT p.*, c.reverts, (SELECT r.id FROM corrections r WHERE r.reverts = c.id) AS reverted_by "
@@ -416,7 +426,7 @@ class Corrections:
         self.conn.execute("UPDATE articles SET version = version + 1 WHERE issue_id = ?", (issue.id,))
         self.conn.executemany("INSERT OR IGNORE INTO articles (article_id, issue_id, version) VALUES (?, ?, 2)",
                               [(a.id, issue.id) for a in articles])
-        self.conn.execute("UPDATE issues SET sha256 = ? WHERE issue_id = ?", (issue.sha256, issue.id))
+        self.conn.execute("UPDATE issues SET sha256 = ? WHERE issue_id = ?", (placed_on(issue), issue.id))
 
     def _place(self, issue: Issue, p: Placement, status: str) -> None:
         self.conn.execute(
@@ -439,13 +449,13 @@ class Corrections:
     def _finish_save(self, issue: Issue, article_id: str, version: int) -> None:
         """Record the article's new version and change the issue's stamp (the reindex picks it up).
 
-        The issue's placements are on `issue.sha256` (`_carry_if_replaced` ran first), so that is the sha recorded.
+        The issue's placements are on `placed_on(issue)` (`_carry_if_replaced` ran first), so that is what is recorded.
         """
         self.conn.execute("INSERT INTO articles (article_id, issue_id, version) VALUES (?, ?, ?) "
                           "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version",
                           (article_id, issue.id, version))
         self.conn.execute("INSERT INTO issues (issue_id, sha256, stamp) VALUES (?, ?, 1) "
-                          "ON CONFLICT (issue_id) DO UPDATE SET stamp = stamp + 1", (issue.id, issue.sha256))
+                          "ON CONFLICT (issue_id) DO UPDATE SET stamp = stamp + 1", (issue.id, placed_on(issue)))
 
     def _corrections(self, where_sql: str, args: Sequence[object]) -> list[Correction]:
         rows = self.conn.execute(f"SELECT {_CORRECTION_COLUMNS} WHERE {where_sql} ORDER BY c.id", list(args)).fetchall()
