@@ -203,6 +203,8 @@ class ArticleView:
     previous: ArticleLink | None
     next: ArticleLink | None
     highlighted: list[str] | None = None  # paragraphs as escaped HTML with <mark>, when asked with q
+    highlighted_captions: list[str] | None = None  # captions likewise, when asked with q
+    highlighted_dateline: str | None = None  # the dateline likewise, when asked with q and it has one
     version: int = 1
     corrected: bool = False
     original: OriginalText | None = None  # only when corrected
