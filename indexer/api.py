@@ -163,6 +163,8 @@ class OriginalText:
     subtitle: str | None
     byline: str | None
     paragraphs: list[str]
+    dateline: str | None = None  # absent from indexes built before datelines and captions were correctable
+    captions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

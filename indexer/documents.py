@@ -154,7 +154,8 @@ def correction_data(shown: CorrectedArticle) -> dict[str, Any]:
     if shown.corrected:
         original = shown.original
         data["original"] = {"title": original.title, "subtitle": original.subtitle, "byline": original.byline,
-                            "paragraphs": list(original.paragraphs)}
+                            "paragraphs": list(original.paragraphs), "dateline": original.dateline,
+                            "captions": list(original.captions)}
     if shown.review:
         data["review"] = [{"id": c.id, "field": c.field, "paragraph": c.paragraph, "before": c.before,
                            "after": c.after, "editor": c.editor, "at": c.at} for c in shown.review]
