@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, playwright_api
 # The fixtures are module-scoped: imported here, they give this module a server and archive of its own.
 from tests.test_corrections_http import archive_dir, http, server, token  # noqa: F401
+from tests.test_corrections_browser import tab  # noqa: F401  (Chromium on this module's server)
 from tests.test_corrections_http import PASSWORD, archive_command, bearer, csrf_of, log_in
 from tests.test_corrections_search import admin_reindex, article_titled, correct, ids, search
 from tests.test_openapi import assert_matches_spec
@@ -161,17 +160,6 @@ def test_an_editor_dismisses_in_the_history_page(http, token, archive_dir):
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/history#c{correction}")
     page = BeautifulSoup(http.get(f"/articles/{moved['id']}").text, "html.parser")
     assert page.select_one("section#review") is None
-
-
-@pytest.fixture(scope="module")
-def tab(server: str) -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (make browser)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(base_url=server, locale="zh-CN").new_page()
-        yield page
-        browser.close()
 
 
 @pytest.mark.browser
