@@ -128,3 +128,12 @@ def test_a_range_is_filled_only_where_the_archive_has_articles_around_it(http):
     wide = http.get("/api/trends", params={"q": "民警", "from": "1950-01-01", "to": "2099-12-31"}).json()
     plain = http.get("/api/trends", params={"q": "民警"}).json()
     assert [b["period"] for b in wide["series"][0]["buckets"]] == [b["period"] for b in plain["series"][0]["buckets"]]
+
+
+def test_an_asked_range_is_filled_to_its_ends_inside_the_archive(http):
+    """from/to inside the archive's dates: the range's empty months at its start show as gaps too."""
+    body = http.get("/api/trends", params={"q": "民警", "interval": "month", "from": "2021-03-01",
+                                           "to": "2021-06-30"}).json()
+    buckets = body["series"][0]["buckets"]
+    assert [b["period"] for b in buckets] == ["2021-03", "2021-04", "2021-05", "2021-06"]
+    assert [b["articles"] == 0 for b in buckets] == [True, True, False, False]

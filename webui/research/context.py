@@ -168,14 +168,29 @@ def _every_period(first: str, last: str) -> list[str]:
     return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in range(start, end + 1)]
 
 
+def _filled_span(covered: list[str], first: str | None, last: str | None, interval: str) -> tuple[str, str]:
+    """The first and last period to show: `covered` (the periods with articles, sorted) widened to the
+    asked `from`/`to`, but never past the archive's first or last dated article."""
+    stats = context.archive().stats()
+    width = 4 if interval == "year" else 7
+    start, end = covered[0], covered[-1]
+    if first and stats.date_min:
+        start = min(start, max(first, stats.date_min)[:width])
+    if last and stats.date_max:
+        end = max(end, min(last, stats.date_max)[:width])
+    return start, end
+
+
 def trends_context(args: MultiDict) -> dict[str, Any]:
     """Per query, matches per period with the period's articles and share, each bucket linking to
     the search that lists them (its dates cut to `from`/`to`, so its total is the bucket's count).
 
-    The periods run without a hole from the first to the last that has dated
-    articles (within `from`/`to`): a period the archive has no articles of
-    is a bucket too, with `articles` 0, `count` 0 and `share` null (no share
-    of nothing), so a chart shows a gap in coverage instead of closing it up."""
+    The periods run without a hole over `from`/`to` (where the archive has
+    dated articles at all: from its first to its last), or without them from
+    the first to the last period that has articles: a period the archive has
+    no articles of is a bucket too, with `articles` 0, `count` 0 and `share`
+    null (no share of nothing), so a chart shows a gap in coverage instead of
+    closing it up."""
     queries = _queries(args)
     interval = _choice(args, "interval", INTERVALS)
     selection = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in VIEW_ARGS])
@@ -188,7 +203,7 @@ def trends_context(args: MultiDict) -> dict[str, Any]:
     first, last = requests[0].date_from, requests[0].date_to
     covered = sorted({period for counts in counted for period in counts.articles
                       if (not first or _period_bounds(period)[1] >= first) and (not last or _period_bounds(period)[0] <= last)})
-    periods = _every_period(covered[0], covered[-1]) if covered else []
+    periods = _every_period(*_filled_span(covered, first, last, interval)) if covered else []
     series = []
     for q, counts in zip(queries, counted):
         buckets = []
