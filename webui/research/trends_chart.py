@@ -43,7 +43,10 @@ def share_label(share: float) -> str:
 
 
 def value_label(value: float, view: str) -> str:
-    return share_label(value) if view == "share" else f"{value:,.0f}"
+    """An axis label: a share as a percentage, a count as written (2.5 on an axis up to 10, not a rounded 2)."""
+    if view == "share":
+        return share_label(value)
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
 def _bar_width(queries: int) -> float:
