@@ -28,7 +28,8 @@ built with (`manifest_digest`), so a save makes exactly its issue "changed"
 for the next reindex of any engine (lifecycle.scan).
 
 The digest also names the version of the documents (`documents_version`:
-`DOCUMENTS_VERSION` and the splitter's `archive.split_version`), so an index
+`DOCUMENTS_VERSION`, the splitter's `archive.split_version` and the field
+dictionary's digest), so an index
 built by another version re-splits and re-indexes the issues that version
 built (all of them, once) on the next incremental reindex, while the issues
 this version built stay unchanged.
@@ -52,7 +53,7 @@ from indexer.fields import CORRECTED_MARK, SECTIONS, TEXT_GRAMS, WORDS, body_tex
 from indexer.text.ngrams import SECTION_SEP
 from indexer.text.normalize import compact_text
 from indexer.text.places import place_names
-from indexer.text.segmenter import words
+from indexer.text.segmenter import dictionary_digest, words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
 # Characters of OCR text kept on each side of what a correction changed, in the `original` section:
@@ -62,7 +63,8 @@ ORIGINAL_CONTEXT = 30
 PASSAGE_SEP = " | "
 # Bump by hand with any change here or in indexer.text that changes the documents of an unchanged
 # file (a field added or filled otherwise, another analysis): every index built before re-indexes
-# its issues on the next incremental reindex. Splitting has its own version (archive.split_version).
+# its issues on the next incremental reindex. Splitting has its own version (archive.split_version),
+# and the field dictionary its digest (segmenter.dictionary_digest): neither needs a bump here.
 DOCUMENTS_VERSION = 1
 
 
@@ -83,8 +85,9 @@ Outcome = Indexed | FailedFile
 
 
 def documents_version() -> str:
-    """`<DOCUMENTS_VERSION>.<split version>`: what made an issue's documents besides its file and corrections."""
-    return f"{DOCUMENTS_VERSION}.{split_version()}"
+    """`<DOCUMENTS_VERSION>.<split version>.<dictionary digest>`: what made an issue's documents
+    besides its file and corrections."""
+    return f"{DOCUMENTS_VERSION}.{split_version()}.{dictionary_digest()}"
 
 
 def manifest_digest(file_sha256: str, corrections_stamp: int) -> str:

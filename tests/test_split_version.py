@@ -1,9 +1,9 @@
 """An archive upgraded to another splitter splits its issues again on the next incremental reindex.
 
 The manifest records, beside each file's sha256, the version of the
-documents built from it (indexer.documents.manifest_digest: DOCUMENTS_VERSION
-and archive.split_version, whose model digest changes with a retrained
-model). Article ids are `<issue id>/<number>`: a file split alike keeps
+documents built from it (indexer.documents.manifest_digest: DOCUMENTS_VERSION,
+archive.split_version, whose model digest changes with a retrained model,
+and the field dictionary's digest). Article ids are `<issue id>/<number>`: a file split alike keeps
 them; a splitter that splits it otherwise may renumber, and corrections
 then follow their text to the new article, never their old number.
 """
@@ -68,10 +68,15 @@ def test_the_scan_finds_exactly_the_issues_built_by_another_version(tmp_path: Pa
     assert sorted(scan.changed) == ids[:2] and sorted(scan.unchanged) == ids[2:] and not scan.new
 
 
-def test_a_bumped_documents_version_reindexes_every_issue_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("upgrade", ["DOCUMENTS_VERSION", "dictionary_digest"])
+def test_a_new_documents_version_or_field_dictionary_reindexes_every_issue_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgrade: str) -> None:
     data = make_indexed_archive(tmp_path / "data", samples=2)
     engine = open_engine(Settings(data_dir=data))
-    monkeypatch.setattr(indexer.documents, "DOCUMENTS_VERSION", indexer.documents.DOCUMENTS_VERSION + 1)
+    if upgrade == "DOCUMENTS_VERSION":  # bumped by hand
+        monkeypatch.setattr(indexer.documents, "DOCUMENTS_VERSION", indexer.documents.DOCUMENTS_VERSION + 1)
+    else:  # a word added to indexer/text/dictionary/
+        monkeypatch.setattr(indexer.documents, "dictionary_digest", lambda: "0123456789ab")
 
     assert (engine.reindex().updated, engine.reindex().unchanged) == (2, 2)
     assert_up_to_date(data)
