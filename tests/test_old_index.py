@@ -4,7 +4,9 @@ Whoosh pickles the schema, analyzers included, into every table of contents.
 tests/fixtures/index-57550d0/ is a small archive indexed by commit 57550d0
 (the last one before the reorganisation), whose schema names
 `indexer.analysis.NgramTokenizer`; `indexer/analysis.py` keeps that name
-importable. Were it to go, this index would fail to open.
+importable. Were it to go, this index would fail to open. Its manifest
+records no documents version (indexer.documents.manifest_digest), so the
+first incremental reindex splits its issue again, in place.
 """
 from __future__ import annotations
 
@@ -51,9 +53,15 @@ def test_it_is_updated_in_place_and_then_names_the_new_module(data: Path) -> Non
     engine = open_engine(Settings(data_dir=data))
     (data / "issues" / "2021-06-02-03.txt").write_text(NEW_ISSUE, encoding="utf-8")
 
+    index_dirs = sorted((data / ".archive").glob("index-*"))
+
     summary = engine.reindex()
 
-    assert (summary.added, summary.unchanged) == (1, 1), "incremental: the old index was kept, not rebuilt"
+    assert sorted((data / ".archive").glob("index-*")) == index_dirs, "incremental: the old index was kept, not rebuilt"
+    assert (summary.added, summary.updated, summary.unchanged) == (1, 1, 0), \
+        "its manifest names no documents version: the old issue is split again by this version"
     assert {hit.title for hit in engine.search(SearchRequest("灯塔")).results} == {"旧索引里的文章", "新来的一期"}
+    assert engine.article("2021-06-01-02/2").title == "第二篇", "the same file splits alike: its ids stay"
     assert b"indexer.engines.whoosh.analyzers" in tables_of_contents(data)[-1]
+    assert engine.reindex().unchanged == 2, "re-split once, not on every reindex"
     engine.close()
