@@ -65,7 +65,7 @@ PASSAGE_SEP = " | "
 # file (a field added or filled otherwise, another analysis): every index built before re-indexes
 # its issues on the next incremental reindex. Splitting has its own version (archive.split_version),
 # and the field dictionary its digest (segmenter.dictionary_digest): neither needs a bump here.
-DOCUMENTS_VERSION = 1
+DOCUMENTS_VERSION = 2  # 2: title_alone_grams
 
 
 @dataclass(frozen=True)
