@@ -347,6 +347,18 @@ def positive_texts(node: Node | None, field: str | None) -> list[str]:
     return []
 
 
+def occurrence_texts(node: Node | None) -> list[Text]:
+    """The texts whose occurrences a match shows (not under a NOT), each once, in query order (a
+    near's words each): what KWIC counts and lines up, on either engine."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, Near):
+        return [Text(text, node.field) for text in node.texts]
+    if isinstance(node, (And, Or)):
+        return list(dict.fromkeys(text for item in node.items for text in occurrence_texts(item)))
+    return []
+
+
 def requires_text(node: Node | None) -> bool:
     """Whether every match must contain some text, so it can only be an article (no kind filter needed)."""
     if isinstance(node, (Text, Near)):

@@ -22,7 +22,7 @@ from indexer.engines.solr.search import ARTICLES, filter_queries, matched_query
 from indexer.engines.solr.views import STORED
 from indexer.present.snippets import shown_occurrences
 from indexer.present.views import article_view
-from indexer.query import And, Near, Node, Or, Text, validate
+from indexer.query import Text, occurrence_texts, validate
 
 EXPORT_PAGE = 500  # articles per request while exporting (each holds its whole text)
 # Newest first, undated last, then page order: the order occurrences are numbered in.
@@ -76,17 +76,6 @@ def matching_articles(client: SolrClient, request: SearchRequest, max_relaxed_wo
     return (article_view(doc, [doc], None) for doc in _pages(client, body))
 
 
-def _positive(node: Node | None) -> list[Text]:
-    """The texts a match shows (not under a NOT), each once, in query order (a near's words each)."""
-    if isinstance(node, Text):
-        return [node]
-    if isinstance(node, Near):
-        return [Text(text, node.field) for text in node.texts]
-    if isinstance(node, (And, Or)):
-        return list(dict.fromkeys(text for item in node.items for text in _positive(item)))
-    return []
-
-
 def _held(article: ArticleView, needles: list[Text]) -> int:
     """How many places in the article the needles start, counted as its KWIC lines are shown
     (`present.snippets.shown_occurrences`, the text the local engine's positions count)."""
@@ -97,7 +86,7 @@ def occurrences(client: SolrClient, request: SearchRequest, start: int, count: i
     """Occurrences numbered through the matches newest first, and the articles holding `start` …
     `start + count - 1` with how many each holds."""
     node = validate(request)
-    needles = _positive(node)
+    needles = occurrence_texts(node)
     total = 0
     first = 0
     chosen: list[tuple[ArticleView, int]] = []

@@ -41,10 +41,10 @@ from indexer.query import (
     And,
     DateRange,
     Node,
-    Near,
     Not,
     Or,
     Text,
+    occurrence_texts,
     positive_texts,
     relax,
     request_dates,
@@ -289,17 +289,6 @@ def period_counts(snap: Snapshot, request: SearchRequest, interval: str, setting
     return PeriodCounts(_period_counts(days, interval), _articles_per_period(snap, interval), int((days == 0).sum()))
 
 
-def _positive_texts(node: Node | None) -> list[Text]:
-    """The texts a match shows (not under a NOT), each once, in query order (a near's words each)."""
-    if isinstance(node, Text):
-        return [node]
-    if isinstance(node, Near):
-        return [Text(text, node.field) for text in node.texts]
-    if isinstance(node, (And, Or)):
-        return list(dict.fromkeys(text for item in node.items for text in _positive_texts(item)))
-    return []
-
-
 @dataclass(frozen=True)
 class _Counted:
     """A query's occurrences per match, newest first (cached per snapshot): docnums and counts."""
@@ -315,7 +304,7 @@ def _counted(snap: Snapshot, request: SearchRequest, settings: Settings) -> _Cou
     cached = snap.results.get(key)
     if cached is not None:
         return cached
-    texts = _positive_texts(node)
+    texts = occurrence_texts(node)
     with work_budget(max(settings.max_postings, settings.postings_per_article * len(snap.articles))):
         allowed = _allowed(snap, node, request)
         found = snap.articles if node is None else matches(snap, plan(node, ranked=False))
