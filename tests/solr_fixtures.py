@@ -79,6 +79,19 @@ class Cluster:
         self.process.stdout.close()
 
 
+def stored_documents(url: str, query: str) -> list[dict]:
+    """id, issue_id and sha256 of every document of the collection `url` that `query` matches (at most 10,000)."""
+    answer = requests.get(url + "/select", params={"q": query, "fl": "id,issue_id,sha256", "rows": 10000,
+                                                   "wt": "json"}, timeout=30)
+    answer.raise_for_status()
+    return answer.json()["response"]["docs"]
+
+
+def solr_manifest(url: str) -> dict[str, str]:
+    """Issue id -> sha256 as the collection `url` records them (its issue documents)."""
+    return {doc["issue_id"]: doc["sha256"] for doc in stored_documents(url, "kind:issue")}
+
+
 def solr_engine(data: Path, url: str) -> SolrEngine:
     """The Solr engine over DATA `data` and the collection `url`, as `archive --solr URL` opens it."""
     return SolrEngine(Settings(data_dir=data, solr_url=url))

@@ -16,16 +16,9 @@ from indexer.factory import open_engine
 from indexer.settings import Settings
 from bench.corpus import write_issues
 from tests.reindex_fixtures import NEW_ISSUE, make_archive
-from tests.solr_fixtures import ARCHIVE, solr_engine
+from tests.solr_fixtures import ARCHIVE, solr_engine, solr_manifest, stored_documents
 
 pytest_plugins = ["tests.solr_plugin"]
-
-
-def _docs(url: str, query: str) -> list[dict]:
-    answer = requests.get(url + "/select", params={"q": query, "fl": "id,issue_id,sha256", "rows": 10000,
-                                                   "wt": "json"}, timeout=30)
-    answer.raise_for_status()
-    return answer.json()["response"]["docs"]
 
 
 def local_manifest(local) -> dict[str, str]:
@@ -41,7 +34,7 @@ def test_incremental_reindex_adds_updates_and_removes_by_content(tmp_path, solr_
     engine = solr_engine(data, solr_collection())
     first = engine.reindex()
     assert (first.added, first.updated, first.removed, first.failed) == (3, 0, 0, [])
-    ids_before = {doc["id"] for doc in _docs(engine.client.url.__str__(), "kind:article")}
+    ids_before = {doc["id"] for doc in stored_documents(engine.client.url.__str__(), "kind:article")}
     assert len(ids_before) == first.articles
 
     again = engine.reindex()
@@ -56,7 +49,7 @@ def test_incremental_reindex_adds_updates_and_removes_by_content(tmp_path, solr_
     assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (1, 1, 1, 1)
     assert _total(engine, "琥珀色的灯塔") == 1 and _total(engine, "紫檀色的信号旗") == 1
     assert engine.issue(removed.stem) is None
-    manifest = {doc["issue_id"]: doc["sha256"] for doc in _docs(str(engine.client.url), "kind:issue")}
+    manifest = solr_manifest(str(engine.client.url))
     assert sorted(manifest) == sorted(p.stem for p in (data / "issues").glob("*.txt"))
 
 
@@ -65,8 +58,8 @@ def test_an_issue_and_its_articles_are_one_block(tmp_path, solr_collection):
     data = make_archive(tmp_path, samples=1)
     engine = solr_engine(data, solr_collection())
     engine.reindex()
-    articles = _docs(str(engine.client.url), "kind:article")
-    block = _docs(str(engine.client.url), "{!term f=_root_}issue:" + articles[0]["issue_id"])
+    articles = stored_documents(str(engine.client.url), "kind:article")
+    block = stored_documents(str(engine.client.url), "{!term f=_root_}issue:" + articles[0]["issue_id"])
     assert len(articles) > 1 and len(block) == len(articles) + 1
 
 
@@ -169,8 +162,8 @@ def test_a_reindex_killed_at_any_moment_leaves_the_next_one_exact(tmp_path, shar
     engine.reindex()
     local = open_engine(Settings(data_dir=data))
     local.reindex()
-    articles = _docs(url, "kind:article")
+    articles = stored_documents(url, "kind:article")
     assert len(articles) == len({doc["id"] for doc in articles}) == local.stats().articles
-    manifest = {doc["issue_id"]: doc["sha256"] for doc in _docs(url, "kind:issue")}
+    manifest = solr_manifest(url)
     assert manifest == {issue: sha for issue, sha in local_manifest(local).items()}
     assert engine.search(SearchRequest(q="琥珀色的灯塔")).total == 1

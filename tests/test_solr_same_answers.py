@@ -71,11 +71,15 @@ def both_engines(tmp_path_factory: pytest.TempPathFactory, solr_cluster):
 
 
 @pytest.mark.parametrize("q", ["民警", '"电信网络诈骗"', "诈骗 -电信", "title:醉驾", "反诈 OR 杀猪盘", "date:2021 警",
-                               '"民警 诈骗"~10', '"诈骗 民警 群众"~100', 'title:"电信 诈骗"~4', '"反诈 宣传"~5 -民警'])
+                               '"民警 诈骗"~10', '"诈骗 民警 群众"~100', 'title:"电信 诈骗"~4', '"反诈 宣传"~5 -民警',
+                               '"本报济宁讯"', "本报金乡讯 消防车", '"潍坊出入境边防检查"', '"全力侦查破案"'])
 def test_the_research_tools_answer_alike_on_both_engines(both_engines, q):
-    """Matches per period, occurrences in context and every match for export: the same on Solr."""
+    """Matches per period, occurrences in context and every match for export: the same on Solr, for
+    near-searches and for text of the split fields too (datelines `本报济宁讯`, a photo's caption, a
+    section heading)."""
     local, solr = both_engines
     request = SearchRequest(q=q)
+    assert solr.search(request).total == local.search(request).total
     for interval in ("year", "month"):
         assert solr.period_counts(request, interval) == local.period_counts(request, interval)
     mine, theirs = solr.occurrences(request, 0, 3), local.occurrences(request, 0, 3)
