@@ -314,3 +314,16 @@ def test_exports_citations_and_feeds_give_the_corrected_text(http, token):
     assert "校正标题" in citations["bibtex"] and "段校正" in citations["ris"]
     feed = http.get("/search.atom", params={"q": '"校正标题"'}).text
     assert "剑川县公安局五措并举遏制命案（校正标题）" in feed and article["title"] not in feed
+
+
+def test_no_near_search_or_phrase_runs_from_the_body_into_the_replaced_text(http, token):
+    """The OCR text a correction replaced is a section of its own after the body: the body's last
+    characters and the replaced run's first ones are not side by side in the article."""
+    article = article_titled(http, "市中区公安局启动 警营文化周")
+    first, last = article["paragraphs"][0], article["paragraphs"][-1]
+    head, tail = first[:4], last.rstrip("。")[-4:]
+    correct(http, token, article, [{"field": "paragraph", "paragraph": 0, "text": "校正丁戊" + first[4:]}])
+    assert ids(search(http, f'"{head}"')) == [article["id"]], "the replaced run is still found"
+
+    assert article["id"] not in ids(search(http, f'"{tail} {head}"~5'))
+    assert article["id"] not in ids(search(http, f'"{tail}。{head}"'))
