@@ -61,9 +61,8 @@ class Cluster:
     def drop(self, url: str) -> None:
         """Delete the alias `url` names and every collection behind it (frees the nodes' memory)."""
         alias = url.rsplit("/", 1)[1]
-        status = self.admin(action="CLUSTERSTATUS")["cluster"]
-        targets = [name for name in status.get("collections", {}) if name.startswith(alias + "_")]
-        if alias in (status.get("aliases") or {}):
+        targets = collections_of(url)
+        if alias in (self.admin(action="CLUSTERSTATUS")["cluster"].get("aliases") or {}):
             self.admin(action="DELETEALIAS", name=alias)
         for name in targets:
             self.admin(action="DELETE", name=name)
@@ -77,6 +76,15 @@ class Cluster:
                 self.process.kill()
                 self.process.wait()
         self.process.stdout.close()
+
+
+def collections_of(url: str) -> list[str]:
+    """The collections made for the alias `url` names (`<alias>_<time>`: the served one, and any a
+    killed full rebuild left)."""
+    base, alias = url.rsplit("/", 1)
+    response = requests.get(f"{base}/admin/collections", params={"action": "CLUSTERSTATUS", "wt": "json"}, timeout=120)
+    response.raise_for_status()
+    return [name for name in response.json()["cluster"].get("collections", {}) if name.startswith(alias + "_")]
 
 
 def stored_documents(url: str, query: str) -> list[dict]:

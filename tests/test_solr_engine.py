@@ -1,9 +1,6 @@
 """The Solr engine on a real 2-node cluster: reindexing, the manifest, atomic issues, errors."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 from dataclasses import asdict
 
 import pytest
@@ -15,8 +12,8 @@ from indexer.api import SearchRequest
 from indexer.factory import open_engine
 from indexer.settings import Settings
 from bench.corpus import write_issues
-from tests.reindex_fixtures import NEW_ISSUE, make_archive
-from tests.solr_fixtures import ARCHIVE, solr_engine, solr_manifest, stored_documents
+from tests.reindex_fixtures import NEW_ISSUE, PausedReindex, make_archive
+from tests.solr_fixtures import collections_of, solr_engine, solr_manifest, stored_documents
 
 pytest_plugins = ["tests.solr_plugin"]
 
@@ -137,33 +134,34 @@ def test_a_file_that_cannot_be_read_is_reported_and_the_rest_index(tmp_path, sol
     assert [f.path for f in engine.stats().failed] == ["issues/empty.txt"]
 
 
-def _run_and_kill(data, url, after: float, *args: str) -> None:
-    """`archive reindex ARGS` on Solr, killed with SIGKILL `after` seconds in (or left to finish)."""
-    process = subprocess.Popen([ARCHIVE, "--data", str(data), "--solr", url, "reindex", *args],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        process.wait(timeout=after)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # the reindex and its workers, at once
-        process.wait()
+INCREMENTAL_STEPS = ("scanned", "indexing", "committing", "committed")  # a full rebuild then publishes
 
 
-@pytest.mark.parametrize("after", [1.5, 3.0])
-def test_a_reindex_killed_at_any_moment_leaves_the_next_one_exact(tmp_path, shared_dir, solr_collection, after):
-    """Killed while sending (whatever reached Solr is whole issues with their manifest entries), and a
-    full rebuild killed too: the next reindex makes the collection exactly the files, each article once."""
+@pytest.mark.parametrize("step", [*INCREMENTAL_STEPS, "published"])
+def test_a_reindex_killed_at_each_step_leaves_the_next_one_exact(tmp_path, shared_dir, solr_collection, step):
+    """An incremental reindex, then a full rebuild, each stopped at `step` (tests/paused_archive.py) and
+    killed with its workers: readers keep the served collection until the rebuild publishes its own,
+    and the next reindex makes the collection exactly the files, each article once."""
     data = tmp_path / "data"
     write_issues(data, 1, stride=40)
     url = solr_collection()
-    _run_and_kill(data, url, after)
-    (data / "issues" / "new.txt").write_text(NEW_ISSUE, encoding="utf-8")
-    _run_and_kill(data, url, after, "--full")
+    solr = {"ARCHIVE_SOLR_URL": url}
     engine = solr_engine(data, url)
+    if step in INCREMENTAL_STEPS:
+        PausedReindex(data, step, env=solr).kill_group()
+    else:
+        engine.reindex()
+    (data / "issues" / "new.txt").write_text(NEW_ISSUE, encoding="utf-8")
+    rebuild = PausedReindex(data, step, "--full", env=solr)
+    assert engine.search(SearchRequest(q="琥珀色的灯塔")).total == (step == "published")
+    rebuild.kill_group()
+
     engine.reindex()
+
     local = open_engine(Settings(data_dir=data))
     local.reindex()
     articles = stored_documents(url, "kind:article")
     assert len(articles) == len({doc["id"] for doc in articles}) == local.stats().articles
-    manifest = solr_manifest(url)
-    assert manifest == {issue: sha for issue, sha in local_manifest(local).items()}
+    assert solr_manifest(url) == local_manifest(local)
     assert engine.search(SearchRequest(q="琥珀色的灯塔")).total == 1
+    assert len(collections_of(url)) == 1, "the collection a killed rebuild left is deleted"
