@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 
 from indexer.api import Engine, SearchRequest
-from indexer.engines.whoosh.engine import WhooshEngine
-from indexer.settings import Settings
 from tests.research_fixtures import indexed_archive
-from tests.solr_fixtures import solr_engine
-from tests.test_near import ARTICLES
+from tests.solr_fixtures import indexed_on
+from tests.test_near import ARTICLES, WITHIN
 
 pytest_plugins = ["tests.solr_plugin"]
 
@@ -32,14 +30,7 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     pages = {**{name: f"# {title}\n\n{body}\n" for name, (title, body) in ARTICLES.items()}, **ACROSS_SECTIONS}
     data: Path = indexed_archive(tmp_path_factory.mktemp("near"), {
         f"1998-01-{n + 1:02d}_{name}": page for n, (name, page) in enumerate(pages.items())})
-    if request.param == "local":
-        found: Engine = WhooshEngine(Settings(data_dir=data))
-    else:
-        cluster = request.getfixturevalue("solr_cluster")
-        url = cluster.collection("near")
-        found = solr_engine(data, url)
-        found.reindex()
-        request.addfinalizer(lambda: cluster.drop(url))
+    found = indexed_on(request, data, "near")
     yield found
     found.close()
 
@@ -48,14 +39,7 @@ def names(engine: Engine, q: str) -> list[str]:
     return [hit.issue.id.split("_", 1)[1] for hit in engine.search(SearchRequest(q=q, per_page=100)).results]
 
 
-@pytest.mark.parametrize(("distance", "expected"), [
-    (0, {"adjacent"}),
-    (2, {"adjacent", "reversed"}),
-    (3, {"adjacent", "three", "reversed"}),
-    (10, {"adjacent", "three", "ten", "reversed"}),
-    (11, {"adjacent", "three", "ten", "eleven", "reversed"}),
-    (200, {"adjacent", "three", "ten", "eleven", "reversed", "far"}),
-])
+@pytest.mark.parametrize(("distance", "expected"), WITHIN)
 def test_all_words_within_n_characters_in_any_order(engine, distance, expected):
     assert set(names(engine, f'"钱其琛 意大利"~{distance}')) == expected
 

@@ -11,7 +11,7 @@ any process on any machine commits shows at once.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 from indexer.api import (
@@ -30,15 +30,14 @@ from indexer.api import (
 from indexer.engines.solr import research, search, views
 from indexer.engines.solr.admin import served_collection
 from indexer.engines.solr.client import SolrClient
-from indexer.lifecycle.adding import add_files
 from indexer.lifecycle.digests import DigestCache
+from indexer.lifecycle.fed_by_files import FedByIssueFiles
 from indexer.lifecycle.failures import read_failures
-from indexer.lifecycle.watch import Watcher, start_watching
 from indexer.settings import Settings
 from indexer.text.segmenter import segmenter, use_cache_dir
 
 
-class SolrEngine:
+class SolrEngine(FedByIssueFiles):
     """Search, read and reindex one data directory on the collection `settings.solr_url` names. Thread-safe."""
 
     name = "solr"
@@ -84,14 +83,6 @@ class SolrEngine:
         from indexer.engines.solr.indexing import reindex_collection  # the indexing machinery: not needed to search
 
         return reindex_collection(self.client, self.settings, full=full, progress=progress, digests=self.digests)
-
-    def add(self, files: Sequence[Path], replace: bool = False, progress: Progress | None = None,
-            hand_over: Callable[[], ReindexSummary | None] | None = None) -> ReindexSummary:
-        return add_files(self.data_dir, files, replace, self.settings.copy_wait_seconds, hand_over,
-                         lambda: self.reindex(progress=progress))
-
-    def watch(self, on_change: Callable[[ReindexSummary], None] | None = None) -> Watcher:
-        return start_watching(self.data_dir / "issues", self.reindex, self.settings.watch_seconds, on_change)
 
     def prepare_to_serve(self) -> None:
         """Check the collection can serve before the server listens (a 503 with the cause otherwise
