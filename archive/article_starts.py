@@ -1,4 +1,4 @@
-"""Does a paragraph start a new article? A small logistic model over the paragraph and its neighbours.
+"""Does a paragraph start a new article? Small boosted trees over the paragraph and its neighbours.
 
 On a page whose titles are plain lines, a short line may be a headline, a
 section heading, a photo caption, an author's name or a line of a poem, and
@@ -8,19 +8,20 @@ by a credit, a dateline or an author's line; a section heading by plain
 body text in a story that has had no closing credit). So each paragraph is
 described by features — today's rules among them (its role from
 archive.paragraph_roles, `has_dateline`, a trailing credit) — about itself,
-the two paragraphs before and after it, and the page, and a logistic model
-weighs them.
+the two paragraphs before and after it, and the page, and gradient-boosted
+trees weigh them.
 
 The model lives in `models/article_starts.json`, trained by
 `python -m bench.train_splitter` on pages rendered from the shared corpora
 (bench.renders): deterministic, and read once per process. Scoring walks
-its trees in plain Python: the archive needs no machine-learning library.
+its trees with numpy: the archive needs no machine-learning library.
 """
 from __future__ import annotations
 
 import json
 import math
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +29,7 @@ import numpy as np
 
 from archive.bylines import has_dateline, names_a_role, parse_name_line, split_trailing_credit
 from archive.ocr_repair import ends_mid_sentence, ends_sentence
-from archive.paragraph_roles import NUMBERED, Item, Role, leaves_open
+from archive.paragraph_roles import MAX_TITLE, NUMBERED, Item, Role, leaves_open
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "article_starts.json"
 # A paragraph starts an article when the model gives it at least these odds.
@@ -43,6 +44,13 @@ _LENGTHS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 32, 40, 60, 100)
 _PICTURE = re.compile(r"（附?图片|（图）|（书法）|（篆刻）|（油画）|（中国画）|（国画）|（摄影）|（漫画）|（剪纸）|（外[一二三四五]首）|（[二三四五六七八九十]首）")
 PICTURE_NOTE = re.compile(r"^[（(]附?(?:图片|照片)[\d０-９一二三四五六七八九十]*张?[）)]$")
 _CLOSING_BRACKETS = re.compile(r"[（(][^（）()]{1,30}[）)]$")
+# Lines that are never a headline, however short: a bare date (`１９９８年１月７日`), a chapter or article of a
+# document (`第二章电力设施的保护范围…`), a row of figures (`东部地区１４９１４．１３６６．５０…`).
+_BARE_DATE = re.compile(r"^[\d０-９〇○零一二三四五六七八九十]{2,4}年(?:[\d０-９一二三四五六七八九十]{1,2}月(?:[\d０-９一二三四五六七八九十]{1,3}日)?)?$")
+_CHAPTER = re.compile(r"^第[一二三四五六七八九十\d０-９]+[章节条]")
+_FIGURE = re.compile(r"[\d０-９．.]")
+# A page's own credits and notices, printed on every page of a paper: `责任编辑：周泓洋`, `本版新闻热线…`.
+_PAGE_FURNITURE = re.compile(r"^(?:责任编辑|本版编辑|美术编辑|本版责编|本版(?:新闻)?热线)")
 
 
 def _length(text: str) -> str:
@@ -74,6 +82,16 @@ def _end(text: str) -> str:
 MIN_SPACED_PIECE = 12
 
 
+def never_a_headline(text: str) -> bool:
+    """never-a-headline rule: a date, a chapter heading, a row of figures (half of it digits) or the page's
+    own furniture (`责任编辑：…`) heads no story.
+
+    Checked against every headline of pd1998-early: none is one of these.
+    """
+    return bool(_BARE_DATE.match(text) or _CHAPTER.match(text) or _PAGE_FURNITURE.match(text)
+                or 2 * len(_FIGURE.findall(text)) > len(text))
+
+
 def _spaced_cut(raw: str) -> bool:
     """`１９９７年是亚洲金融市场的多 事之秋。继…`: wrap cuts turned into spaces, equal pieces and a shorter last.
 
@@ -86,8 +104,8 @@ def _spaced_cut(raw: str) -> bool:
     return head[0] >= MIN_SPACED_PIECE and all(p == head[0] for p in head) and last <= head[0]
 
 
-def _describe(item: Item | None, full: bool) -> list[str]:
-    """The names of the features one paragraph has (prefixed by `_Descriptions.get`); `full` adds the finer ones."""
+def _describe(item: Item | None) -> list[str]:
+    """The coarse features of a paragraph (prefixed by `_Descriptions.get`): weighed for it and for its four neighbours."""
     if item is None:
         return ["none"]
     text, raw = item.text, item.paragraph.raw
@@ -100,25 +118,32 @@ def _describe(item: Item | None, full: bool) -> list[str]:
         "name_line": parse_name_line(raw) is not None,
         "full_stop_inside": "。" in text[:-1],
     }
-    if full:
-        commas = text.count("，") + text.count(",")
-        found.update({
-            f"lines={min(item.paragraph.lines, 3)}": True,
-            "spaced_cut": _spaced_cut(raw),
-            f"commas={min(commas, 3)}": True,
-            "numbered": NUMBERED.match(text) is not None,
-            "picture_note": _PICTURE.search(text) is not None,
-            "dash_open": text.startswith(("—", "－", "-")),
-            "dash_inside": "——" in text[1:],
-            "colon_inside": "：" in text[:-1],
-            "bracket_open": text.startswith(("（", "(")),
-            "closing_brackets": _CLOSING_BRACKETS.search(text) is not None,
-            "trailing_credit": split_trailing_credit(raw)[1] is not None,
-            "marker_open": text[:1] in "●△▲■□◆★☆◇",
-            "picture_word": text.startswith(("图片", "图为", "图：", "题图", "照片")),
-            "digits_open": text[:1].isdigit(),
-            "quote_open": text[:1] in "“『「《",
-        })
+    return [name for name, present in found.items() if present]
+
+
+def _describe_finely(item: Item | None) -> list[str]:
+    """The finer features of a paragraph, weighed for the candidate itself and its next neighbours only."""
+    if item is None:
+        return []
+    text, raw = item.text, item.paragraph.raw
+    commas = text.count("，") + text.count(",")
+    found = {
+        f"lines={min(item.paragraph.lines, 3)}": True,
+        "spaced_cut": _spaced_cut(raw),
+        f"commas={min(commas, 3)}": True,
+        "numbered": NUMBERED.match(text) is not None,
+        "picture_note": _PICTURE.search(text) is not None,
+        "dash_open": text.startswith(("—", "－", "-")),
+        "dash_inside": "——" in text[1:],
+        "colon_inside": "：" in text[:-1],
+        "bracket_open": text.startswith(("（", "(")),
+        "closing_brackets": _CLOSING_BRACKETS.search(text) is not None,
+        "trailing_credit": split_trailing_credit(raw)[1] is not None,
+        "marker_open": text[:1] in "●△▲■□◆★☆◇",
+        "picture_word": text.startswith(("图片", "图为", "图：", "题图", "照片")),
+        "digits_open": text[:1].isdigit(),
+        "quote_open": text[:1] in "“『「《",
+    }
     return [name for name, present in found.items() if present]
 
 
@@ -134,12 +159,15 @@ def bigrams(text: str) -> set[str]:
     return {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
+_SHARE_STEPS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)
+_SHARE_NAMES = (*(f"<{step}" for step in _SHARE_STEPS), f">={_SHARE_STEPS[-1]}")
+
+
 def _share(part: set[str], whole: set[str]) -> str:
     """The share of `part` found in `whole`, in coarse steps (a feature name)."""
     if not part:
         return "empty"
-    share = len(part & whole) / len(part)
-    return next(f"<{step}" for step in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7) if share < step) if share < 0.7 else ">=0.7"
+    return _SHARE_NAMES[bisect_right(_SHARE_STEPS, len(part & whole) / len(part))]
 
 
 def cohesion(items: list[Item], index: int, described: "_Descriptions") -> dict[str, float]:
@@ -169,24 +197,33 @@ class _Descriptions:
 
     def __init__(self, items: list[Item]) -> None:
         self.items = items
-        self.memo: dict[tuple[int, bool], list[str]] = {}
-        self.pair_memo: dict[tuple[int, str, bool], set[str]] = {}
+        self.memo: dict[tuple[int, bool], list[str]] = {}  # (paragraph, finely): feature names
+        self.pair_memo: dict[tuple[int, bool], set[str]] = {}
 
     def pairs(self, index: int, tail: bool) -> set[str]:
-        """The word pairs of a paragraph's last (`tail`) or first COHESION_WINDOW characters."""
-        key = (index, "tail" if tail else "head", False)
+        """The word pairs of a paragraph's last (`tail`) or first COHESION_WINDOW characters.
+
+        A paragraph no longer than the window is its own head and tail: its pairs are worked out once.
+        """
+        text = self.items[index].text
+        key = (index, tail and len(text) > COHESION_WINDOW)
         if key not in self.pair_memo:
-            text = self.items[index].text
             self.pair_memo[key] = bigrams(text[-COHESION_WINDOW:] if tail else text[:COHESION_WINDOW])
         return self.pair_memo[key]
 
     def get(self, index: int, prefix: str, full: bool) -> dict[str, float]:
         """The paragraph's features named as `prefix` sees it (`self:len=le8`, `prev:role=title`)."""
-        key = (index, full)
+        names = self._names(index, finely=False)
+        if full:
+            names = names + self._names(index, finely=True)
+        return {f"{prefix}:{name}": 1.0 for name in names}
+
+    def _names(self, index: int, finely: bool) -> list[str]:
+        key = (index, finely)
         if key not in self.memo:
-            inside = 0 <= index < len(self.items)
-            self.memo[key] = _describe(self.items[index] if inside else None, full)
-        return {f"{prefix}:{name}": 1.0 for name in self.memo[key]}
+            item = self.items[index] if 0 <= index < len(self.items) else None
+            self.memo[key] = _describe_finely(item) if finely else _describe(item)
+        return self.memo[key]
 
 
 # How far (in paragraphs) a title-like line looks for lines printed like it.
@@ -201,12 +238,12 @@ def siblings(items: list[Item], index: int) -> dict[str, float]:
     characters; the headlines of a page rarely do.
     """
     item = items[index]
-    if item.role.value != "title":
+    if item.role is not Role.TITLE:
         return {}
     text = item.text
     same_length = same_edge = 0
     for other in items[max(0, index - SIBLING_WINDOW) : index + SIBLING_WINDOW + 1]:
-        if other is item or other.role.value != "title":
+        if other is item or other.role is not Role.TITLE:
             continue
         same_length += len(other.text) == len(text)
         same_edge += other.text[:2] == text[:2] or other.text[-2:] == text[-2:]
@@ -278,7 +315,8 @@ class Model:
     whether a feature is present. The trees are stored as lists
     `[feature, left, right, value]` (a leaf has feature -1) and walked all at
     once, one level per numpy step (a tree walk per tree in Python took most
-    of splitting's time).
+    of splitting's time), over flat arrays: a node is an offset, its two
+    children sit side by side, so one level is three array lookups.
     """
 
     def __init__(self, data: dict) -> None:
@@ -286,27 +324,33 @@ class Model:
         self.index = {name: i for i, name in enumerate(data["features"])}
         trees = data["trees"]
         width = max(len(tree) for tree in trees)
-        table = np.zeros((len(trees), width, 4))
+        absent = len(self.index)  # a leaf asks about this slot, never present
+        feature = np.full((len(trees), width), absent, dtype=np.int64)
+        children = np.zeros((len(trees), width, 2), dtype=np.int64)
+        value = np.zeros((len(trees), width))
         for t, tree in enumerate(trees):
-            table[t, : len(tree)] = tree
-            for node, (feature, *_) in enumerate(tree):
-                if feature < 0:
-                    table[t, node, 1:3] = node  # a leaf leads to itself: trees of any depth walk the same steps
-        self.feature = table[:, :, 0].astype(np.int64)  # -1: a leaf; it reads the last, always-absent slot
-        self.left = table[:, :, 1].astype(np.int64)
-        self.right = table[:, :, 2].astype(np.int64)
-        self.value = table[:, :, 3]
+            for node, (asked, left, right, leaf_value) in enumerate(tree):
+                leaf = asked < 0  # a leaf leads to itself: trees of any depth walk the same steps
+                feature[t, node] = absent if leaf else asked
+                children[t, node] = (node, node) if leaf else (left, right)
+                value[t, node] = leaf_value
+        # Flat, so that one level of every tree is three numpy steps: node numbers are offsets into these.
+        offsets = (np.arange(len(trees)) * width)[:, None]
+        self.feature = feature.ravel()
+        self.children = (children + offsets[:, :, None]).reshape(-1)
+        self.value = value.ravel()
+        self.roots = offsets.ravel()
         self.depth = max(_depth(tree) for tree in trees)
-        self.rows = np.arange(len(trees))
 
     def score(self, found: dict[str, float]) -> float:
         """The log-odds that the paragraph described by `found` starts an article."""
-        present = np.zeros(len(self.index) + 1, dtype=bool)
-        present[[self.index[name] for name, value in found.items() if value > 0.5 and name in self.index]] = True
-        nodes = np.zeros(len(self.rows), dtype=np.int64)
+        present = np.zeros(len(self.index) + 1, dtype=np.int64)
+        index = self.index
+        present[[index[name] for name, value in found.items() if value > 0.5 and name in index]] = 1
+        nodes = self.roots
         for _ in range(self.depth):
-            nodes = np.where(present[self.feature[self.rows, nodes]], self.right[self.rows, nodes], self.left[self.rows, nodes])
-        return self.baseline + float(self.value[self.rows, nodes].sum())
+            nodes = self.children[2 * nodes + present[self.feature[nodes]]]
+        return self.baseline + float(self.value[nodes].sum())
 
 
 def _depth(tree: list[list]) -> int:
@@ -339,31 +383,36 @@ class ArticleState:
         self.dateline = False
         self.closed = False
 
-    def features(self) -> dict[str, float]:
+    def since_name(self) -> str:
+        """The feature of how many paragraphs ago the last article started."""
         since = self.since_start
-        since_name = "none" if since < 0 else str(since) if since < 4 else "4-6" if since <= 6 else "7+"
+        return "state:since=" + ("none" if since < 0 else str(since) if since < 4 else "4-6" if since <= 6 else "7+")
+
+    def features(self) -> dict[str, float]:
         chars = self.body_chars
         chars_name = "0" if chars == 0 else "<100" if chars < 100 else "<400" if chars < 400 else "<1000" if chars < 1000 else "more"
-        return {f"state:since={since_name}": 1.0, f"state:body={chars_name}": 1.0,
+        return {self.since_name(): 1.0, f"state:body={chars_name}": 1.0,
                 "state:dateline": float(self.dateline), "state:closed": float(self.closed)}
 
-    def update(self, item: Item, start: bool) -> None:
+    def update(self, item: Item, start: bool, headline: bool = False) -> None:
+        """Take in the paragraph just decided; a `headline` read as body text (credited_headline) is no body text."""
         if start:
             self.since_start, self.body_chars, self.dateline, self.closed = 0, 0, False, False
         elif self.since_start >= 0:
             self.since_start += 1
-        if item.role is Role.BODY:
+        if item.role is Role.BODY and not headline:
             self.body_chars += len(item.text)
         self.dateline = self.dateline or has_dateline(item.paragraph.raw)
         bracketed = item.text.startswith(("（", "(", "【")) and item.text.endswith(("）", ")", "】"))
         self.closed = (item.role is Role.BYLINE and (self.body_chars > 0 or bracketed) and not item.text.endswith(("摄", "摄）", "摄)"))
-                       and not item.text.startswith(("—", "―", "－", "□", "■")))  # a signature closes a note; a boxed credit opens
+                       and not item.text.startswith(("—", "―", "－", "□", "■"))  # a signature closes a note; a boxed credit opens
+                       or _PAGE_FURNITURE.match(item.text) is not None)  # `责任编辑：…` ends the column's last story
 
 
 def with_state(found: dict[str, float], state: ArticleState, item: Item) -> dict[str, float]:
     """The paragraph's features and the state's, with the pairs that matter most."""
     combined = {**found, **state.features()}
-    since = next(name for name in combined if name.startswith("state:since="))
+    since = state.since_name()
     combined[f"pair:{since}+role={item.role.value}"] = 1.0
     combined[f"pair:{since}+dateline={has_dateline(item.paragraph.raw)}"] = 1.0
     combined[f"pair:closed={state.closed}+role={item.role.value}"] = 1.0
@@ -376,18 +425,23 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     subtitle rule: a title-like line right under a headline is its subtitle
     (`连云港公安726名社区民警全部回归主责主业`), not the next article; nor is
     a run-in section heading (`全力侦查破案——`) inside a story.
+    never-a-headline rule: a date, a chapter heading or a row of figures
+    (never_a_headline) starts nothing.
     boxed-credit rule: a `□ 本报记者 …` line after a long story, with body
     text under it, opens the next article (its headline lost by the OCR).
     closed-article rule: a line after a closing credit (`【于建勇】`, `（晓王）`)
     starts an article, titled or not; otherwise a paragraph of body text
     starts one only when it opens with a dateline (`本报讯`, `新华社…电`).
-    byline-follows rule: a title-like line with a reporter's credit line
+    byline-follows rule: a title-like line (or a headline that reads as a
+    sentence, credited_headline) with a reporter's credit line
     (`□ 本报记者 …`) under it starts an article, unless it is itself under
     a headline (title, subtitle, credit); so does one with a picture note
     (`（附图片１张）`) under it.
     """
     item = items[index]
     if index and starts[-1] and item.role is Role.TITLE and items[index - 1].role in (Role.TITLE, Role.HEADING):
+        return False
+    if item.role in (Role.TITLE, Role.HEADING) and never_a_headline(item.text):
         return False
     if state.body_chars and item.role is Role.TITLE and item.text.endswith("——"):
         return False  # run-in section heading rule: `全力侦查破案——` + its second line
@@ -399,8 +453,7 @@ def _ruled(items: list[Item], index: int, starts: list[bool], state: ArticleStat
     if item.role is Role.TITLE and split_trailing_credit(item.paragraph.raw)[1] is not None:
         return False  # closing-credit rule: `谢谢！（新华社北京１２月３１日电）` ends a story, it does not start one
     title_like = _title_like(item)
-    credited = following is not None and following.role is Role.BYLINE and names_a_role(following.byline)
-    if title_like and credited and not (index and starts[-1]):
+    if (title_like or credited_headline(items, index)) and _credit_line_under(items, index) and not (index and starts[-1]):
         return True  # byline-follows rule: a reporter's credit line is printed under its headline
     if title_like and following is not None and PICTURE_NOTE.match(following.text) and not (index and starts[-1]):
         return True  # picture-note rule: `（附图片１张）` is printed under a headline
@@ -417,10 +470,34 @@ def _credit_line_under(items: list[Item], index: int) -> bool:
     return following is not None and following.role is Role.BYLINE and names_a_role(following.byline)
 
 
+def _dateline_under(items: list[Item], index: int) -> bool:
+    """Whether the story under the line at `index` (past one subtitle line) opens with a dateline.
+
+    A dateline (`本报北京１月６日讯记者费伟伟报道`) opens a story, never a
+    section of one: the line over it is a headline, credited or not.
+    """
+    for following in items[index + 1 : index + 3]:
+        if following.role is not Role.TITLE:
+            return following.role is Role.BODY and has_dateline(following.paragraph.raw)
+    return False
+
+
+def credited_headline(items: list[Item], index: int) -> bool:
+    """A headline that reads as a sentence (`饭桌上，谁先动筷子？——孩子，还是老人？`), told by the credit line under it.
+
+    Body text short enough for a headline, with no full stop in it, and a
+    reporter's credit line (`本报记者 祝华新`) printed right under it: a story's
+    text does not run on into its reporter's name.
+    """
+    text = items[index].text
+    return items[index].role is Role.BODY and len(text) <= MAX_TITLE and "。" not in text and _credit_line_under(items, index)
+
+
 def _credits_every_story(items: list[Item], starts: list[bool]) -> bool:
     """credited-page rule: a page that prints a reporter's credit line under every headline (seed 002).
 
-    There a title-like line without one is a section heading. It takes
+    There a title-like line without one is a section heading, unless its
+    story opens with a dateline (`_dateline_under`). It takes
     CREDITED_PAGE_STORIES credited headlines or more, and three in four of
     all headlines credited; on pages that credit some stories only (People's
     Daily: about three in ten) the rule does not apply.
@@ -440,10 +517,10 @@ def _walk(items: list[Item], credited_page: bool) -> list[bool]:
         start = _ruled(items, index, starts, state)
         if start is None:  # the model is asked only where no rule decides: its features are most of splitting's time
             start = model.score(with_state(features(items, index, page, described), state, item)) >= _THRESHOLD_SCORE
-        if start and credited_page and item.role is Role.TITLE and not _credit_line_under(items, index):
+        if start and credited_page and item.role is Role.TITLE and not (_credit_line_under(items, index) or _dateline_under(items, index)):
             start = False
         starts.append(start)
-        state.update(item, start)
+        state.update(item, start, headline=start and credited_headline(items, index))
     return starts
 
 

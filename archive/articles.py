@@ -52,7 +52,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from archive.article_starts import bigrams, decide_starts
+from archive.article_starts import bigrams, credited_headline, decide_starts
 from archive.bylines import Byline, DatelineParts, has_dateline, merge_bylines, names_a_role, parse_dateline, parse_name_line, split_opening, split_trailing_credit
 from archive.issues import Issue
 from archive.layout import Paragraph, page_paragraphs
@@ -513,6 +513,20 @@ class _ModelPage:
         self.starts = starts
         self.drafts: list[_Draft] = []
         self.current: _Draft | None = None
+        self.words_seen: dict[int, tuple[tuple, set[str]]] = {}
+
+    def story_words(self, draft: _Draft) -> set[str]:
+        """The word pairs of a draft's title and body, worked out again only when they changed.
+
+        Every heading and caption compares its words with the stories so far;
+        the earlier stories no longer change, so their pairs are kept.
+        """
+        key = (draft.title, len(draft.paragraphs), draft.paragraphs[-1] if draft.paragraphs else None)
+        seen = self.words_seen.get(id(draft))
+        if seen is None or seen[0] != key:
+            seen = key, bigrams("".join([draft.title or "", *draft.paragraphs]))
+            self.words_seen[id(draft)] = seen
+        return seen[1]
 
     def resumed(self, index: int) -> _Draft:
         """resumed-story rule: a section heading whose words (with the paragraph under it) belong to an earlier story.
@@ -531,39 +545,39 @@ class _ModelPage:
             return current
 
         def share(draft: _Draft) -> float:
-            return len(words & bigrams("".join([draft.title or "", *draft.paragraphs]))) / len(words)
+            return len(words & self.story_words(draft)) / len(words)
 
-        best = max((d for d in self.drafts if d is not current and d.kind == "article"), key=share, default=None)
-        if best is not None and share(best) >= RESUME_SHARE and share(best) >= 2 * share(current):
+        shares = {id(d): share(d) for d in self.drafts if d is not current and d.kind == "article"}
+        best = max((d for d in self.drafts if id(d) in shares), key=lambda d: shares[id(d)], default=None)
+        if best is not None and shares[id(best)] >= RESUME_SHARE and shares[id(best)] >= 2 * share(current):
             self.current = best
         return self.current
 
-    @staticmethod
-    def illustrates(draft: _Draft, item: Item) -> bool:
+    def illustrates(self, draft: _Draft, item: Item) -> bool:
         """caption rule: a photo caption belongs to the open story when it is printed under its headline or shares its words.
 
         One whose words the story does not share (under CAPTION_SHARE of its
         word pairs) is a photo of its own that the page set beside it.
         """
         words = bigrams(item.text)
-        story = bigrams("".join([draft.title or "", *draft.paragraphs]))
+        story = self.story_words(draft)
         return not words or len(words & story) >= CAPTION_SHARE * len(words)
 
     def walk(self) -> list[_Draft]:
         for index, item in enumerate(self.items):
             if self.starts[index] or not self.drafts:
-                self.start(item)
+                self.start(index, item)
             else:
                 self.attach(index, item)
         return self.drafts
 
-    def start(self, item: Item) -> None:
+    def start(self, index: int, item: Item) -> None:
         draft = _Draft()
         self.drafts.append(draft)
         self.current = draft
         if item.role is Role.HEADING:
             draft.set_head([item], "heading")
-        elif item.role is Role.TITLE or (item.role is Role.BODY and _long_title(item.text)):
+        elif item.role is Role.TITLE or (item.role is Role.BODY and (_long_title(item.text) or credited_headline(self.items, index))):
             draft.set_head([item], "line")
         elif item.role is Role.BYLINE:
             draft.bylines.append(item.byline)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import cached_property
 
 from archive.bylines import Byline, has_dateline, parse_byline, parse_signature, split_inner_photo_credit, split_trailing_credit
 from archive.layout import Paragraph
@@ -23,6 +24,8 @@ LONG_PARAGRAPH = 40
 # A numbered point, list item or photo (`一、`, `（２）`, `１、大江截流展宏图`, `第三章`).
 NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d０-９]+[）)]|[\d０-９]+[、．.]|第[一二三四五六七八九十]+[部章节])")
 _BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+# `…运输景象。（湖北麻城市交通局熊承元）`: a sentence closed, then a note or a reader's credit in brackets.
+_CLOSED_BY_NOTE = re.compile(r"[。！？!?][”’」』]?[（(][^（）()]{1,40}[）)]$")
 
 
 class Role(Enum):
@@ -43,9 +46,9 @@ class Item:
     role: Role
     byline: Byline | None = None
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """Display text (spaces inside Chinese removed)."""
+        """Display text (spaces inside Chinese removed); read for every feature of every neighbour, so kept."""
         return self.paragraph.text
 
     @property
@@ -107,7 +110,7 @@ def _cut_mid_sentence(item: Item, following: Item) -> bool:
     """Whether `item` was cut by a blank line and `following` is the rest of its sentence."""
     if following.role is not Role.BODY or item.paragraph.level is not None or ends_sentence(item.text):
         return False
-    if split_trailing_credit(item.paragraph.raw)[1] is not None:  # ended by its credit
+    if split_trailing_credit(item.paragraph.raw)[1] is not None or _CLOSED_BY_NOTE.search(item.text):  # ended by its credit
         return False
     if has_dateline(following.paragraph.raw):
         return False

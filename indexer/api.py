@@ -163,6 +163,8 @@ class OriginalText:
     subtitle: str | None
     byline: str | None
     paragraphs: list[str]
+    dateline: str | None = None  # absent from indexes built before datelines and captions were correctable
+    captions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ class ArticleView:
     previous: ArticleLink | None
     next: ArticleLink | None
     highlighted: list[str] | None = None  # paragraphs as escaped HTML with <mark>, when asked with q
+    highlighted_captions: list[str] | None = None  # captions likewise, when asked with q
+    highlighted_dateline: str | None = None  # the dateline likewise, when asked with q and it has one
     version: int = 1
     corrected: bool = False
     original: OriginalText | None = None  # only when corrected

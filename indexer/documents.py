@@ -26,6 +26,13 @@ text (the article page and API show it) and the corrections that need an
 editor's review. The issue record's digest names the corrections it was
 built with (`manifest_digest`), so a save makes exactly its issue "changed"
 for the next reindex of any engine (lifecycle.scan).
+
+The digest also names the version of the documents (`documents_version`:
+`DOCUMENTS_VERSION`, the splitter's `archive.split_version` and the field
+dictionary's digest), so an index
+built by another version re-splits and re-indexes the issues that version
+built (all of them, once) on the next incremental reindex, while the issues
+this version built stay unchanged.
 """
 from __future__ import annotations
 
@@ -36,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.articles import Article, dated_by_datelines, split_articles
+from archive.split_version import split_version
 from archive.corrections.diff import changed_passages
 from archive.corrections.service import CorrectedArticle, CorrectedIssue, Corrections
 from archive.corrections.text import ArticleText
@@ -45,7 +53,7 @@ from indexer.fields import CORRECTED_MARK, SECTIONS, TEXT_GRAMS, WORDS, body_tex
 from indexer.text.ngrams import SECTION_SEP
 from indexer.text.normalize import compact_text
 from indexer.text.places import place_names
-from indexer.text.segmenter import words
+from indexer.text.segmenter import dictionary_digest, words
 
 MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
 # Characters of OCR text kept on each side of what a correction changed, in the `original` section:
@@ -53,6 +61,11 @@ MAX_PLACES = 12  # per article: the most mentioned ones, enough for a facet
 ORIGINAL_CONTEXT = 30
 # Between passages of the `original` section: a gap, so no phrase runs from one passage into the next.
 PASSAGE_SEP = " | "
+# Bump by hand with any change here or in indexer.text that changes the documents of an unchanged
+# file (a field added or filled otherwise, another analysis): every index built before re-indexes
+# its issues on the next incremental reindex. Splitting has its own version (archive.split_version),
+# and the field dictionary its digest (segmenter.dictionary_digest): neither needs a bump here.
+DOCUMENTS_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -71,12 +84,24 @@ class Indexed:
 Outcome = Indexed | FailedFile
 
 
+def documents_version() -> str:
+    """`<DOCUMENTS_VERSION>.<split version>.<dictionary digest>`: what made an issue's documents
+    besides its file and corrections."""
+    return f"{DOCUMENTS_VERSION}.{split_version()}.{dictionary_digest()}"
+
+
 def manifest_digest(file_sha256: str, corrections_stamp: int) -> str:
-    """What the manifest records for an issue: its file's sha256, and `+cN` once its corrections
-    have stamp N (archive.corrections: every save and revert changes it). A reindex compares it
-    with the same digest of the file and stamp it finds now, so a correction, like a new file,
-    makes the issue changed."""
-    return f"{file_sha256}+c{corrections_stamp}" if corrections_stamp else file_sha256
+    """What the manifest records for an issue: `<file's sha256>[+cN]+d<documents version>`.
+
+    `+cN` once its corrections have stamp N (archive.corrections: every save
+    and revert changes it); `+d…` the `documents_version` that built it. A
+    reindex compares it with the same digest of the file and stamp it finds
+    now, so a correction, a new file or a new splitter makes the issue
+    changed. A manifest written before versions were recorded (plain sha256,
+    or `sha256+cN`) never equals it: that index re-splits all its issues once.
+    """
+    stamp = f"+c{corrections_stamp}" if corrections_stamp else ""
+    return f"{file_sha256}{stamp}+d{documents_version()}"
 
 
 def day_key(date: str) -> str:
@@ -132,7 +157,8 @@ def correction_data(shown: CorrectedArticle) -> dict[str, Any]:
     if shown.corrected:
         original = shown.original
         data["original"] = {"title": original.title, "subtitle": original.subtitle, "byline": original.byline,
-                            "paragraphs": list(original.paragraphs)}
+                            "paragraphs": list(original.paragraphs), "dateline": original.dateline,
+                            "captions": list(original.captions)}
     if shown.review:
         data["review"] = [{"id": c.id, "field": c.field, "paragraph": c.paragraph, "before": c.before,
                            "after": c.after, "editor": c.editor, "at": c.at} for c in shown.review]

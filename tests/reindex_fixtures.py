@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from indexer.api import ReindexSummary
+from indexer.documents import manifest_digest
 from indexer.engines.whoosh import reindex as whoosh_reindex
 from indexer.engines.whoosh.store import IndexStore
 from indexer.settings import Settings
@@ -93,9 +94,10 @@ def indexed_state(data_dir: Path) -> IndexedState:
 
 
 def files_manifest(data_dir: Path) -> dict[str, str]:
-    """What the manifest should be: issue id -> sha256 of every file in issues/."""
+    """What the manifest should be: issue id -> digest of every file in issues/ (none corrected)."""
     issues = data_dir / "issues"
-    return {p.relative_to(issues).with_suffix("").as_posix(): sha256_of(p) for p in sorted(issues.rglob("*.txt"))}
+    return {p.relative_to(issues).with_suffix("").as_posix(): manifest_digest(sha256_of(p), 0)
+            for p in sorted(issues.rglob("*.txt"))}
 
 
 def assert_consistent(data_dir: Path) -> IndexedState:

@@ -163,6 +163,15 @@ def test_003_spaces_from_line_breaks_and_stray_headline_characters_are_gone() ->
     assert not any(p in {"掉", "电", "犯", "才"} for a in articles for p in a.paragraphs)
 
 
+def test_003_the_story_with_a_vertical_headline_keeps_its_credit_and_text() -> None:
+    """The 连南 story's headline is printed vertically: the OCR kept only stray characters of it
+    (`掉`, `电`, `犯`, `才`, dropped as noise), so no title can be read and a first sentence stands in;
+    its credit and its text stay together in one article."""
+    lianan = next(a for a in seed_articles("003_24cd6c31f59ac330") if "章宁旦" in (a.byline or ""))
+    assert (lianan.title_source, lianan.authors) == ("first_sentence", ("章宁旦", "郭晓雯"))
+    assert "连南县公安局继续深挖前期线索" in lianan.body and "得益于连南县反诈防范宣传工作" in lianan.body
+
+
 def test_004_titles_printed_after_their_articles() -> None:
     articles = seed_articles("004_f681114cb4297908")
     first = articles[0]

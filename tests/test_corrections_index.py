@@ -18,7 +18,7 @@ from archive.corrections.service import Corrections
 from archive.corrections.text import Change
 from archive.issues import read_issue
 from indexer.api import Engine, SearchRequest
-from indexer.documents import ORIGINAL_CONTEXT, PASSAGE_SEP, issue_documents, manifest_digest
+from indexer.documents import ORIGINAL_CONTEXT, PASSAGE_SEP, documents_version, issue_documents, manifest_digest
 from indexer.factory import open_engine
 from indexer.fields import TEXT_GRAMS
 from indexer.settings import Settings
@@ -37,9 +37,10 @@ def test_the_original_passages_are_the_replaced_runs_with_their_context():
     assert changed_passages("同样的文字", "同样的文字", 5) == []
 
 
-def test_the_manifest_digest_names_the_corrections_stamp():
-    assert manifest_digest("ab" * 32, 0) == "ab" * 32
-    assert manifest_digest("ab" * 32, 3) == "ab" * 32 + "+c3"
+def test_the_manifest_digest_names_the_corrections_stamp_and_the_documents_version():
+    version = documents_version()
+    assert manifest_digest("ab" * 32, 0) == "ab" * 32 + "+d" + version
+    assert manifest_digest("ab" * 32, 3) == "ab" * 32 + "+c3+d" + version
 
 
 @pytest.fixture
@@ -140,7 +141,7 @@ def test_the_index_follows_the_corrections_database_back_to_the_ocr_text(archive
     assert engine.reindex().updated == 1
     assert engine.search(SearchRequest("绛紫色的钟楼")).total == 0
     assert engine.article(articles[0].id).paragraphs[0] == articles[0].paragraphs[0]
-    assert indexed.manifest()[issue.id] == sha256_of(issue.path)
+    assert indexed.manifest()[issue.id] == manifest_digest(sha256_of(issue.path), 0)
 
 
 def test_forked_indexing_workers_read_the_corrections_with_connections_of_their_own(archive, corrections, editor):

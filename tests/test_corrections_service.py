@@ -245,3 +245,32 @@ def test_archive_stats_counts_corrections_and_lists_those_to_review(service, edi
     import json
 
     assert json.loads(figures)["corrections"]["corrections"] == 1
+
+
+def test_a_database_of_the_first_schema_is_migrated_with_its_corrections(data_dir: Path):
+    """Schema 2 rebuilds the corrections and placements tables (a CHECK cannot be altered): every row survives."""
+    path = database_path(data_dir)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("INSERT INTO corrections (article_id, issue_id, field, paragraph, before, after, editor, at, "
+                 "issue_sha256, version) VALUES (?, ?, 'title', NULL, '旧', '新', 'wang', 't', 's', 2)", (ARTICLE, ISSUE))
+    conn.execute("INSERT INTO placements VALUES (1, ?, 's', 'review', ?, 'title', NULL, '旧', '新')", (ISSUE, ARTICLE))
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("COMMIT")
+    conn.close()
+
+    migrated = open_database(data_dir)
+
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert migrated.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    row = migrated.execute("SELECT c.after, p.status, p.dismissed_by FROM corrections c JOIN placements p "
+                           "ON p.correction_id = c.id").fetchone()
+    assert tuple(row) == ("新", "review", None)
+    migrated.execute("INSERT INTO corrections (article_id, issue_id, field, paragraph, before, after, editor, at, "
+                     "issue_sha256, version) VALUES (?, ?, 'caption', 0, 'a', 'b', 'wang', 't', 's', 3)", (ARTICLE, ISSUE))
+    with pytest.raises(sqlite3.IntegrityError):
+        migrated.execute("INSERT INTO placements (correction_id, issue_id, issue_sha256, status, article_id, field, "
+                         "before, after) VALUES (99, 'x', 's', 'applied', 'x/1', 'title', '', '')")
+    migrated.close()

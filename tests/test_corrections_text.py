@@ -102,3 +102,26 @@ def test_a_correction_whose_text_is_gone_needs_review_and_changes_nothing():
     outcome = carry([p], articles(rescanned))
     assert outcome.review == [1] and outcome.placed == []
     assert outcome.texts["i/1"] == rescanned
+
+
+def test_the_dateline_and_captions_are_corrected_like_a_byline_and_paragraphs():
+    text = ArticleText("标题", None, None, ("正文。",), "新华社北京１月１日电", ("图一 张三 摄", "图二"))
+    edits = plan_edits(text, [Change("dateline", None, ""), Change("caption", 1, "图二 李四 摄")])
+    assert edits == [Edit("dateline", None, "新华社北京１月１日电", ""), Edit("caption", 1, "图二", "图二 李四 摄")]
+    corrected = apply_edits(text, edits)
+    assert (corrected.dateline, corrected.captions) == (None, ("图一 张三 摄", "图二 李四 摄"))
+    assert [(f, i) for f, i, before, after in text.fields_beside(corrected) if before != after] == \
+        [("dateline", None), ("caption", 1)]
+    with pytest.raises(ChangeError, match="本文没有图片说明"):
+        plan_edits(ArticleText("标题", None, None, ("正文。",)), [Change("caption", 0, "图")])
+
+
+def test_carry_follows_a_caption_to_another_article():
+    old = {"a/1": ArticleText("一", None, None, ("甲。",), None, ("照片 错字 摄",)),
+           "a/2": ArticleText("二", None, None, ("乙。",))}
+    new = {"a/1": ArticleText("二", None, None, ("乙。",)),
+           "a/2": ArticleText("一", None, None, ("甲。",), None, ("照片 错字 摄",))}
+    placement = Placement(1, "a/1", "caption", 0, "照片 错字 摄", "照片 正字 摄")
+    assert carry([placement], old).texts["a/1"].captions == ("照片 正字 摄",)
+    moved = carry([placement], new)
+    assert moved.texts["a/2"].captions == ("照片 正字 摄",) and moved.placed[0].article_id == "a/2"

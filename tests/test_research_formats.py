@@ -148,3 +148,10 @@ def test_many_periods_label_every_nth_so_labels_do_not_overlap():
 @pytest.mark.parametrize(("value", "nice"), [(0, 1), (7, 10), (11, 20), (230, 250), (0.0034, 0.005)])
 def test_the_axis_top_is_a_round_number(value, nice):
     assert trends_chart.nice_ceiling(value) == pytest.approx(nice)
+
+
+def test_count_axis_labels_keep_their_halves():
+    """An axis up to 10 has ticks at 2.5 and 7.5: labelled so, never rounded to 2 and 8."""
+    one = {"query": "甲", "buckets": [{"period": "2021", "count": 7, "articles": 10, "share": 0.7, "url": "/"}]}
+    texts = [t.text for t in ET.fromstring(trends_chart.render_chart([one])).findall("{http://www.w3.org/2000/svg}text")]
+    assert texts[:5] == ["0", "2.5", "5", "7.5", "10"]

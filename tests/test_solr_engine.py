@@ -6,6 +6,7 @@ from dataclasses import asdict
 import pytest
 import requests
 
+import indexer.documents
 from indexer.engines.solr.admin import ConfigsetOutdated, configset_name
 from indexer.engines.solr.client import CollectionMissing, SolrUnavailable
 from indexer.api import SearchRequest
@@ -48,6 +49,18 @@ def test_incremental_reindex_adds_updates_and_removes_by_content(tmp_path, solr_
     assert engine.issue(removed.stem) is None
     manifest = solr_manifest(str(engine.client.url))
     assert sorted(manifest) == sorted(p.stem for p in (data / "issues").glob("*.txt"))
+
+
+def test_a_new_documents_version_reindexes_every_issue_once(tmp_path, solr_collection, monkeypatch):
+    """The manifest kept in Solr names the documents version (indexer.documents.manifest_digest), as the local one does."""
+    data = make_archive(tmp_path, samples=2)
+    engine = solr_engine(data, solr_collection())
+    engine.reindex()
+    monkeypatch.setattr(indexer.documents, "DOCUMENTS_VERSION", indexer.documents.DOCUMENTS_VERSION + 1)
+
+    assert (engine.reindex().updated, engine.reindex().unchanged) == (2, 2)
+    manifest = solr_manifest(str(engine.client.url))
+    assert all(sha.endswith("+d" + indexer.documents.documents_version()) for sha in manifest.values())
 
 
 def test_an_issue_and_its_articles_are_one_block(tmp_path, solr_collection):

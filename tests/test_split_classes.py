@@ -6,11 +6,24 @@ wraps turned into spaces, reporters' credit lines under titles.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from archive.article_starts import _spaced_cut, decide_starts, load_model
+from archive.article_starts import (
+    MODEL_PATH,
+    ArticleState,
+    _Descriptions,
+    _spaced_cut,
+    decide_starts,
+    features,
+    is_candidate,
+    load_model,
+    never_a_headline,
+    page_features,
+    with_state,
+)
 from archive.articles import Article, dated_by_datelines, page_items, split_articles
 from archive.bylines import parse_dateline, parse_signature, split_inner_photo_credit
 from archive.issues import Issue
@@ -144,6 +157,53 @@ def test_a_missing_title_is_a_whole_first_sentence_never_a_fragment() -> None:
     assert article.paragraphs[-1].startswith("国务院总理李鹏")
 
 
+def test_a_story_closed_by_a_readers_credit_is_not_run_on_into_the_next() -> None:
+    """Class: `…景象。（湖北麻城市交通局熊承元 ）` was read as a sentence cut by a blank line and joined, over
+    the next headline, with the next story's text (the headline then stood under the wrong story)."""
+    page = ("新县那段国道修复了\n\n" + BODY + "（湖北麻城市交通局熊承元毕宗锐 ）\n\n栀子丰收栀农犯愁\n\n"
+            "素称“金栀之乡”的湖北长阳土家族自治县都镇湾镇去年栀子喜获丰收，却出现了少见的滞销现象，盼有关部门帮助疏通销售渠道。\n\n"
+            "优先百姓好！\n□ 本报记者 尹波华 卢玉明\n\n" + BODY2 + "\n")
+    articles = split(page)
+    assert [a.title for a in articles] == ["新县那段国道修复了", "栀子丰收栀农犯愁", "优先百姓好！"]
+    assert articles[1].body.startswith("素称")
+
+
+def test_on_a_page_that_credits_every_story_a_headline_over_a_dateline_is_kept() -> None:
+    """Class: on a page with a credit line under (almost) every headline, an uncredited headline was read as a
+    section heading, even when its story opens with a dateline, which only a story does."""
+    credited = "".join(f"{title}\n□ 本报记者 张军\n\n{BODY}\n\n" for title in
+                       ("李鹏在北京考察企业", "北京举行新年音乐会", "全总致全国各族职工慰问信", "千户大型企业实力增强", "南京长江大桥大修竣工"))
+    page = credited + "国家计委发布外商投资产业指导目录\n\n" + BODY2 + "\n"
+    titles = [a.title for a in split(page)]
+    assert titles[-1] == "国家计委发布外商投资产业指导目录" and len(titles) == 6
+
+
+@pytest.mark.parametrize("line", ["１９９８年１月７日", "１９９７年６月", "第二章电力设施的保护范围和保护区",
+                                  "东部地区１４９１４．１３６６．５０７５１１．８９", "外币账号：７１４００７７９"])
+def test_dates_chapters_and_rows_of_figures_start_no_article(line: str) -> None:
+    """Class: a document's date line, its chapter headings and the rows of a table were read as headlines."""
+    page = "国务院关于修改《电力设施保护条例》的决定\n\n" + BODY + "\n\n" + line + "\n\n" + BODY2 + "\n"
+    assert [a.title for a in split(page)] == ["国务院关于修改《电力设施保护条例》的决定"]
+    assert never_a_headline(line) and not never_a_headline("上海国内生产总值突破３０００亿元")
+
+
+@pytest.mark.parametrize("headline", ["饭桌上，谁先动筷子？——孩子，还是老人？", "《百年恩来》：要说的太多，太多（附图片１张）"])
+def test_a_headline_that_reads_as_a_sentence_is_told_by_its_credit_line(headline: str) -> None:
+    """Class: a headline with a question, a colon or a closing bracket was kept as body text (a first-sentence
+    stand-in for its title); a reporter's credit line under it says it is a headline."""
+    page = "李鹏在北京考察企业\n\n" + BODY + "\n\n" + headline + "\n本报记者 祝华新\n\n" + BODY2[9:] + "\n"
+    articles = split(page)
+    assert [(a.title, a.title_source, a.authors) for a in articles[1:]] == [(headline, "line", ("祝华新",))]
+
+
+def test_the_pages_furniture_heads_nothing_and_ends_the_story_above() -> None:
+    """Class: `本版新闻热线…` and `责任编辑：周泓洋`, printed at the foot of a column, were read as a headline,
+    and the headline after them as its subtitle."""
+    page = ("李鹏在北京考察企业\n\n" + BODY + "\n\n本版新闻热线寻呼：０１０—６４３６５５６６呼８２８３\n\n责任编辑：周泓洋\n\n"
+            "听听游子心里话\n\n" + BODY2[9:] + "\n")
+    assert [a.title for a in split(page)] == ["李鹏在北京考察企业", "听听游子心里话"]
+
+
 def test_spaced_wrap_cuts_are_told_from_a_titles_own_gap() -> None:
     assert _spaced_cut("１９９７年是亚洲金融市场的多 事之秋。继７月２日泰国铢出现 暴跌之后")
     assert not _spaced_cut("推动专群结合 做实社区警务")
@@ -186,3 +246,34 @@ def test_the_model_is_shipped_and_asked_once_per_paragraph() -> None:
     assert model.index and model.depth >= 1
     items = page_items("李鹏在北京考察企业\n\n" + BODY + "\n\n北京举行新年音乐会\n\n" + BODY2 + "\n").items
     assert decide_starts(items) == [True, False, True, False]
+
+
+def _walked_one_tree_at_a_time(trees: list[list], names: list[str], found: dict[str, float]) -> float:
+    """The trees as stored, walked one by one: what the flat numpy walk must reproduce."""
+    total = 0.0
+    for tree in trees:
+        node = 0
+        while tree[node][0] >= 0:
+            asked, left, right, _ = tree[node]
+            node = right if found.get(names[asked], 0.0) > 0.5 else left
+        total += tree[node][3]
+    return total
+
+
+def test_the_fast_tree_walk_scores_as_the_stored_trees_do(shared_dir: Path) -> None:
+    """Model.score walks all trees at once over flat arrays (splitting's speed); it must not change one score."""
+    stored = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model = load_model()
+    pages = sorted((shared_dir / "eval" / "split-dev" / "pages").glob("*.txt"))[:12]
+    scored = 0
+    for path in pages:
+        items = page_items(path.read_text(encoding="utf-8")).items
+        page, described, state = page_features(items), _Descriptions(items), ArticleState()
+        for index, item in enumerate(items):
+            if is_candidate(item):
+                found = with_state(features(items, index, page, described), state, item)
+                expected = stored["baseline"] + _walked_one_tree_at_a_time(stored["trees"], stored["features"], found)
+                assert model.score(found) == pytest.approx(expected, abs=1e-9)
+                scored += 1
+            state.update(item, index == 0)
+    assert scored > 100

@@ -39,7 +39,10 @@ def test_each_count_is_the_total_of_the_search_its_bucket_opens(http, params):
             assert bucket["count"] == search_total(http, bucket["url"]), bucket
             dates = dict(parse_qsl(urlsplit(bucket["url"]).query))
             assert dates["from"].startswith(bucket["period"]) and dates["to"].startswith(bucket["period"])
-            assert bucket["share"] == pytest.approx(bucket["count"] / bucket["articles"], abs=1e-6)
+            if bucket["articles"]:
+                assert bucket["share"] == pytest.approx(bucket["count"] / bucket["articles"], abs=1e-6)
+            else:
+                assert (bucket["count"], bucket["share"]) == (0, None), "a period without articles has no share"
 
 
 def test_articles_count_every_dated_article_of_the_period(http):
@@ -75,7 +78,8 @@ def test_the_page_draws_a_linked_bar_for_each_bucket_and_a_table(http):
     soup = BeautifulSoup(http.get("/trends", params={"q": ["民警", "诈骗"], "interval": "month"}).text, "html.parser")
     svg = ET.fromstring(str(soup.select_one("svg.trends-chart")))
     bars = [a.get("href") for a in svg.iter("{http://www.w3.org/2000/svg}a")]
-    assert bars == [one["buckets"][i]["url"] for i in range(len(api["series"][0]["buckets"])) for one in api["series"]]
+    assert bars == [one["buckets"][i]["url"] for i in range(len(api["series"][0]["buckets"])) for one in api["series"]
+                    if one["buckets"][i]["articles"]]
     rows = soup.select(".trend-table tbody tr")
     assert [row.th.text for row in rows] == [bucket["period"] for bucket in api["series"][0]["buckets"]]
     assert soup.select_one(".trend-views a")["href"].startswith("/trends?")
@@ -93,3 +97,43 @@ def test_every_results_page_links_its_trend(http):
     soup = BeautifulSoup(http.get("/search", params={"q": "民警", "year": "2021", "page": "2"}).text, "html.parser")
     link = soup.find("a", string="看趋势")["href"]
     assert link == "/trends?q=%E6%B0%91%E8%AD%A6&year=2021"
+
+
+def test_periods_without_articles_are_buckets_of_their_own_and_drawn_as_gaps(http):
+    """The sample archive has 2021 issues of some months only: the months between are zero-filled."""
+    api = http.get("/api/trends", params={"q": "民警", "interval": "month"}).json()
+    buckets = api["series"][0]["buckets"]
+    periods = [bucket["period"] for bucket in buckets]
+    months_2021 = [p for p in periods if p.startswith("2021-")]
+    assert months_2021 == [f"2021-{m:02d}" for m in range(int(months_2021[0][5:]), int(months_2021[-1][5:]) + 1)]
+    assert periods == sorted(periods) and len(set(periods)) == len(periods)
+    gaps = [bucket["period"] for bucket in buckets if bucket["articles"] == 0]
+    assert gaps, "the sample archive has months without issues"
+    assert all((b["count"], b["share"]) == (0, None) for b in buckets if b["period"] in gaps)
+    assert buckets[0]["articles"] and buckets[-1]["articles"], "filled between the first and the last, not beyond"
+    years = [b["period"] for b in http.get("/api/trends", params={"q": "民警"}).json()["series"][0]["buckets"]]
+    assert years == [str(y) for y in range(int(years[0]), int(years[-1]) + 1)]
+
+    soup = BeautifulSoup(http.get("/trends", params={"q": "民警", "interval": "month", "view": "share"}).text,
+                         "html.parser")
+    svg = ET.fromstring(str(soup.select_one("svg.trends-chart")))
+    bands = [rect.findtext("{http://www.w3.org/2000/svg}title") for rect in svg.iter("{http://www.w3.org/2000/svg}rect")
+             if rect.get("class") == "gap"]
+    assert bands == [f"{period}：档案里没有这一时期的文章" for period in gaps]
+    assert [row.th.text for row in soup.select(".trend-table tr.gap")] == gaps
+
+
+def test_a_range_is_filled_only_where_the_archive_has_articles_around_it(http):
+    """`from`/`to` far beyond the archive: no run of empty years before its first or after its last."""
+    wide = http.get("/api/trends", params={"q": "民警", "from": "1950-01-01", "to": "2099-12-31"}).json()
+    plain = http.get("/api/trends", params={"q": "民警"}).json()
+    assert [b["period"] for b in wide["series"][0]["buckets"]] == [b["period"] for b in plain["series"][0]["buckets"]]
+
+
+def test_an_asked_range_is_filled_to_its_ends_inside_the_archive(http):
+    """from/to inside the archive's dates: the range's empty months at its start show as gaps too."""
+    body = http.get("/api/trends", params={"q": "民警", "interval": "month", "from": "2021-03-01",
+                                           "to": "2021-06-30"}).json()
+    buckets = body["series"][0]["buckets"]
+    assert [b["period"] for b in buckets] == ["2021-03", "2021-04", "2021-05", "2021-06"]
+    assert [b["articles"] == 0 for b in buckets] == [True, True, False, False]

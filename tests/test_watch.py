@@ -9,6 +9,7 @@ from typing import Iterator
 import pytest
 
 from indexer.api import ReindexSummary
+from indexer.documents import manifest_digest
 from indexer.engines.whoosh.engine import WhooshEngine
 from indexer.engines.whoosh.store import IndexStore
 from indexer.lifecycle.locks import ReindexLock
@@ -56,7 +57,7 @@ def test_new_changed_and_removed_files_are_picked_up(
 
     changed = archive / "issues" / SAMPLES[0].name
     changed.write_text(NEW_ISSUE.replace("琥珀色", "青绿色"), encoding="utf-8")
-    wait_for(lambda: manifest(archive).get(SAMPLES[0].stem) == sha256_of(changed), what="the change")
+    wait_for(lambda: manifest(archive).get(SAMPLES[0].stem) == manifest_digest(sha256_of(changed), 0), what="the change")
 
     (archive / "issues" / SAMPLES[1].name).unlink()
     wait_for(lambda: SAMPLES[1].stem not in manifest(archive), what="the removal")

@@ -19,7 +19,8 @@ from werkzeug.datastructures import MultiDict
 from archive.corrections.diff import char_diff, trimmed
 from archive.corrections.editors import Editor
 from archive.corrections.service import Conflict, CorrectedArticle, Correction, NotFound, Saved
-from archive.corrections.text import CORRECTABLE_FIELDS, MAX_NOTE_CHARS, ArticleText, Change, ChangeError, plan_edits, where
+from archive.corrections.text import (CORRECTABLE_FIELDS, MAX_NOTE_CHARS, NUMBERED_FIELDS, ArticleText, Change, ChangeError,
+                                      plan_edits, where)
 from webui import context, urls
 from webui.auth import corrections, current_editor, editor_required, token_editor
 from webui.errors import ClientError
@@ -57,6 +58,7 @@ def correction_context(c: Correction) -> dict[str, Any]:
         "id": c.id, "field": c.field, "paragraph": c.paragraph, "before": c.before, "after": c.after,
         "editor": c.editor, "at": c.at, "note": c.note, "reverted_by": c.reverted_by, "reverts": c.reverts,
         "status": c.status, "article": c.article_id, "applies_to": c.applies_to, "issue_sha256": c.issue_sha256,
+        "dismissed": {"editor": c.dismissed_by, "at": c.dismissed_at} if c.status == "dismissed" else None,
         "where": where(c.field, c.paragraph), "history_url": urls.article_url(c.applies_to or c.article_id) + "/history",
     }
 
@@ -87,7 +89,8 @@ def original_context(article: dict[str, Any]) -> list[dict[str, Any]]:
     original = article.get("original")
     if not original:
         return []
-    shown = [ArticleText(text["title"], text["subtitle"], text["byline"], tuple(text["paragraphs"]))
+    shown = [ArticleText(text["title"], text["subtitle"], text["byline"], tuple(text["paragraphs"]),
+                         text.get("dateline"), tuple(text.get("captions", ())))  # absent from older indexes
              for text in (original, article)]
     return [{"where": where(field, paragraph),
              "pieces": [piece for piece in char_diff(before, after) if piece.kind != "added"]}
@@ -132,10 +135,10 @@ def changes_from_json(body: dict[str, Any]) -> list[Change]:
     for item in raw:
         if not isinstance(item, dict) or item.get("field") not in CORRECTABLE_FIELDS:
             raise ClientError(400, "bad_correction", f"每项改动要有 field（{' / '.join(CORRECTABLE_FIELDS)}）和 text。")
-        paragraph = item.get("paragraph")
-        if item["field"] == "paragraph" and (not isinstance(paragraph, int) or isinstance(paragraph, bool)):
-            raise ClientError(400, "bad_correction", "改段落时要给出 paragraph（段落编号，从 0 开始的整数）。")
-        changes.append(Change(item["field"], paragraph if item["field"] == "paragraph" else None, item.get("text")))
+        paragraph, numbered = item.get("paragraph"), item["field"] in NUMBERED_FIELDS
+        if numbered and (not isinstance(paragraph, int) or isinstance(paragraph, bool)):
+            raise ClientError(400, "bad_correction", "改段落或图片说明时要给出 paragraph（段落或图片说明的编号，从 0 开始的整数）。")
+        changes.append(Change(item["field"], paragraph if numbered else None, item.get("text")))
     return changes
 
 
@@ -180,6 +183,17 @@ def revert(correction_id: int) -> tuple[Response, int]:
     return jsonify(saved_context(saved, made_searchable())), 201
 
 
+@api_bp.post("/corrections/<int:correction_id>/dismiss")
+def dismiss(correction_id: int) -> Response:
+    """Mark a correction that needs review as dealt with (Correction.status "dismissed")."""
+    editor = counted(token_editor())
+    try:
+        dismissed = corrections().dismiss(correction_id, editor)
+    except (NotFound, Conflict) as error:
+        raise refused(error)
+    return jsonify({"correction": correction_context(dismissed), "searchable": made_searchable()})
+
+
 @api_bp.get("/corrections")
 def recent() -> Response:
     return jsonify(recent_context(request.args))
@@ -188,13 +202,23 @@ def recent() -> Response:
 # --- pages ---------------------------------------------------------------------------
 
 
+# The edit form's name of each numbered field's inputs: p0, p1 … for paragraphs, c0, c1 … for captions.
+FORM_PREFIXES = {"paragraph": "p", "caption": "c"}
+HEAD_FIELDS = ("title", "subtitle", "byline", "dateline")
+
+
 def form_changes(form: MultiDict, shown: ArticleText) -> list[Change]:
     """The edit form's fields as changes (every field it shows; unchanged ones are dropped later)."""
-    changes = [Change(name, None, form.get(name, "")) for name in ("title", "subtitle", "byline") if name in form]
-    for index in range(len(shown.paragraphs)):
-        if f"p{index}" in form:
-            changes.append(Change("paragraph", index, form[f"p{index}"]))
+    changes = [Change(name, None, form.get(name, "")) for name in HEAD_FIELDS if name in form]
+    for field, prefix in FORM_PREFIXES.items():
+        changes += [Change(field, index, form[f"{prefix}{index}"]) for index in range(len(shown.numbered(field)))
+                    if f"{prefix}{index}" in form]
     return changes
+
+
+def is_form_field(name: str) -> bool:
+    """Whether `name` is one of the edit form's text inputs (kept and shown again after a refusal)."""
+    return name in HEAD_FIELDS or name == "note" or (name[:1] in FORM_PREFIXES.values() and name[1:].isdigit())
 
 
 def edits_digest(edits: list) -> str:
@@ -205,11 +229,12 @@ def edits_digest(edits: list) -> str:
 
 def render_edit(shown: CorrectedArticle, article_id: str, status: int = 200, **extra: Any) -> Response:
     text = ArticleText.of(shown.article)
-    values = extra.pop("values", None) or {"title": text.title, "subtitle": text.subtitle or "",
-                                           "byline": text.byline or "",
-                                           **{f"p{i}": p for i, p in enumerate(text.paragraphs)}}
+    values = extra.pop("values", None) or {
+        **{name: text.value(name) or "" for name in HEAD_FIELDS},
+        **{f"{prefix}{i}": item for field, prefix in FORM_PREFIXES.items() for i, item in enumerate(text.numbered(field))}}
     page = render_template("edit.html", article=shown.article, version=extra.pop("version", shown.version),
-                           values=values, paragraphs=len(text.paragraphs), review=shown.review,
+                           values=values, paragraphs=len(text.paragraphs), captions=len(text.captions),
+                           review=shown.review,
                            article_url=urls.article_url(article_id), max_note=MAX_NOTE_CHARS, **extra)
     return Response(page, status=status, mimetype="text/html")
 
@@ -226,8 +251,7 @@ def edit_post(article_id: str) -> Response:
     """Preview (the character diff of every changed field) or save; a save needs the same edits previewed."""
     shown = shown_article(article_id)
     form = request.form
-    values = {key: form.get(key, "") for key in form if key in ("title", "subtitle", "byline", "note")
-              or (key[:1] == "p" and key[1:].isdigit())}
+    values = {key: form.get(key, "") for key in form if is_form_field(key)}
     version = context.int_arg(form, "version", 0, 1, 2**31)
     if version != shown.version:
         return render_edit(shown, article_id, 409, values=values, version=version,
@@ -269,6 +293,17 @@ def revert_post(correction_id: int) -> Response:
         raise refused(error)
     made_searchable()
     return redirect(urls.article_url(saved.article_id) + "/history")
+
+
+@bp.post("/corrections/<int:correction_id>/dismiss")
+@editor_required
+def dismiss_post(correction_id: int) -> Response:
+    try:
+        dismissed = corrections().dismiss(correction_id, counted(current_editor()))
+    except (NotFound, Conflict) as error:
+        raise refused(error)
+    made_searchable()
+    return redirect(urls.article_url(dismissed.applies_to or dismissed.article_id) + "/history#c" + str(correction_id))
 
 
 @bp.get("/corrections")

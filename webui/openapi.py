@@ -84,8 +84,8 @@ SCHEMAS: dict[str, Schema] = {
         suggestions=array(ref("Suggestion"))),
     "ArticleLink": record("An article named by its title.", id=STRING, title=STRING, url=URL),
     "Article": optional(record(
-        "One article with its paragraphs (as editors corrected them); `highlighted` only when asked with "
-        "`q`; `original` only when corrected.",
+        "One article with its paragraphs (as editors corrected them); `highlighted`, `highlighted_captions` "
+        "and `highlighted_dateline` only when asked with `q`; `original` only when corrected.",
         id=STRING, title=STRING,
         title_source={**STRING, "description": "heading, line, after or first_sentence."},
         subtitle=nullable(STRING), byline=nullable(STRING), authors=array(STRING), issue=ref("IssueRef"),
@@ -98,6 +98,8 @@ SCHEMAS: dict[str, Schema] = {
         dateline_date=nullable({**DATE, "description": "The day the dateline names, in the issue's year."}),
         previous=nullable(ref("ArticleLink")), next=nullable(ref("ArticleLink")),
         highlighted=nullable(array({**STRING, "description": "Escaped HTML with <mark>."})),
+        highlighted_captions=nullable(array({**STRING, "description": "The captions as escaped HTML with <mark>."})),
+        highlighted_dateline=nullable({**STRING, "description": "The dateline as escaped HTML with <mark> (null without one)."}),
         version={**INTEGER, "description": "1 + the corrections saved and reverted; a correction names it."},
         corrected={"type": "boolean", "description": "Whether the text differs from the OCR original."},
         original=ref("OriginalText"), review=array(ref("PendingCorrection")),

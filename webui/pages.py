@@ -55,9 +55,10 @@ def search() -> Response:
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str) -> Response:
     view = context.article_context(article_id, request.args)
-    body = mark_first_match(view["highlighted"]) if view["highlighted"] else view["paragraphs"]
+    dateline, body, captions, matched = shown_lines(view)
     return render_page("article.html", urls.with_args("/api" + view["url"], request.args),
-                       article=view, body=body, headings=set(view["headings"]),
+                       article=view, dateline=dateline, body=body, captions=captions, matched=matched,
+                       headings=set(view["headings"]),
                        back_url=search_referrer() or (urls.search_url(view["query"]) if view["query"] else None),
                        original=original_context(view), show_original="original" in request.args,
                        saved=context.int_arg(request.args, "saved", 0, 0, 2**31))
@@ -88,8 +89,23 @@ def search_referrer() -> str | None:
     return None
 
 
+def shown_lines(view: dict[str, Any]) -> tuple[str | Markup | None, list[str] | list[Markup], list[str] | list[Markup], bool]:
+    """The dateline, paragraphs and captions as the article page shows them, and whether the query matched
+    any: with a query, the indexer's highlighting, the first match in page order (dateline, paragraphs,
+    captions) the one result links jump to."""
+    if view["highlighted"] is None:
+        return view["dateline"], view["paragraphs"], view["captions"], False
+    lead = [view["highlighted_dateline"]] if view["dateline"] else []
+    marked = mark_first_match(lead + view["highlighted"] + view["highlighted_captions"])
+    matched = any("<mark" in line for line in marked)
+    dateline = marked.pop(0) if lead else None
+    count = len(view["highlighted"])
+    return dateline, marked[:count], marked[count:], matched
+
+
 def mark_first_match(highlighted: list[str]) -> list[Markup]:
-    """Trust the indexer's escaped paragraphs and give the first <mark> the id result links jump to.
+    """Trust the indexer's escaped lines (dateline, paragraphs, captions, in page order) and give
+    the first <mark> the id result links jump to.
 
     The indexer escapes all article text, so the first literal `<mark>` is
     the first real match, never text from the page.

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from archive.corrections.text import ArticleText
+from archive.corrections.text import NUMBERED_FIELDS, ArticleText
 
 CONTEXT = 8
 MIN_CONTEXT = 3
@@ -90,14 +90,15 @@ def _anchor(before: str, i1: int, i2: int, target: str) -> tuple[str, str] | Non
 
 def _fields(texts: dict[str, ArticleText], field: str) -> list[tuple[str, int | None, str]]:
     """(article id, paragraph, text) of every field of this kind in the issue, in page order."""
-    if field == "paragraph":
-        return [(aid, i, p) for aid, text in texts.items() for i, p in enumerate(text.paragraphs)]
+    if field in NUMBERED_FIELDS:
+        return [(aid, i, p) for aid, text in texts.items() for i, p in enumerate(text.numbered(field))]
     return [(aid, None, text.value(field) or "") for aid, text in texts.items()]
 
 
 def _value_at(texts: dict[str, ArticleText], article_id: str, field: str, paragraph: int | None) -> str | None:
     text = texts.get(article_id)
-    if text is None or (field == "paragraph" and not (paragraph is not None and 0 <= paragraph < len(text.paragraphs))):
+    if text is None or (field in NUMBERED_FIELDS
+                        and not (paragraph is not None and 0 <= paragraph < len(text.numbered(field)))):
         return None
     return text.value(field, paragraph) or ""
 

@@ -81,6 +81,47 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             sha256 TEXT NOT NULL,
             stamp INTEGER NOT NULL)""",
     ),
+    (  # 2: datelines and captions are correctable; a correction needing review can be dismissed (by whom, when).
+       # SQLite cannot change a CHECK: both tables are rebuilt and renamed (its "12 steps", foreign keys off: `migrate`).
+        """CREATE TABLE corrections_2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id TEXT NOT NULL,
+            issue_id TEXT NOT NULL,
+            field TEXT NOT NULL CHECK (field IN ('title', 'subtitle', 'byline', 'dateline', 'paragraph', 'caption')),
+            paragraph INTEGER,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL,
+            editor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            issue_sha256 TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            reverts INTEGER UNIQUE REFERENCES corrections(id))""",
+        """INSERT INTO corrections_2 SELECT * FROM corrections""",
+        """DROP TABLE corrections""",
+        """ALTER TABLE corrections_2 RENAME TO corrections""",
+        """CREATE INDEX corrections_article ON corrections(article_id)""",
+        """CREATE INDEX corrections_issue ON corrections(issue_id)""",
+        """CREATE TABLE placements_2 (
+            correction_id INTEGER PRIMARY KEY REFERENCES corrections(id),
+            issue_id TEXT NOT NULL,
+            issue_sha256 TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('applied', 'review', 'dismissed')),
+            article_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            paragraph INTEGER,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL,
+            dismissed_by TEXT,
+            dismissed_at TEXT)""",
+        """INSERT INTO placements_2 (correction_id, issue_id, issue_sha256, status, article_id, field, paragraph,
+            before, after) SELECT correction_id, issue_id, issue_sha256, status, article_id, field, paragraph,
+            before, after FROM placements""",
+        """DROP TABLE placements""",
+        """ALTER TABLE placements_2 RENAME TO placements""",
+        """CREATE INDEX placements_issue ON placements(issue_id)""",
+        """CREATE INDEX placements_article ON placements(article_id)""",
+    ),
 )
 
 
@@ -124,20 +165,29 @@ def migrate(conn: sqlite3.Connection) -> None:
 
     An up-to-date database is recognised without taking the write lock: the
     indexer opens it in every reindex (and every worker), beside a server saving.
+    Foreign keys are off while migrating (a rebuilt table is dropped while
+    others refer to it; SQLite ignores the pragma inside a transaction, so it
+    is set around them) and checked before each migration commits.
     """
     if conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
         return
-    for number, statements in enumerate(MIGRATIONS, start=1):
-        with transaction(conn):
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise DatabaseTooNew(f"{FILE_NAME} has schema version {version}, newer than this archive "
-                                     f"knows ({len(MIGRATIONS)}); upgrade the archive")
-            if version >= number:
-                continue
-            for statement in statements:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, statements in enumerate(MIGRATIONS, start=1):
+            with transaction(conn):
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(MIGRATIONS):
+                    raise DatabaseTooNew(f"{FILE_NAME} has schema version {version}, newer than this archive "
+                                         f"knows ({len(MIGRATIONS)}); upgrade the archive")
+                if version >= number:
+                    continue
+                for statement in statements:
+                    conn.execute(statement)
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise sqlite3.IntegrityError(f"{FILE_NAME}: migration {number} would break a foreign key")
+                conn.execute(f"PRAGMA user_version = {number}")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def open_database(data_dir: Path) -> sqlite3.Connection:

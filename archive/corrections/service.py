@@ -6,9 +6,11 @@ index: the index may be a second behind a save, and a save checked against
 stale text could undo someone else's. Corrections are applied to it from
 their placements (archive.corrections.carry): where each applies on the
 issue file's current text. When the file's sha256 differs from the one the
-placements were made on (a better scan replaced it), they are carried to
-the new text first, by whoever reads the issue first (a save, a page or
-the reindex), in the same transaction that records the new sha256.
+placements were made on (a better scan replaced it), or the articles were
+split by another version of the splitter (archive.split_version: an upgrade
+may number the same page's articles otherwise), they are carried to the new
+articles first, by whoever reads the issue first (a save, a page or the
+reindex), in the same transaction that records the new `placed_on` key.
 
 Versions: an article that was never corrected is version 1; every save or
 revert adds one, and so does carrying its issue to a new file (a form
@@ -26,13 +28,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from archive.articles import Article, split_articles
+from archive.articles import Article, dateline_date, split_articles
+from archive.bylines import DatelineParts, parse_dateline
 from archive.corrections.carry import Placement, carry, transplant
 from archive.corrections.database import database_path, open_database, transaction
 from archive.corrections.diff import changed_characters
 from archive.corrections.editors import Editor, Editors, now_iso
 from archive.corrections.text import CORRECTABLE_FIELDS, MAX_NOTE_CHARS, ArticleText, Change, ChangeError, authors_of, plan_edits, where
 from archive.issues import ISSUE_SUFFIXES, Issue, IssueReadError, read_issue
+from archive.split_version import split_version
+
+
+# The statuses of a correction in words, for messages (the pages say them in their templates).
+STATUS_WORDS = {"applied": "已生效", "review": "需要复核", "dismissed": "复核后已处理", "reverted": "已撤销"}
 
 
 class NotFound(LookupError):
@@ -48,8 +56,10 @@ class Correction:
     """One corrected field as stored: who, when, the field's text before and after, and where it applies now.
 
     `status`: "applied" (in the text shown), "review" (the issue file was
-    replaced and its `before` text was not found in the new one) or
-    "reverted" (it and its revert cancel out; kept as history).
+    replaced and its `before` text was not found in the new one),
+    "dismissed" (was "review" until an editor, `dismissed_by` at
+    `dismissed_at`, marked it dealt with: it is never applied or carried
+    again) or "reverted" (it and its revert cancel out; kept as history).
     """
 
     id: int
@@ -68,6 +78,8 @@ class Correction:
     reverted_by: int | None
     status: str
     applies_to: str | None  # the article it applies to now (after a new scan, maybe not `article_id`)
+    dismissed_by: str | None = None
+    dismissed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,9 +127,21 @@ class CorrectionStats:
     review: list[Correction]
 
 
-def corrected_article(article: Article, text: ArticleText) -> Article:
-    """`article` showing `text`; authors re-read from a corrected byline, headings follow their paragraphs."""
+def placed_on(issue: Issue) -> str:
+    """What an issue's placements are made on: its file's sha256 and the split version,
+    `<sha256>+s<split version>` (the `issues.sha256` column; a bare sha256 there was
+    written before split versions were recorded, and is carried once like a new scan)."""
+    return f"{issue.sha256}+s{split_version()}"
+
+
+def corrected_article(issue: Issue, article: Article, text: ArticleText) -> Article:
+    """`article` showing `text`; authors re-read from a corrected byline, headings follow their paragraphs,
+    the place and day re-read from a corrected dateline (as the splitter reads them, in `issue`'s year)."""
     headings = set(article.headings)
+    place, day = article.dateline_place, article.dateline_date
+    if text.dateline != article.dateline:
+        parts = parse_dateline(text.dateline) if text.dateline else DatelineParts(None, None, None)
+        place, day = parts.place, dateline_date(issue, parts)
     return replace(
         article,
         title=text.title,
@@ -126,6 +150,10 @@ def corrected_article(article: Article, text: ArticleText) -> Article:
         authors=article.authors if text.byline == article.byline else authors_of(text.byline),
         paragraphs=text.paragraphs,
         headings=tuple(new for old, new in zip(article.paragraphs, text.paragraphs) if old in headings),
+        dateline=text.dateline,
+        dateline_place=place,
+        dateline_date=day,
+        captions=text.captions,
     )
 
 
@@ -133,7 +161,7 @@ _CORRECTION_COLUMNS = """
     c.id, c.article_id, c.issue_id, c.field, c.paragraph, c.before, c.after, c.editor, c.at, c.note,
     c.issue_sha256, c.version, c.reverts,
     (SELECT r.id FROM corrections r WHERE r.reverts = c.id) AS reverted_by,
-    COALESCE(p.status, 'reverted') AS status, p.article_id AS applies_to
+    COALESCE(p.status, 'reverted') AS status, p.article_id AS applies_to, p.dismissed_by, p.dismissed_at
     FROM corrections c LEFT JOIN placements p ON p.correction_id = c.id
 """
 
@@ -318,6 +346,30 @@ class Corrections:
             self._finish_save(issue, current.article.id, new_version)
             return Saved(current.article.id, new_version, self._corrections("c.id = ?", [new_id]))
 
+    def dismiss(self, correction_id: int, editor: Editor) -> Correction:
+        """Mark a correction that needs review as dealt with (the editor redid it by hand, or the new
+        scan reads right by itself): it leaves the review lists and stays in the history, never applied
+        or carried again. The issue's stamp changes, so the reindex drops it from the article's `review`.
+        NotFound: no such correction; Conflict: it does not need review (any more)."""
+        with self._lock:
+            found = self._corrections("c.id = ?", [correction_id])
+        if not found:
+            raise NotFound(f"没有这条校对：{correction_id}")
+        loaded = self.load_issue(found[0].issue_id)
+        if loaded is None:
+            raise NotFound(f"校对 {correction_id} 所在的版面已不在档案中：{found[0].issue_id}")
+        issue, articles = loaded
+        with self._lock, transaction(self.conn):
+            self._corrected_issue(issue, articles)  # carried first if the file changed since: its status may change
+            target = self._corrections("c.id = ?", [correction_id])[0]
+            if target.status != "review":
+                raise Conflict(f"校对 {correction_id} 不需要复核（现在的状态：{STATUS_WORDS.get(target.status, target.status)}），"
+                               "不用标为已处理。")
+            self.conn.execute("UPDATE placements SET status = 'dismissed', dismissed_by = ?, dismissed_at = ? "
+                              "WHERE correction_id = ?", (editor.name, now_iso(), correction_id))
+            self.conn.execute("UPDATE issues SET stamp = stamp + 1 WHERE issue_id = ?", (issue.id,))
+            return self._corrections("c.id = ?", [correction_id])[0]
+
     # ------------------------------------------------------------ history
 
     def history(self, article_id: str) -> list[Correction]:
@@ -385,19 +437,19 @@ class Corrections:
         versions = {r["article_id"]: r["version"] for r in
                     self.conn.execute("SELECT article_id, version FROM articles WHERE issue_id = ?", (issue.id,))}
         flagged = {c.id: c for c in self._corrections("p.issue_id = ? AND p.status = 'review'", [issue.id])} if review else {}
-        return [CorrectedArticle(corrected_article(a, texts[a.id]), ArticleText.of(a), versions.get(a.id, 1),
+        return [CorrectedArticle(corrected_article(issue, a, texts[a.id]), ArticleText.of(a), versions.get(a.id, 1),
                                  tuple(flagged[i] for i in review.get(a.id, ())))
                 for a in articles]
 
     def _carry_if_replaced(self, issue: Issue, articles: Sequence[Article]) -> None:
-        """Carry the issue's corrections to its file's new text if it changed since they were placed."""
+        """Carry the issue's corrections to its new articles if its file or the splitter changed since they were placed."""
         row = self.conn.execute("SELECT sha256 FROM issues WHERE issue_id = ?", (issue.id,)).fetchone()
-        if row is None or row["sha256"] == issue.sha256:
+        if row is None or row["sha256"] == placed_on(issue):
             return
         rows = self.conn.execute(
             "SELECT p.*, c.reverts, (SELECT r.id FROM corrections r WHERE r.reverts = c.id) AS reverted_by "
             "FROM placements p JOIN corrections c ON c.id = p.correction_id WHERE p.issue_id = ? "
-            "ORDER BY p.correction_id", (issue.id,)).fetchall()
+            "AND p.status != 'dismissed' ORDER BY p.correction_id", (issue.id,)).fetchall()  # dismissed: stay as they are
         by_id = {r["correction_id"]: r for r in rows}
         # A correction and the revert that undid it cancel out: carried, the revert could undo
         # what the new scan got right by itself (its `before` is the corrected text).
@@ -407,7 +459,7 @@ class Corrections:
         placements = [Placement(r["correction_id"], r["article_id"], r["field"], r["paragraph"], r["before"], r["after"])
                       for r in rows if r["correction_id"] not in neutral]
         outcome = carry(placements, {a.id: ArticleText.of(a) for a in articles})
-        self.conn.execute("DELETE FROM placements WHERE issue_id = ?", (issue.id,))
+        self.conn.execute("DELETE FROM placements WHERE issue_id = ? AND status != 'dismissed'", (issue.id,))
         for p in outcome.placed:
             self._place(issue, p, "applied")
         for p in placements:
@@ -416,7 +468,7 @@ class Corrections:
         self.conn.execute("UPDATE articles SET version = version + 1 WHERE issue_id = ?", (issue.id,))
         self.conn.executemany("INSERT OR IGNORE INTO articles (article_id, issue_id, version) VALUES (?, ?, 2)",
                               [(a.id, issue.id) for a in articles])
-        self.conn.execute("UPDATE issues SET sha256 = ? WHERE issue_id = ?", (issue.sha256, issue.id))
+        self.conn.execute("UPDATE issues SET sha256 = ? WHERE issue_id = ?", (placed_on(issue), issue.id))
 
     def _place(self, issue: Issue, p: Placement, status: str) -> None:
         self.conn.execute(
@@ -439,13 +491,13 @@ class Corrections:
     def _finish_save(self, issue: Issue, article_id: str, version: int) -> None:
         """Record the article's new version and change the issue's stamp (the reindex picks it up).
 
-        The issue's placements are on `issue.sha256` (`_carry_if_replaced` ran first), so that is the sha recorded.
+        The issue's placements are on `placed_on(issue)` (`_carry_if_replaced` ran first), so that is what is recorded.
         """
         self.conn.execute("INSERT INTO articles (article_id, issue_id, version) VALUES (?, ?, ?) "
                           "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version",
                           (article_id, issue.id, version))
         self.conn.execute("INSERT INTO issues (issue_id, sha256, stamp) VALUES (?, ?, 1) "
-                          "ON CONFLICT (issue_id) DO UPDATE SET stamp = stamp + 1", (issue.id, issue.sha256))
+                          "ON CONFLICT (issue_id) DO UPDATE SET stamp = stamp + 1", (issue.id, placed_on(issue)))
 
     def _corrections(self, where_sql: str, args: Sequence[object]) -> list[Correction]:
         rows = self.conn.execute(f"SELECT {_CORRECTION_COLUMNS} WHERE {where_sql} ORDER BY c.id", list(args)).fetchall()

@@ -13,10 +13,14 @@ from dataclasses import dataclass, replace
 from archive.articles import Article
 from archive.bylines import parse_byline, parse_name_line
 
-CORRECTABLE_FIELDS = ("title", "subtitle", "byline", "paragraph")
-# A title, subtitle or byline longer than this is not one (the longest title seen is about 80 characters).
+CORRECTABLE_FIELDS = ("title", "subtitle", "byline", "dateline", "paragraph", "caption")
+# Fields of which an article has several, named by their index (`paragraph` in a change and a correction).
+NUMBERED_FIELDS = ("paragraph", "caption")
+# Fields of one line each, which may be left empty (then the article has none).
+OPTIONAL_FIELDS = ("subtitle", "byline", "dateline")
+# A title, subtitle, byline or dateline longer than this is not one (the longest title seen is about 80 characters).
 MAX_HEAD_CHARS = 500
-# The longest paragraph in the samples is about 2,000 characters; room for a long one, not for a book.
+# The longest paragraph in the samples is about 2,000 characters; room for a long one, not for a book (captions too).
 MAX_PARAGRAPH_CHARS = 20_000
 MAX_CHANGES = 200
 MAX_NOTE_CHARS = 1_000
@@ -28,34 +32,47 @@ class ChangeError(ValueError):
 
 @dataclass(frozen=True)
 class ArticleText:
-    """What an editor can correct: title, subtitle, byline and paragraphs (None: the article has none)."""
+    """What an editor can correct: title, subtitle, byline, dateline, paragraphs and photo captions
+    (None: the article has none). Dateline and captions default to none: an original stored by an
+    index built before they were correctable has neither."""
 
     title: str
     subtitle: str | None
     byline: str | None
     paragraphs: tuple[str, ...]
+    dateline: str | None = None
+    captions: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, article: Article) -> ArticleText:
-        return cls(article.title, article.subtitle, article.byline, tuple(article.paragraphs))
+        return cls(article.title, article.subtitle, article.byline, tuple(article.paragraphs), article.dateline,
+                   tuple(article.captions))
+
+    def numbered(self, field: str) -> tuple[str, ...]:
+        """The paragraphs or the captions."""
+        return self.paragraphs if field == "paragraph" else self.captions
 
     def value(self, field: str, paragraph: int | None = None) -> str | None:
-        """The field's text (a paragraph by its index); ChangeError if there is no such field."""
-        if field == "paragraph":
-            if paragraph is None or not 0 <= paragraph < len(self.paragraphs):
-                raise ChangeError(f"没有这一段（paragraph={paragraph}）：本文的段落编号是 0 到 {len(self.paragraphs) - 1}。")
-            return self.paragraphs[paragraph]
+        """The field's text (a paragraph or caption by its index); ChangeError if there is no such field."""
+        if field in NUMBERED_FIELDS:
+            items = self.numbered(field)
+            if paragraph is None or not 0 <= paragraph < len(items):
+                if field == "caption":
+                    raise ChangeError(f"没有这条图片说明（paragraph={paragraph}）：本文的图片说明编号是 0 到 {len(items) - 1}。"
+                                      if items else "本文没有图片说明。")
+                raise ChangeError(f"没有这一段（paragraph={paragraph}）：本文的段落编号是 0 到 {len(items) - 1}。")
+            return items[paragraph]
         if field not in CORRECTABLE_FIELDS:
             raise ChangeError(f"field 只能是 {' / '.join(CORRECTABLE_FIELDS)}，收到的是“{str(field)[:40]}”。")
         return getattr(self, field)
 
     def with_value(self, field: str, paragraph: int | None, text: str | None) -> ArticleText:
-        """A copy with one field replaced (an empty subtitle or byline becomes None)."""
+        """A copy with one field replaced (an empty subtitle, byline or dateline becomes None)."""
         self.value(field, paragraph)  # checks the field exists
-        if field == "paragraph":
-            paragraphs = list(self.paragraphs)
-            paragraphs[paragraph] = text or ""  # type: ignore[index]
-            return replace(self, paragraphs=tuple(paragraphs))
+        if field in NUMBERED_FIELDS:
+            items = list(self.numbered(field))
+            items[paragraph] = text or ""  # type: ignore[index]
+            return replace(self, **{"paragraphs" if field == "paragraph" else "captions": tuple(items)})
         if field == "title":
             return replace(self, title=text or "")
         return replace(self, **{field: text or None})
@@ -63,12 +80,14 @@ class ArticleText:
     def fields_beside(self, other: ArticleText) -> list[tuple[str, int | None, str, str]]:
         """(field, paragraph, this text, `other`'s text) of every field, in page order (None as ""):
         this article's text beside another version of it, field by field."""
-        heads = [(name, None, self.value(name) or "", other.value(name) or "") for name in ("title", "subtitle", "byline")]
-        return heads + [("paragraph", i, mine, theirs)
-                        for i, (mine, theirs) in enumerate(zip(self.paragraphs, other.paragraphs))]
+        heads = [(name, None, self.value(name) or "", other.value(name) or "")
+                 for name in ("title", "subtitle", "byline", "dateline")]
+        return heads + [(field, i, mine, theirs) for field in NUMBERED_FIELDS
+                        for i, (mine, theirs) in enumerate(zip(self.numbered(field), other.numbered(field)))]
 
     def characters(self) -> int:
-        return sum(len(v or "") for v in (self.title, self.subtitle, self.byline, *self.paragraphs))
+        return sum(len(v or "") for v in (self.title, self.subtitle, self.byline, self.dateline, *self.paragraphs,
+                                          *self.captions))
 
 
 @dataclass(frozen=True)
@@ -109,11 +128,11 @@ def clean_text(field: str, text: object) -> str:
     text = unicodedata.normalize("NFC", text).strip()
     if any(unicodedata.category(ch) == "Cc" for ch in text):
         raise ChangeError("文字里不能有换行符或其他控制字符；每段单独修改。")
-    limit = MAX_PARAGRAPH_CHARS if field == "paragraph" else MAX_HEAD_CHARS
+    limit = MAX_PARAGRAPH_CHARS if field in NUMBERED_FIELDS else MAX_HEAD_CHARS
     if len(text) > limit:
         raise ChangeError(f"{field} 太长（{len(text)} 个字符），最多 {limit} 个字符。")
-    if not text and field in ("title", "paragraph"):
-        raise ChangeError("标题和段落不能改成空的；如果整段是误识别，请在说明里写明。")
+    if not text and field not in OPTIONAL_FIELDS:
+        raise ChangeError("标题、段落和图片说明不能改成空的；如果整段是误识别，请在说明里写明。")
     return text
 
 
@@ -128,7 +147,7 @@ def plan_edits(current: ArticleText, changes: Sequence[Change]) -> list[Edit]:
     seen: set[tuple[str, int | None]] = set()
     edits = []
     for change in changes:
-        key = (change.field, change.paragraph if change.field == "paragraph" else None)
+        key = (change.field, change.paragraph if change.field in NUMBERED_FIELDS else None)
         if key in seen:
             raise ChangeError(f"同一处（{where(*key)}）在一次修改里出现了两次。")
         seen.add(key)
@@ -149,7 +168,9 @@ def apply_edits(text: ArticleText, edits: Iterable[Edit]) -> ArticleText:
 
 
 def where(field: str, paragraph: int | None) -> str:
-    """The field in words for messages and pages: `标题`, `第 3 段` (paragraph 2: people count from 1)."""
+    """The field in words for messages and pages: `标题`, `第 3 段` (paragraph 2: people count from 1), `图片说明 1`."""
     if field == "paragraph":
         return f"第 {(paragraph or 0) + 1} 段"
-    return {"title": "标题", "subtitle": "副标题", "byline": "作者"}.get(field, field)
+    if field == "caption":
+        return f"图片说明 {(paragraph or 0) + 1}"
+    return {"title": "标题", "subtitle": "副标题", "byline": "作者", "dateline": "电头"}.get(field, field)

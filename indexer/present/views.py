@@ -14,7 +14,7 @@ from typing import Any
 
 from archive.issues import IssueReadError, read_issue
 from indexer.api import ArticleLink, ArticleView, Hit, IssueRef, IssueSummary, IssueView, OriginalText, PendingCorrection
-from indexer.fields import body_text
+from indexer.fields import body_parts, body_text
 from indexer.present.snippets import highlight_paragraphs, snippet
 from indexer.query import Node, parse, positive_texts
 
@@ -46,9 +46,16 @@ def article_view(fields: Stored, siblings: list[Stored], q: str | None) -> Artic
     paragraphs highlighted (QueryError if q is bad)."""
     data = json.loads(fields["data"])
     at = next(i for i, sibling in enumerate(siblings) if sibling["id"] == fields["id"])
-    highlighted = None
+    captions = data.get("captions", [])  # absent from documents indexed before issue 12: none
+    dateline = data.get("dateline")
+    highlighted = highlighted_captions = highlighted_dateline = None
     if q is not None and q.strip():
-        highlighted = highlight_paragraphs(data["paragraphs"], positive_texts(parse(q), "body"))
+        # The body as indexed (dateline, paragraphs, captions), so what a search matched is what is marked.
+        marked = highlight_paragraphs(body_parts(dateline, data["paragraphs"], captions),
+                                      positive_texts(parse(q), "body"))
+        if dateline:
+            highlighted_dateline, marked = marked[0], marked[1:]
+        highlighted, highlighted_captions = marked[:len(data["paragraphs"])], marked[len(data["paragraphs"]):]
     return ArticleView(
         id=fields["id"],
         title=data["title"],
@@ -62,13 +69,15 @@ def article_view(fields: Stored, siblings: list[Stored], q: str | None) -> Artic
         paragraphs=data["paragraphs"],
         headings=data["headings"],
         places=data["places"],
-        captions=data.get("captions", []),  # absent from documents indexed before issue 12: none
-        dateline=data.get("dateline"),
+        captions=captions,
+        dateline=dateline,
         dateline_place=data.get("dateline_place"),
         dateline_date=data.get("dateline_date"),
         previous=article_link(siblings[at - 1]) if at > 0 else None,
         next=article_link(siblings[at + 1]) if at + 1 < len(siblings) else None,
         highlighted=highlighted,
+        highlighted_captions=highlighted_captions,
+        highlighted_dateline=highlighted_dateline,
         version=data.get("version", 1),  # absent in indexes built before corrections
         corrected="original" in data,
         original=OriginalText(**data["original"]) if "original" in data else None,

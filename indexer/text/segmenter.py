@@ -14,6 +14,7 @@ so the field dictionary is written in that form too.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import marshal
 import os
@@ -46,6 +47,17 @@ def dictionary_files() -> list[Path]:
         raise FileNotFoundError(f"the field dictionary is missing from this installation (no {DICT_DIR}/*.txt); "
                                 "reinstall the package")
     return files
+
+
+@lru_cache(maxsize=1)
+def dictionary_digest() -> str:
+    """The first 12 hex digits of the sha256 of the field dictionaries (names and bytes, in load order):
+    part of the documents version (indexer.documents), since they decide the `words` and `places` of
+    every document. Read once per process."""
+    digest = hashlib.sha256()
+    for path in dictionary_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def use_cache_dir(path: Path) -> None:

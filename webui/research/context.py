@@ -160,9 +160,37 @@ def _period_bounds(period: str) -> tuple[str, str]:
     return f"{period}-01", f"{period}-{last:02d}"
 
 
+def _every_period(first: str, last: str) -> list[str]:
+    """Every `YYYY` or `YYYY-MM` (as `first` is written) from `first` to `last`, both included."""
+    if len(first) == 4:
+        return [str(year) for year in range(int(first), int(last) + 1)]
+    start, end = int(first[:4]) * 12 + int(first[5:]) - 1, int(last[:4]) * 12 + int(last[5:]) - 1
+    return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in range(start, end + 1)]
+
+
+def _filled_span(covered: list[str], first: str | None, last: str | None, interval: str) -> tuple[str, str]:
+    """The first and last period to show: `covered` (the periods with articles, sorted) widened to the
+    asked `from`/`to`, but never past the archive's first or last dated article."""
+    stats = context.archive().stats()
+    width = 4 if interval == "year" else 7
+    start, end = covered[0], covered[-1]
+    if first and stats.date_min:
+        start = min(start, max(first, stats.date_min)[:width])
+    if last and stats.date_max:
+        end = max(end, min(last, stats.date_max)[:width])
+    return start, end
+
+
 def trends_context(args: MultiDict) -> dict[str, Any]:
     """Per query, matches per period with the period's articles and share, each bucket linking to
-    the search that lists them (its dates cut to `from`/`to`, so its total is the bucket's count)."""
+    the search that lists them (its dates cut to `from`/`to`, so its total is the bucket's count).
+
+    The periods run without a hole over `from`/`to` (where the archive has
+    dated articles at all: from its first to its last), or without them from
+    the first to the last period that has articles: a period the archive has
+    no articles of is a bucket too, with `articles` 0, `count` 0 and `share`
+    null (no share of nothing), so a chart shows a gap in coverage instead of
+    closing it up."""
     queries = _queries(args)
     interval = _choice(args, "interval", INTERVALS)
     selection = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in VIEW_ARGS])
@@ -173,8 +201,9 @@ def trends_context(args: MultiDict) -> dict[str, Any]:
     except QueryError as error:
         raise ClientError(400, "bad_query", str(error))
     first, last = requests[0].date_from, requests[0].date_to
-    periods = sorted({period for counts in counted for period in counts.articles
+    covered = sorted({period for counts in counted for period in counts.articles
                       if (not first or _period_bounds(period)[1] >= first) and (not last or _period_bounds(period)[0] <= last)})
+    periods = _every_period(*_filled_span(covered, first, last, interval)) if covered else []
     series = []
     for q, counts in zip(queries, counted):
         buckets = []
@@ -183,7 +212,7 @@ def trends_context(args: MultiDict) -> dict[str, Any]:
             count, articles = counts.matches.get(period, 0), counts.articles.get(period, 0)
             link = urls.with_args("/search", selection, q=q, **{"from": max(start, first or start), "to": min(end, last or end)})
             buckets.append({"period": period, "count": count, "articles": articles,
-                            "share": round(count / articles, 6) if articles else 0.0, "url": link})
+                            "share": round(count / articles, 6) if articles else None, "url": link})
         series.append({"query": q, "total": sum(counts.matches.values()) + counts.undated, "undated": counts.undated,
                        "buckets": buckets})
     return {"interval": interval, "from": first, "to": last,

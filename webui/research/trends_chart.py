@@ -5,7 +5,10 @@ SVG is as wide as its periods need (a phone scrolls it sideways, the table
 under it has the same figures) and print CSS scales it to the page. Each
 bar links to the search behind it and says its figures in a tooltip
 (`<title>`); colours differ in lightness too, so a grey print keeps the
-series apart. Every text is escaped here: queries are user input.
+series apart. A period the archive holds no articles of (`articles` 0) is
+no bar of 0 but a hatched band over the whole height, with its own
+tooltip: a gap in coverage never looks like a word going out of use.
+Every text is escaped here: queries are user input.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ TOP, RIGHT, BOTTOM, LEFT = 16, 12, 44, 64
 PLOT_HEIGHT = 220
 MIN_WIDTH = 320
 CHAR_PX = 7.5  # about the width of a digit at the 12px label size
+GAP_PATTERN = "trends-gap"
 
 
 def nice_ceiling(value: float) -> float:
@@ -39,7 +43,10 @@ def share_label(share: float) -> str:
 
 
 def value_label(value: float, view: str) -> str:
-    return share_label(value) if view == "share" else f"{value:,.0f}"
+    """An axis label: a share as a percentage, a count as written (2.5 on an axis up to 10, not a rounded 2)."""
+    if view == "share":
+        return share_label(value)
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
 def _bar_width(queries: int) -> float:
@@ -49,7 +56,7 @@ def _bar_width(queries: int) -> float:
 def render_chart(series: list[dict[str, Any]], view: str = "count") -> str:
     """SVG markup for the series of `/api/trends` (all over the same periods), `view` count or share."""
     periods = [bucket["period"] for bucket in series[0]["buckets"]] if series else []
-    values = [[bucket[view] for bucket in one["buckets"]] for one in series]
+    values = [[bucket[view] or 0 for bucket in one["buckets"]] for one in series]  # share None: a gap
     top = nice_ceiling(max((value for row in values for value in row), default=0))
     bar = _bar_width(len(series))
     group = bar * len(series) + max(4.0, bar / 2)
@@ -60,7 +67,10 @@ def render_chart(series: list[dict[str, Any]], view: str = "count") -> str:
     unit = "所占比例" if view == "share" else "篇数"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="trends-chart" width="{width:.0f}" height="{height}" '
            f'viewBox="0 0 {width:.0f} {height}" role="img" aria-labelledby="trends-title">',
-           f'<title id="trends-title">{escape("、".join(one["query"] for one in series))}：各时期的{unit}</title>']
+           f'<title id="trends-title">{escape("、".join(one["query"] for one in series))}：各时期的{unit}</title>',
+           f'<defs><pattern id="{GAP_PATTERN}" width="6" height="6" patternUnits="userSpaceOnUse" '
+           f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f4f4f4"/>'
+           f'<line x1="0" y1="0" x2="0" y2="6" stroke="#bbb" stroke-width="2"/></pattern></defs>']
     for tick in range(5):  # grid lines and y labels at 0, 1/4 … of the top
         value = top * tick / 4
         y = TOP + PLOT_HEIGHT * (1 - tick / 4)
@@ -69,8 +79,13 @@ def render_chart(series: list[dict[str, Any]], view: str = "count") -> str:
                    f'{escape(value_label(value, view))}</text>')
     for index, period in enumerate(periods):
         x0 = LEFT + index * group
+        if series[0]["buckets"][index]["articles"] == 0:
+            out.append(f'<rect class="gap" x="{x0:.1f}" y="{TOP}" width="{group - 1:.1f}" height="{PLOT_HEIGHT}" '
+                       f'fill="url(#{GAP_PATTERN})"><title>{escape(period)}：档案里没有这一时期的文章</title></rect>')
         for number, one in enumerate(series):
             bucket = one["buckets"][index]
+            if bucket["articles"] == 0:
+                continue
             size = PLOT_HEIGHT * bucket[view] / top
             tip = (f'{one["query"]} · {period}：{bucket["count"]:,} 篇，占该时期 {bucket["articles"]:,} 篇的 '
                    f'{share_label(bucket["share"])}')

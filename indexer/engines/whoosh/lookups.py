@@ -12,13 +12,13 @@ from indexer.present import views
 
 def _articles_of(snap: Snapshot, issue_id: str) -> list[dict[str, Any]]:
     """Stored fields of an issue's articles, in page order."""
-    articles = [fields for _, fields in snap.find(issue_id=issue_id, kind="article")]
+    articles = [fields for _, fields in snap.find("article", "issue_id", issue_id)]
     return sorted(articles, key=lambda fields: fields["number"])
 
 
 def find_article(snap: Snapshot, article_id: str, q: str | None) -> ArticleView | None:
     """The article with neighbours in its issue; with q, paragraphs highlighted (QueryError if q is bad)."""
-    found = snap.find(id=article_id, kind="article")
+    found = snap.find("article", "id", article_id)
     if not found:
         return None
     fields = found[0][1]
@@ -32,7 +32,7 @@ def issue_page(snap: Snapshot, page: int, per_page: int) -> IssuePage:
 
 
 def find_issue(snap: Snapshot, issues_dir: Path, issue_id: str) -> IssueView | None:
-    found = snap.find(id="issue:" + issue_id, kind="issue")
+    found = snap.find("issue", "id", "issue:" + issue_id)
     if not found:
         return None
     return views.issue_view(json.loads(found[0][1]["data"]), _articles_of(snap, issue_id), issues_dir)
