@@ -28,10 +28,12 @@ from typing import Any
 
 from bench import report
 from bench.run import Settings, run_corrections_only, run_research_only, run_scale
+from bench.known_item import known_item
 from bench.solr import SolrCluster
 
 # `--only PART`: measure just this part at each scale, into that scale's saved run (its figures under ours.PART)
 ONLY = {"research": run_research_only, "corrections": run_corrections_only}
+KNOWN_ITEM = "known-item"  # both engines at once (bench/known_item.py)
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -47,7 +49,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--engine", choices=("local", "solr", "both"), default="local",
                         help="the local index, a local SolrCloud started for the run (archive solr up), or both")
     parser.add_argument("--report-only", action="store_true", help="only re-render the report from OUT/benchmarks.json")
-    parser.add_argument("--only", choices=sorted(ONLY), help="measure only this part, keeping the saved figures")
+    parser.add_argument("--only", choices=sorted([*ONLY, KNOWN_ITEM]),
+                        help="measure only this part, keeping the saved figures")
     return parser.parse_args(argv)
 
 
@@ -83,6 +86,16 @@ def main(argv: list[str] | None = None) -> None:
         for scale in args.scale:
             settings = Settings.make(scale, args.quick, args.baseline, args.load, args.profile, args.build_timeout,
                                      args.engine)
+            if args.only == KNOWN_ITEM:  # an engines' figure: beside the engines' run at this scale
+                saved = results.get("engines", {}).get(str(scale))
+                if saved is None:
+                    raise SystemExit(f"no saved {scale}x engines run in {args.out / 'benchmarks.json'} to add to")
+                for engine, figures in known_item(work, _log, cluster).items():
+                    saved[engine]["known_item"] = figures
+                saved["known_item_command"] = command
+                saved["known_item_commit"] = report.machine()["commit"]
+                _save(results, args.out)
+                continue
             if args.only:
                 saved = results["runs"].get(str(scale))
                 if saved is None:

@@ -4,7 +4,8 @@ Every query is built from text that occurs in some article, so a correct
 archive finds at least one hit for each (the benchmark counts the ones that
 find nothing: a speed figure over empty answers would flatter). The mix
 covers the query language of CONTRACT.md: words, AND, phrases, OR, NOT,
-field scopes, date ranges, facet filters, date sorting and one character.
+field scopes, date ranges, facet filters, date sorting, one character and
+near-search.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from pathlib import Path
 from bench.corpus import RawArticle
 
 SEED = 6
-# How many queries of each kind; the total (250) stays above the 200 the issue asks for.
+# How many queries of each kind; the total (265) stays above the 200 the issue asks for. A kind added
+# goes last: the generator then draws the same queries as before for the kinds before it.
 MIX = {
     "word": 40,
     "and": 25,
@@ -32,6 +34,7 @@ MIX = {
     "facet": 20,
     "sorted": 10,
     "char": 25,
+    "near": 15,
 }
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
@@ -126,6 +129,9 @@ class _Drawer:
             return BenchQuery(kind, w, (("sort", "-date"),))
         if kind == "char":
             return BenchQuery(kind, self.run(1))
+        if kind == "near":  # the first and last two characters of a run, at most a few more apart than there
+            text = self.run(self.rng.randint(8, 14))
+            return BenchQuery(kind, f'"{text[:2]} {text[-2:]}"~{len(text) - 4 + self.rng.randint(0, 6)}')
         raise ValueError(f"unknown query kind {kind}")
 
 

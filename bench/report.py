@@ -517,8 +517,14 @@ def engines_section(runs: dict[str, dict[str, Any]]) -> list[str]:
         row("index on disk (Solr: every replica)", at("index_bytes"), _mb),
         row("queries whose total differs from local", lambda run, engine: differing(run, engine),
             lambda v: v if v is not None else DASH),
+        row("known-item top 1, split-dev (score_split.py)", at("known_item", "top1"), lambda v: _num(v, "{:.1f}", " %")),
+        row("known-item top 10, split-dev", at("known_item", "top10"), lambda v: _num(v, "{:.1f}", " %")),
     ]
     lines = _table(header, rows)
+    lines += [f"Known-item figures at {scale}×: `{run['known_item_command']}`, commit {run.get('known_item_commit') or DASH} "
+              "(bench/known_item.py: the 132 pages of ../shared/eval/split-dev on each engine, scored through the "
+              "HTTP API)." for scale, run in runs.items() if run.get("known_item_command")]
+    lines += [""] if any(run.get("known_item_command") for run in runs.values()) else []
     for scale, run in runs.items():
         cores = _dig(run, "solr", "cores") or []
         jvm = _dig(run, "solr", "cluster_rss") or {}

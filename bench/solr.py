@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psutil
 import requests
 
 from bench.server import archive_command
@@ -32,18 +31,20 @@ from bench.server import archive_command
 NODES = 2
 SHARDS = 2
 REPLICAS = 2
-START_TIMEOUT_SECONDS = 900
+START_TIMEOUT_SECONDS = 900  # the first start on a fresh machine builds the launcher and fetches Solr from Maven Central
 
 
 class SolrCluster:
-    """`archive solr up --nodes 2 --port 0` in a child process; `stop()` ends it (SIGTERM)."""
+    """`archive solr up --nodes NODES --port 0` in a child process, returned once it printed its JSON
+    line (`info`); `stop()` ends it (SIGTERM). The tests' session cluster is one too
+    (tests/solr_fixtures.py)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, nodes: int = NODES) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
         with open(directory / "up.log", "wb") as log:
             self.process = subprocess.Popen(
-                [*archive_command(), "solr", "up", "--nodes", str(NODES), "--port", "0", "--dir", str(directory)],
+                [*archive_command(), "solr", "up", "--nodes", str(nodes), "--port", "0", "--dir", str(directory)],
                 stdout=subprocess.PIPE, stderr=log, text=True)
         self.info = json.loads(self._first_line())
         self.base = self.info["solr_url"].rsplit("/", 1)[0]
@@ -67,6 +68,8 @@ class SolrCluster:
 
     def jvm_rss(self) -> dict[str, int]:
         """Resident memory of each JVM of the cluster (ZooKeeper and the nodes), by its role."""
+        import psutil  # the bench extra's: the tests' cluster (this class too) never measures memory
+
         found: dict[str, int] = {}
         for child in psutil.Process(self.process.pid).children(recursive=True):
             try:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from indexer.api import FACETS, MAX_PER_PAGE, SORTS, QueryError, SearchRequest
+from indexer.text.ngrams import SECTION_GAP
 from indexer.text.normalize import BREAK, compact, fold
 
 MAX_QUERY_CHARS = 500
@@ -96,6 +97,7 @@ class Near:
 
 Node = Union[Text, DateRange, And, Or, Not, Near]
 MAX_NEAR_DISTANCE = 200
+assert MAX_NEAR_DISTANCE < SECTION_GAP, "a near-search must not reach from one section into the next"
 _NEAR = re.compile(r"~(\d{1,9})")  # right after a closing quote
 
 

@@ -143,10 +143,13 @@ def run_archive(data_dir: Path, *args: str, env: dict[str, str] | None = None,
 class PausedReindex:
     """A real `archive reindex` subprocess stopped at a named step (tests/paused_archive.py)."""
 
-    def __init__(self, data_dir: Path, point: str, *args: str, workers: int = 1) -> None:
+    def __init__(self, data_dir: Path, point: str, *args: str, workers: int = 1,
+                 env: dict[str, str] | None = None) -> None:
+        """`env` is added to its environment (ARCHIVE_SOLR_URL: a reindex of that Solr collection)."""
         self.process = subprocess.Popen(
             [*PAUSED_CLI, point, "--data", str(data_dir), "--workers", str(workers), "reindex", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
         self._wait_for_line(f"reindex paused at {point}")
 

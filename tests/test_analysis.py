@@ -12,7 +12,7 @@ from whoosh.query import And, Term
 from indexer.engines.whoosh.analyzers import NgramTokenizer, WordsTokenizer, ngram_analyzer
 from indexer.engines.whoosh.phrase import Docnums
 from indexer.engines.whoosh.ranking import grams, to_whoosh
-from indexer.text.ngrams import SECTION_SEP, covering, decode_gram_keys, gram_tokens, query_grams
+from indexer.text.ngrams import SECTION_GAP, SECTION_SEP, covering, decode_gram_keys, gram_tokens, query_grams
 from indexer.text.normalize import BREAK, compact, fold
 
 
@@ -125,7 +125,8 @@ def test_analyzer_pickles_because_the_schema_does() -> None:
 def test_sections_are_boosted_and_a_break_apart() -> None:
     tokenizer = NgramTokenizer(section_boosts=(6.0, 1.0))
     tokens = [(t.text, t.pos, t.boost) for t in tokenizer(f"连南{SECTION_SEP}貉", positions=True)]
-    assert tokens == [("连", 0, 6.0), ("连南", 0, 6.0), ("南", 1, 6.0), (BREAK, 2, 1.0), ("貉", 3, 1.0)]
+    gap = SECTION_GAP
+    assert tokens == [("连", 0, 6.0), ("连南", 0, 6.0), ("南", 1, 6.0), (BREAK, 2 + gap, 1.0), ("貉", 3 + gap, 1.0)]
 
 
 def test_a_phrase_never_runs_from_one_section_into_the_next() -> None:

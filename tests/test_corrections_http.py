@@ -7,6 +7,7 @@ made with the real `archive editor` commands.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import signal
 import subprocess
@@ -34,18 +35,24 @@ ARTICLE = sample_article_id("全民攻坚凝聚反电诈合力")
 PASSWORD = "correct-horse-battery"
 
 
-def archive_command(data_dir: Path, *args: str, stdin: str = "") -> str:
+def archive_command(data_dir: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> str:
+    """`archive --data DATA ARGS`, with `env` added to its environment (ARCHIVE_SOLR_URL: on Solr)."""
     done = subprocess.run([str(ARCHIVE_CLI), "--data", str(data_dir), *args], input=stdin, capture_output=True,
-                          text=True, timeout=60, check=True)
+                          text=True, timeout=60, check=True, env={**os.environ, **(env or {})})
     return done.stdout.strip()
+
+
+def editors_archive(root: Path) -> Path:
+    """The test archive under `root` with the editors wang and li."""
+    data = build_archive(root)
+    archive_command(data, "editor", "add", "wang", "--password-stdin", stdin=PASSWORD + "\n")
+    archive_command(data, "editor", "add", "li", "--password-stdin", stdin=PASSWORD + "\n")
+    return data
 
 
 @pytest.fixture(scope="module")
 def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = build_archive(tmp_path_factory.mktemp("corrections-http"))
-    archive_command(data, "editor", "add", "wang", "--password-stdin", stdin=PASSWORD + "\n")
-    archive_command(data, "editor", "add", "li", "--password-stdin", stdin=PASSWORD + "\n")
-    return data
+    return editors_archive(tmp_path_factory.mktemp("corrections-http"))
 
 
 @pytest.fixture(scope="module")

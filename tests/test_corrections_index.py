@@ -1,9 +1,12 @@
 """Corrections in the documents and the reindex, for any engine: what is indexed from a corrected
-article, and how a save makes exactly its issue changed (through `Engine`, the local engine)."""
+article, and how a save makes exactly its issue changed (through `Engine`, on the local engine and on
+a collection of the session's SolrCloud)."""
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,13 +17,16 @@ from archive.corrections.diff import changed_passages
 from archive.corrections.service import Corrections
 from archive.corrections.text import Change
 from archive.issues import read_issue
-from indexer.api import SearchRequest
+from indexer.api import Engine, SearchRequest
 from indexer.documents import ORIGINAL_CONTEXT, PASSAGE_SEP, documents_version, issue_documents, manifest_digest
 from indexer.factory import open_engine
 from indexer.fields import TEXT_GRAMS
 from indexer.settings import Settings
 from indexer.text.ngrams import SECTION_SEP
 from tests.reindex_fixtures import indexed_state, make_indexed_archive, run_archive, sha256_of
+from tests.solr_fixtures import solr_engine, solr_manifest
+
+pytest_plugins = ["tests.solr_plugin"]
 
 
 def test_the_original_passages_are_the_replaced_runs_with_their_context():
@@ -61,6 +67,27 @@ def editor(corrections: Corrections):
     return corrections.editors.add("wang", "a-long-password")
 
 
+@dataclass
+class Indexed:
+    """The archive's engine, and what its manifest records now (issue id -> digest)."""
+
+    engine: Engine
+    manifest: Callable[[], dict[str, str]]
+
+
+@pytest.fixture(params=["local", "solr"])
+def indexed(request: pytest.FixtureRequest, archive: Path) -> Iterator[Indexed]:
+    """The archive indexed on each engine (Solr: a new collection of the session's SolrCloud)."""
+    if request.param == "local":
+        found = Indexed(open_engine(Settings(data_dir=archive)), lambda: indexed_state(archive).manifest)
+    else:
+        url = request.getfixturevalue("solr_collection")()
+        found = Indexed(solr_engine(archive, url), lambda: solr_manifest(url))
+        found.engine.reindex()
+    yield found
+    found.engine.close()
+
+
 def correct_paragraph(corrections: Corrections, editor, article_id: str, paragraph: int, text: str) -> None:
     version = corrections.article(article_id).version
     corrections.save(article_id, version, [Change("paragraph", paragraph, text)], "", editor)
@@ -88,23 +115,22 @@ def test_a_corrected_article_indexes_the_corrected_text_and_the_replaced_runs_as
     assert documents[0]["sha256"] == manifest_digest(issue.sha256, 1)
 
 
-def test_a_save_makes_exactly_its_issue_changed_for_the_next_reindex(archive, corrections, editor):
-    engine = open_engine(Settings(data_dir=archive))
+def test_a_save_makes_exactly_its_issue_changed_for_the_next_reindex(archive, corrections, editor, indexed):
+    engine = indexed.engine
     issue, articles = first_article(archive)
     correct_paragraph(corrections, editor, articles[0].id, 0, "校正之后的第一段，关键词是青金石色的门楼。")
 
     summary = engine.reindex()
 
     assert (summary.updated, summary.unchanged, summary.added) == (1, 2, 0)
-    assert indexed_state(archive).manifest[issue.id] == manifest_digest(sha256_of(issue.path), 1)
+    assert indexed.manifest()[issue.id] == manifest_digest(sha256_of(issue.path), 1)
     assert [hit.id for hit in engine.search(SearchRequest("青金石色的门楼")).results] == [articles[0].id]
     assert engine.reindex().updated == 0, "nothing changed since"
-    engine.close()
 
 
-def test_the_index_follows_the_corrections_database_back_to_the_ocr_text(archive, corrections, editor):
+def test_the_index_follows_the_corrections_database_back_to_the_ocr_text(archive, corrections, editor, indexed):
     """A data directory restored without its corrections database: the corrected issue is indexed as printed."""
-    engine = open_engine(Settings(data_dir=archive))
+    engine = indexed.engine
     issue, articles = first_article(archive)
     correct_paragraph(corrections, editor, articles[0].id, 0, "只在数据库里的校对，关键词是绛紫色的钟楼。")
     engine.reindex()
@@ -115,8 +141,7 @@ def test_the_index_follows_the_corrections_database_back_to_the_ocr_text(archive
     assert engine.reindex().updated == 1
     assert engine.search(SearchRequest("绛紫色的钟楼")).total == 0
     assert engine.article(articles[0].id).paragraphs[0] == articles[0].paragraphs[0]
-    assert indexed_state(archive).manifest[issue.id] == manifest_digest(sha256_of(issue.path), 0)
-    engine.close()
+    assert indexed.manifest()[issue.id] == manifest_digest(sha256_of(issue.path), 0)
 
 
 def test_forked_indexing_workers_read_the_corrections_with_connections_of_their_own(archive, corrections, editor):

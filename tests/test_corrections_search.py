@@ -2,26 +2,61 @@
 misread form still found, the corrected text on every page, snippet and facet, the original kept.
 
 The server runs on an archive of its own (these tests change it), with
-the editors of tests/test_corrections_http.py. Articles are found by
-their titles, not their numbers, which a better article splitter may
-change.
+the editors of tests/test_corrections_http.py, once on each engine: the
+local index and a collection of the session's SolrCloud, with the same
+expectations. Articles are found by their titles, not their numbers,
+which a better article splitter may change.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+import pytest
+
 # The fixtures are module-scoped: imported here, they give this module a server and archive of its own.
-from tests.test_corrections_http import archive_dir, http, server, token  # noqa: F401
-from tests.test_corrections_http import ARCHIVE_CLI, PASSWORD, archive_command, bearer
+from tests.test_corrections_http import http, token  # noqa: F401
+from tests.test_corrections_http import ARCHIVE_CLI, PASSWORD, archive_command, bearer, editors_archive
 from tests.test_openapi import assert_matches_spec
-from tests.webui_fixtures import ADMIN_TOKEN, Http, build_archive, make_app
+from tests.webui_fixtures import ADMIN_TOKEN, Http, build_archive, make_app, start_server, stop_server
+
+pytest_plugins = ["tests.solr_plugin"]
+
+
+@pytest.fixture(scope="module", params=["local", "solr"])
+def engine_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """What the server's and the CLI's environment add for the engine: nothing for the local index,
+    ARCHIVE_SOLR_URL naming a new collection of the session's SolrCloud for Solr."""
+    if request.param == "local":
+        yield {}
+        return
+    cluster = request.getfixturevalue("solr_cluster")
+    url = cluster.collection("corrections")
+    yield {"ARCHIVE_SOLR_URL": url}
+    cluster.drop(url)
+
+
+@pytest.fixture(scope="module")
+def archive_dir(tmp_path_factory: pytest.TempPathFactory, engine_env: dict[str, str]) -> Path:
+    data = editors_archive(tmp_path_factory.mktemp("corrections-search"))
+    if engine_env:
+        archive_command(data, "reindex", env=engine_env)
+    return data
+
+
+@pytest.fixture(scope="module")
+def server(archive_dir: Path, engine_env: dict[str, str]) -> Iterator[str]:
+    process, base_url = start_server(archive_dir, env=engine_env)
+    yield base_url
+    stop_server(process)
 
 
 def article_titled(http: Http, title: str) -> dict:
@@ -61,11 +96,13 @@ def admin_reindex(http: Http) -> dict:
     return answer.json()
 
 
-def full_rebuild(data_dir: Path) -> None:
-    """`archive reindex --full`, again while a merge of the server's holds the lock (see admin_reindex)."""
+def full_rebuild(data_dir: Path, env: dict[str, str]) -> None:
+    """`archive reindex --full` (on the engine `env` names), again while a merge of the server's holds
+    the lock (see admin_reindex)."""
     deadline = time.monotonic() + 30
     while (done := subprocess.run([str(ARCHIVE_CLI), "--data", str(data_dir), "reindex", "--full"],
-                                  capture_output=True, text=True, timeout=120)).returncode != 0:
+                                  capture_output=True, text=True, timeout=120,
+                                  env={**os.environ, **env})).returncode != 0:
         assert "already running" in done.stderr and time.monotonic() < deadline, done.stderr
         time.sleep(0.2)
 
@@ -160,12 +197,12 @@ def test_a_revert_makes_search_forget_the_correction(http, token):
     assert "original" not in shown
 
 
-def test_a_full_rebuild_keeps_the_corrections(http, token, archive_dir):
+def test_a_full_rebuild_keeps_the_corrections(http, token, archive_dir, engine_env):
     article = article_titled(http, "海阳交警夯实“时段警务”提升管控成效")
     correct(http, token, article, [{"field": "subtitle", "text": "全量重建也保留的校对"}])
     generation = http.get("/api/health").json()["generation"]
 
-    full_rebuild(archive_dir)
+    full_rebuild(archive_dir, engine_env)
 
     deadline = time.monotonic() + 30
     while http.get("/api/health").json()["generation"] == generation and time.monotonic() < deadline:
@@ -175,7 +212,8 @@ def test_a_full_rebuild_keeps_the_corrections(http, token, archive_dir):
     assert http.get(f"/api/articles/{article['id']}").json()["subtitle"] == "全量重建也保留的校对"
 
 
-def test_a_new_scan_of_the_issue_carries_corrections_and_lists_the_rest_for_review(http, token, archive_dir):
+def test_a_new_scan_of_the_issue_carries_corrections_and_lists_the_rest_for_review(http, token, archive_dir,
+                                                                                  engine_env):
     kept = article_titled(http, "江苏泗阳探索\"四个常态化\"社会治理模式")
     lost = article_titled(http, "莆田湄洲派出所努力创建\"五无\"平安岛屿")
     paragraph = kept["paragraphs"][0]
@@ -197,7 +235,7 @@ def test_a_new_scan_of_the_issue_carries_corrections_and_lists_the_rest_for_revi
     assert [(c["field"], c["after"]) for c in moved["review"]] == [("title", "莆田湄洲派出所创建平安岛屿（校）")]
     page = BeautifulSoup(http.get(f"/articles/{moved['id']}").text, "html.parser")
     assert "莆田湄洲派出所创建平安岛屿（校）" in page.select_one("section#review").get_text()
-    stats = archive_command(archive_dir, "stats")
+    stats = archive_command(archive_dir, "stats", env=engine_env)
     assert re.search(r"to review:\s+1\b", stats) and "莆田湄洲派出所创建平安岛屿" in stats
 
 
@@ -276,3 +314,16 @@ def test_exports_citations_and_feeds_give_the_corrected_text(http, token):
     assert "校正标题" in citations["bibtex"] and "段校正" in citations["ris"]
     feed = http.get("/search.atom", params={"q": '"校正标题"'}).text
     assert "剑川县公安局五措并举遏制命案（校正标题）" in feed and article["title"] not in feed
+
+
+def test_no_near_search_or_phrase_runs_from_the_body_into_the_replaced_text(http, token):
+    """The OCR text a correction replaced is a section of its own after the body: the body's last
+    characters and the replaced run's first ones are not side by side in the article."""
+    article = article_titled(http, "市中区公安局启动 警营文化周")
+    first, last = article["paragraphs"][0], article["paragraphs"][-1]
+    head, tail = first[:4], last.rstrip("。")[-4:]
+    correct(http, token, article, [{"field": "paragraph", "paragraph": 0, "text": "校正丁戊" + first[4:]}])
+    assert ids(search(http, f'"{head}"')) == [article["id"]], "the replaced run is still found"
+
+    assert article["id"] not in ids(search(http, f'"{tail} {head}"~5'))
+    assert article["id"] not in ids(search(http, f'"{tail}。{head}"'))

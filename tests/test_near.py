@@ -57,13 +57,18 @@ def test_the_query_language_reads_a_near_and_writes_it_back():
         parse('"钱其琛 意大利"~201')
 
 
-@pytest.mark.parametrize(("distance", "expected"), [
+# `"钱其琛 意大利"~N` -> the ARTICLES it finds (tests/test_near_on_both_engines.py asks both engines)
+WITHIN = [
     (0, {"adjacent"}),
     (2, {"adjacent", "reversed"}),
     (3, {"adjacent", "three", "reversed"}),
     (10, {"adjacent", "three", "ten", "reversed"}),
     (11, {"adjacent", "three", "ten", "eleven", "reversed"}),
-])
+    (200, {"adjacent", "three", "ten", "eleven", "reversed", "far"}),
+]
+
+
+@pytest.mark.parametrize(("distance", "expected"), WITHIN)
 def test_all_words_within_n_characters_in_any_order(client, distance, expected):
     assert set(found(client, f'"钱其琛 意大利"~{distance}')) == expected
 

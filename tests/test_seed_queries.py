@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reindex_fixtures import reindex
-from tests.solr_fixtures import solr_engine
+from tests.solr_fixtures import indexed_on
 from indexer.api import Engine, SearchRequest
-from indexer.engines.whoosh.engine import WhooshEngine
-from indexer.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "eval" / "seed_queries.json"
@@ -47,15 +44,7 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     """The sample issues indexed on each engine (Solr: a collection of the session's SolrCloud)."""
     root = tmp_path_factory.mktemp("seeds")
     shutil.copytree(REPO / "data" / "issues", root / "issues")
-    if request.param == "local":
-        reindex(root)
-        index: Engine = WhooshEngine(Settings(data_dir=root))
-    else:
-        cluster = request.getfixturevalue("solr_cluster")
-        url = cluster.collection("seeds")
-        index = solr_engine(root, url)
-        index.reindex()
-        request.addfinalizer(lambda: cluster.drop(url))
+    index = indexed_on(request, root, "seeds")
     yield index
     index.close()
 

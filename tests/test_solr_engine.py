@@ -1,9 +1,6 @@
 """The Solr engine on a real 2-node cluster: reindexing, the manifest, atomic issues, errors."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 from dataclasses import asdict
 
 import pytest
@@ -16,17 +13,10 @@ from indexer.api import SearchRequest
 from indexer.factory import open_engine
 from indexer.settings import Settings
 from bench.corpus import write_issues
-from tests.reindex_fixtures import NEW_ISSUE, make_archive
-from tests.solr_fixtures import ARCHIVE, solr_engine
+from tests.reindex_fixtures import NEW_ISSUE, PausedReindex, make_archive
+from tests.solr_fixtures import collections_of, solr_engine, solr_manifest, stored_documents
 
 pytest_plugins = ["tests.solr_plugin"]
-
-
-def _docs(url: str, query: str) -> list[dict]:
-    answer = requests.get(url + "/select", params={"q": query, "fl": "id,issue_id,sha256", "rows": 10000,
-                                                   "wt": "json"}, timeout=30)
-    answer.raise_for_status()
-    return answer.json()["response"]["docs"]
 
 
 def local_manifest(local) -> dict[str, str]:
@@ -42,7 +32,7 @@ def test_incremental_reindex_adds_updates_and_removes_by_content(tmp_path, solr_
     engine = solr_engine(data, solr_collection())
     first = engine.reindex()
     assert (first.added, first.updated, first.removed, first.failed) == (3, 0, 0, [])
-    ids_before = {doc["id"] for doc in _docs(engine.client.url.__str__(), "kind:article")}
+    ids_before = {doc["id"] for doc in stored_documents(engine.client.url.__str__(), "kind:article")}
     assert len(ids_before) == first.articles
 
     again = engine.reindex()
@@ -57,7 +47,7 @@ def test_incremental_reindex_adds_updates_and_removes_by_content(tmp_path, solr_
     assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (1, 1, 1, 1)
     assert _total(engine, "琥珀色的灯塔") == 1 and _total(engine, "紫檀色的信号旗") == 1
     assert engine.issue(removed.stem) is None
-    manifest = {doc["issue_id"]: doc["sha256"] for doc in _docs(str(engine.client.url), "kind:issue")}
+    manifest = solr_manifest(str(engine.client.url))
     assert sorted(manifest) == sorted(p.stem for p in (data / "issues").glob("*.txt"))
 
 
@@ -69,7 +59,7 @@ def test_a_new_documents_version_reindexes_every_issue_once(tmp_path, solr_colle
     monkeypatch.setattr(indexer.documents, "DOCUMENTS_VERSION", indexer.documents.DOCUMENTS_VERSION + 1)
 
     assert (engine.reindex().updated, engine.reindex().unchanged) == (2, 2)
-    manifest = {doc["issue_id"]: doc["sha256"] for doc in _docs(str(engine.client.url), "kind:issue")}
+    manifest = solr_manifest(str(engine.client.url))
     assert all(sha.endswith("+d" + indexer.documents.documents_version()) for sha in manifest.values())
 
 
@@ -78,8 +68,8 @@ def test_an_issue_and_its_articles_are_one_block(tmp_path, solr_collection):
     data = make_archive(tmp_path, samples=1)
     engine = solr_engine(data, solr_collection())
     engine.reindex()
-    articles = _docs(str(engine.client.url), "kind:article")
-    block = _docs(str(engine.client.url), "{!term f=_root_}issue:" + articles[0]["issue_id"])
+    articles = stored_documents(str(engine.client.url), "kind:article")
+    block = stored_documents(str(engine.client.url), "{!term f=_root_}issue:" + articles[0]["issue_id"])
     assert len(articles) > 1 and len(block) == len(articles) + 1
 
 
@@ -157,33 +147,34 @@ def test_a_file_that_cannot_be_read_is_reported_and_the_rest_index(tmp_path, sol
     assert [f.path for f in engine.stats().failed] == ["issues/empty.txt"]
 
 
-def _run_and_kill(data, url, after: float, *args: str) -> None:
-    """`archive reindex ARGS` on Solr, killed with SIGKILL `after` seconds in (or left to finish)."""
-    process = subprocess.Popen([ARCHIVE, "--data", str(data), "--solr", url, "reindex", *args],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        process.wait(timeout=after)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # the reindex and its workers, at once
-        process.wait()
+INCREMENTAL_STEPS = ("scanned", "indexing", "committing", "committed")  # a full rebuild then publishes
 
 
-@pytest.mark.parametrize("after", [1.5, 3.0])
-def test_a_reindex_killed_at_any_moment_leaves_the_next_one_exact(tmp_path, shared_dir, solr_collection, after):
-    """Killed while sending (whatever reached Solr is whole issues with their manifest entries), and a
-    full rebuild killed too: the next reindex makes the collection exactly the files, each article once."""
+@pytest.mark.parametrize("step", [*INCREMENTAL_STEPS, "published"])
+def test_a_reindex_killed_at_each_step_leaves_the_next_one_exact(tmp_path, shared_dir, solr_collection, step):
+    """An incremental reindex, then a full rebuild, each stopped at `step` (tests/paused_archive.py) and
+    killed with its workers: readers keep the served collection until the rebuild publishes its own,
+    and the next reindex makes the collection exactly the files, each article once."""
     data = tmp_path / "data"
     write_issues(data, 1, stride=40)
     url = solr_collection()
-    _run_and_kill(data, url, after)
-    (data / "issues" / "new.txt").write_text(NEW_ISSUE, encoding="utf-8")
-    _run_and_kill(data, url, after, "--full")
+    solr = {"ARCHIVE_SOLR_URL": url}
     engine = solr_engine(data, url)
+    if step in INCREMENTAL_STEPS:
+        PausedReindex(data, step, env=solr).kill_group()
+    else:
+        engine.reindex()
+    (data / "issues" / "new.txt").write_text(NEW_ISSUE, encoding="utf-8")
+    rebuild = PausedReindex(data, step, "--full", env=solr)
+    assert engine.search(SearchRequest(q="琥珀色的灯塔")).total == (step == "published")
+    rebuild.kill_group()
+
     engine.reindex()
+
     local = open_engine(Settings(data_dir=data))
     local.reindex()
-    articles = _docs(url, "kind:article")
+    articles = stored_documents(url, "kind:article")
     assert len(articles) == len({doc["id"] for doc in articles}) == local.stats().articles
-    manifest = {doc["issue_id"]: doc["sha256"] for doc in _docs(url, "kind:issue")}
-    assert manifest == {issue: sha for issue, sha in local_manifest(local).items()}
+    assert solr_manifest(url) == local_manifest(local)
     assert engine.search(SearchRequest(q="琥珀色的灯塔")).total == 1
+    assert len(collections_of(url)) == 1, "the collection a killed rebuild left is deleted"

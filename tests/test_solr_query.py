@@ -1,12 +1,14 @@
 """The Solr engine's query compilation and documents, without a cluster: what is sent to Solr."""
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import pytest
 
-from indexer.text.ngrams import ngram_positions
-from indexer.engines.solr.admin import configset_name
+from indexer.text.ngrams import SECTION_GAP, ngram_positions
+from indexer.engines.solr.admin import CONFIGSET_DIR, configset_name
 from indexer.engines.solr.client import SolrUrl, node_url
-from indexer.engines.solr.documents import gram_text, solr_block
+from indexer.engines.solr.documents import solr_block, solr_document
 from indexer.engines.solr.query import grams_phrase, lucene_query
 from indexer.query import parse
 
@@ -40,9 +42,16 @@ def test_ranking_adds_optional_words_title_and_whole_phrase_clauses():
 
 
 def test_documents_hold_the_local_engines_positions():
-    """`gram_text` is the compact text the local NgramTokenizer indexes: one character a position."""
+    """A gram field's values are the sections' compact texts the local NgramTokenizer indexes, one
+    character a position; both engines put SECTION_GAP positions between them."""
     value = "警惕网页攻击\x00副题\x00记者 王某\x00Ｎew  York 民警在社区\n开展反诈宣传"
-    assert gram_text(value) == "".join(ngram_positions(value).tokens) == "警惕网页攻击 副题 记者王某 new york民警在社区开展反诈宣传"
+    sections = solr_document({"text_grams": value})["text_grams"]
+    assert sections == ["警惕网页攻击", "副题", "记者王某", "new york民警在社区开展反诈宣传"]
+    assert " ".join(sections) == "".join(ngram_positions(value).tokens)
+    schema = ElementTree.parse(CONFIGSET_DIR / "schema.xml").getroot()
+    grams = next(t for t in schema.iter("fieldType") if t.get("name") == "grams")
+    assert int(grams.get("positionIncrementGap")) == SECTION_GAP
+    assert all(f.get("multiValued") == "true" for f in schema.iter("field") if f.get("name") in ("text_grams", "title_grams"))
 
 
 def test_an_issue_and_its_articles_go_as_one_block():
@@ -54,7 +63,7 @@ def test_an_issue_and_its_articles_go_as_one_block():
     block = solr_block([issue, article])
     assert (block["id"], block["day"], block["page"]) == ("issue:a", 20210408, 0)
     child = block["_childDocuments_"][0]
-    assert child["text_grams"] == "标题   正文" and child["title_grams"] == "标题 "
+    assert child["text_grams"] == ["标题", "", "", "正文"] and child["title_grams"] == ["标题", ""]
     assert child["authors"] == ["王某", "李某"] and child["places"] == ["北京"]
 
 

@@ -24,8 +24,11 @@ BM25F in one field: an article's title, subtitle, byline and body go into
 one value as sections separated by `SECTION_SEP`, and every token carries
 its section's boost, so a title occurrence counts several times (BM25F's
 weighted term frequency) while a query needs one posting list per term
-instead of one per field. Sections are a BREAK apart, so a phrase never
-runs from title into body.
+instead of one per field. Sections are a BREAK apart and, in positions,
+`SECTION_GAP` more: no phrase or near-search (`"a b"~N`, at most
+`query.MAX_NEAR_DISTANCE` apart) can run from one section into the next
+(the end of a title into its body, a body into the corrections' `original`),
+while the field length, and so the score, stays what the text holds.
 
 `ngram_positions` and `word_positions` say what sits at each position of a
 sectioned value; `gram_tokens` turns many values' n-gram positions into
@@ -44,6 +47,10 @@ import numpy as np
 from indexer.text.normalize import BREAK, compact_text
 
 SECTION_SEP = "\x00"  # between the sections of a sectioned field value
+# Positions left empty before each section but the first (Lucene's position increment gap): wider
+# than any near-search's distance (query.MAX_NEAR_DISTANCE asserts it). Changing it takes a rebuild:
+# a local index records the gap it was built with (whoosh.store.has_current_schema).
+SECTION_GAP = 1000
 
 # An n-gram's term key (see gram_tokens): the first character's code point shifted past the second's + 1
 _KEY_SHIFT = 21  # code points are below 2**21
@@ -55,14 +62,17 @@ class Positions(NamedTuple):
     `tokens[p]` is what position p holds: for n-grams a string with a
     character a position, for words a list of words. The first
     `run_lengths[0]` positions have boost `run_boosts[0]`, the next
-    `run_lengths[1]` boost `run_boosts[1]`, and so on. `count` is how many
-    tokens the value has (its field length).
+    `run_lengths[1]` boost `run_boosts[1]`, and so on, and are indexed
+    `run_shifts[i]` positions further on (a run is a section: `SECTION_GAP`
+    between sections). `count` is how many tokens the value has (its field
+    length).
     """
 
     tokens: Sequence[str]
     run_lengths: list[int]
     run_boosts: list[float]
     count: int
+    run_shifts: list[int]
 
 
 def section_boost(boosts: Sequence[float], index: int) -> float:
@@ -70,15 +80,22 @@ def section_boost(boosts: Sequence[float], index: int) -> float:
     return boosts[index] if index < len(boosts) else 1.0
 
 
+def section_texts(value: str) -> list[str]:
+    """The compact text of each section of a (sectioned) value: what is indexed a character a position."""
+    return [compact_text(section) for section in value.split(SECTION_SEP)]
+
+
 def ngram_positions(value: str, boosts: Sequence[float] = ()) -> Positions:
     """A character a position: the sections' compact texts with a BREAK before each but the first
-    (with that section's boost). The unigram at every position, plus the bigrams, are the tokens."""
-    texts = [compact_text(section) for section in value.split(SECTION_SEP)]
+    (with that section's boost), SECTION_GAP positions on. The unigram at every position, plus the
+    bigrams, are the tokens."""
+    texts = section_texts(value)
     text = BREAK.join(texts)
     runs = text.split(BREAK)
     bigrams = len(text) - (len(runs) - 1) - (len(runs) - runs.count(""))  # n - 1 in each run of n
     lengths = [len(texts[0]), *[len(t) + 1 for t in texts[1:]]]
-    return Positions(text, lengths, [section_boost(boosts, i) for i in range(len(texts))], len(text) + bigrams)
+    return Positions(text, lengths, [section_boost(boosts, i) for i in range(len(texts))], len(text) + bigrams,
+                     section_shifts(len(texts)))
 
 
 def word_positions(value: str, boosts: Sequence[float] = ()) -> Positions:
@@ -86,7 +103,12 @@ def word_positions(value: str, boosts: Sequence[float] = ()) -> Positions:
     sections = [list(filter(None, section.split(" "))) for section in value.split(SECTION_SEP)]
     words = list(chain.from_iterable(sections))
     return Positions(words, list(map(len, sections)), [section_boost(boosts, i) for i in range(len(sections))],
-                     len(words))
+                     len(words), section_shifts(len(sections)))
+
+
+def section_shifts(sections: int) -> list[int]:
+    """How many positions further on each of `sections` sections is indexed: SECTION_GAP more each."""
+    return [index * SECTION_GAP for index in range(sections)]
 
 
 def covering(grams: list[str]) -> list[int]:

@@ -4,10 +4,11 @@ The local engine's documents are the source: the same ids, stored `data`
 JSON, facet values and text, so both engines hold the same thing. What
 changes is the form Solr needs:
 
-* the `*_grams` fields get their compact text (`ngrams.ngram_positions`:
-  each section's, one BREAK apart, exactly the positions the local engine
-  indexes), which the schema's `grams` type turns into character unigrams
-  and bigrams;
+* the `*_grams` fields get each section's compact text as one value of a
+  multi-valued field (`ngrams.section_texts`, what the local engine indexes
+  a character a position), which the schema's `grams` type turns into
+  character unigrams and bigrams, the values `ngrams.SECTION_GAP` positions
+  apart as on the local engine;
 * `words` loses its section separators (one whitespace-tokenised field);
 * comma-joined facet values become lists, `day` an integer;
 * the issue document (its sha256 is the manifest) carries its articles as
@@ -20,17 +21,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from indexer.text.ngrams import SECTION_SEP, ngram_positions
+from indexer.text.ngrams import SECTION_SEP, section_texts
 
 GRAM_FIELDS = ("text_grams", "title_grams", "title_alone_grams", "byline_grams")
 LIST_FIELDS = ("authors", "places")
 CHILDREN = "_childDocuments_"
-
-
-def gram_text(value: str) -> str:
-    """The compact text of a (sectioned) value, sections one BREAK apart: what the local engine
-    indexes, one character a position."""
-    return "".join(ngram_positions(value).tokens)
 
 
 def solr_document(document: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +33,7 @@ def solr_document(document: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in document.items():
         if name in GRAM_FIELDS:
-            out[name] = gram_text(value)
+            out[name] = section_texts(value)
         elif name == "words":
             out[name] = value.replace(SECTION_SEP, " ")
         elif name in LIST_FIELDS:

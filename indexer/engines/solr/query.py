@@ -18,8 +18,9 @@ phrase (`PHRASE_BONUS`), as the local engine's ranking plan does.
 """
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from indexer.fields import PHRASE_BONUS, SCOPED_GRAMS, TEXT_GRAMS, TITLE_BONUS, TITLE_BONUS_GRAMS, WORD_WEIGHT
-from indexer.api import QueryError
 from indexer.query import And, DateRange, Near, Node, Not, Or, Text
 from indexer.text.ngrams import covering, query_grams
 from indexer.text.normalize import BREAK, compact
@@ -57,6 +58,33 @@ def text_clause(node: Text, ranked: bool) -> str:
     return f"(+{match} {' '.join(ranking)})" if ranking else match
 
 
+def position_tokens(text: str) -> list[str]:
+    """The token that starts at each position of compact `text`, as the schema's `grams` type indexes
+    it: the bigram where two characters of one run follow, else the unigram (`_` for a BREAK). A span
+    of them in a row covers exactly the text's characters, as the local engine's near-search counts."""
+    return [BREAK_TOKEN if char == BREAK else text[at : at + 2] if at + 1 < len(text) and BREAK not in text[at : at + 2]
+            else char for at, char in enumerate(text)]
+
+
+def _span(text: str) -> str:
+    terms = "".join(f"<SpanTerm>{escape(token)}</SpanTerm>" for token in position_tokens(text))
+    return terms if len(text) == 1 else f"<SpanNear slop='0' inOrder='true'>{terms}</SpanNear>"
+
+
+def near_clause(node: Near) -> str:
+    """Every text within `distance` characters of the others, in any order, in one field: Lucene's
+    unordered SpanNear (through Solr's xmlparser) of each text as a span of its positions in a row.
+
+    Its slop is what the local engine measures (the positions the texts' span covers, less the
+    texts' own lengths), and sections are `positionIncrementGap` apart (ngrams.SECTION_GAP), so the
+    same articles match. A nearer match scores higher: Lucene counts each one 1 / (1 + its slop).
+    """
+    field = SCOPED_GRAMS.get(node.field, TEXT_GRAMS)
+    spans = "".join(_span(text) for text in node.texts)
+    xml = f"<SpanNear fieldName='{field}' slop='{node.distance}' inOrder='false'>{spans}</SpanNear>"
+    return f"_query_:{_quoted(['{!xmlparser}' + xml])}"
+
+
 def date_clause(node: DateRange) -> str:
     """Articles dated node.start..node.end inclusive (YYYYMMDD); scores nothing."""
     return f"day:[{node.start} TO {node.end}]^=0"
@@ -78,7 +106,7 @@ def clause(node: Node, ranked: bool = True) -> str:
     if isinstance(node, Not):
         return f"({EVERYTHING} -{clause(node.item, False)})"
     if isinstance(node, Near):
-        raise QueryError("近邻检索（\"…\"~N）暂时只能在本地索引上使用，Solr 引擎还不支持；请去掉 ~N 改用短语或多个词")
+        return near_clause(node)
     raise TypeError(f"not a query node: {node!r}")
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
 
-from indexer.text.ngrams import SECTION_SEP, Positions, ngram_positions, section_boost, word_positions
+from indexer.text.ngrams import SECTION_GAP, SECTION_SEP, Positions, ngram_positions, section_boost, word_positions
 from indexer.text.normalize import BREAK, compact
 
 
@@ -40,18 +40,26 @@ def _fill(token: Token, text: str, boost: float, pos: int, startchar: int, endch
 class SectionedTokenizer(Tokenizer):
     """A tokenizer over a value made of sections (split on SECTION_SEP), each with its own boost.
 
-    Equality and hashing compare the boosts, as Whoosh compares analyzers
-    when it checks a schema.
+    Equality and hashing compare the boosts and the section gap, as Whoosh
+    compares analyzers when it checks a schema. `section_gap` records the
+    gap the index was built with: Whoosh pickles the analyzer into the index,
+    and one pickled before sections had a gap unpickles to the class's 0, so
+    `store.has_current_schema` sees that such an index (where a phrase could
+    run from a title into its body) must be rebuilt.
     """
+
+    section_gap = 0  # what an index built before the gap reads back (see above)
 
     def __init__(self, section_boosts: tuple[float, ...] = ()) -> None:
         self.section_boosts = tuple(section_boosts)
+        self.section_gap = SECTION_GAP
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.section_boosts == self.section_boosts
+        return (type(other) is type(self) and other.section_boosts == self.section_boosts
+                and other.section_gap == self.section_gap)
 
     def __hash__(self) -> int:
-        return hash((type(self), self.section_boosts))
+        return hash((type(self), self.section_boosts, self.section_gap))
 
     def positions(self, value: str) -> Positions:
         """What sits at each position of `value`, and the boosts, for the index build.
@@ -96,7 +104,8 @@ class NgramTokenizer(SectionedTokenizer):
         pos_base, char_base = start_pos, start_char
         for index, section in enumerate(value.split(SECTION_SEP)):
             boost = self._boost(index)
-            if index > 0:  # the separator: a break between sections
+            if index > 0:  # the separator: a break between sections, SECTION_GAP positions on
+                pos_base += SECTION_GAP
                 yield _fill(token, BREAK, boost, pos_base, char_base - 1, char_base, keeporiginal)
                 pos_base += 1
             searchable = compact(section)
@@ -127,6 +136,7 @@ class WordsTokenizer(SectionedTokenizer):
         pos, char = start_pos, start_char
         for index, section in enumerate(sections):
             boost = self._boost(index)
+            pos += SECTION_GAP if index > 0 else 0
             for word in section.split(" ") if tokenize else [section]:
                 if word:
                     yield _fill(token, word, boost, pos, char, char + len(word), keeporiginal)

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from archive.issues import issue_files
 from indexer.api import (
@@ -49,9 +49,8 @@ from indexer.api import (
     SearchRequest,
     SearchResults,
 )
-from indexer.lifecycle.adding import add_files
 from indexer.lifecycle.digests import DigestCache
-from indexer.lifecycle.watch import Watcher, start_watching
+from indexer.lifecycle.fed_by_files import FedByIssueFiles
 from indexer.present import views
 from indexer.query import validate
 from indexer.settings import Settings
@@ -75,7 +74,7 @@ def _unavailable(cause: Exception) -> IndexUnavailable:
                             "rebuild it with `archive reindex --full`")
 
 
-class WhooshEngine:
+class WhooshEngine(FedByIssueFiles):
     """Search, read and reindex one data directory (DATA/issues + DATA/.archive). Thread-safe."""
 
     name = "local"
@@ -362,14 +361,6 @@ class WhooshEngine:
                 self._checked = float("-inf")  # the next reader looks for a generation a merge made
             if merge_later:
                 threading.Thread(target=self._merge, name="archive-merge", daemon=True).start()
-
-    def add(self, files: Sequence[Path], replace: bool = False, progress: Progress | None = None,
-            hand_over: Callable[[], ReindexSummary | None] | None = None) -> ReindexSummary:
-        return add_files(self.data_dir, files, replace, self.settings.copy_wait_seconds, hand_over,
-                         lambda: self.reindex(progress=progress))
-
-    def watch(self, on_change: Callable[[ReindexSummary], None] | None = None) -> Watcher:
-        return start_watching(self.data_dir / "issues", self.reindex, self.settings.watch_seconds, on_change)
 
     def _merge(self) -> None:
         """Merge small segments after a server's reindex, and serve the result (tables built here,

@@ -169,18 +169,21 @@ class IndexStore:
 
 
 def has_current_schema(ix: Index) -> bool:
-    """Whether today's documents fit `ix`: same field names with the same field types.
+    """Whether today's documents fit `ix`: same field names with the same field types, and text
+    positioned as today (the sections' gap, `SectionedTokenizer.section_gap`).
 
     An index built by an older version of the archive (a field added or
-    retyped since) cannot take today's documents; the reindex then rebuilds
-    from scratch instead of failing. Analyzer settings are not compared:
+    retyped since, sections without a gap) cannot take today's documents, or
+    would answer phrases and near-searches across sections; the reindex then
+    rebuilds from scratch instead. Other analyzer settings are not compared:
     Whoosh analyzers have no reliable equality.
     """
     return _schema_shape(ix.schema) == _schema_shape(make_schema())
 
 
-def _schema_shape(schema: Schema) -> list[tuple[str, str]]:
-    return sorted((name, type(field).__name__) for name, field in schema.items())
+def _schema_shape(schema: Schema) -> list[tuple[str, str, int | None]]:
+    return sorted((name, type(field).__name__, getattr(getattr(field, "analyzer", None), "section_gap", None))
+                  for name, field in schema.items())
 
 
 def _open_without_mmap(path: Path) -> Index:

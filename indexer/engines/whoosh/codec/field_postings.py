@@ -104,6 +104,7 @@ class FieldPostings:
         self._counts = _Column(np.int32)
         self._run_lengths: list[int] = []  # sectioned fields: positions per boost run, and its boost
         self._run_boosts: list[float] = []
+        self._run_shifts: list[int] = []  # and how many positions further on it is indexed (SECTION_GAP)
         self._documents: list[int] = []  # each value's document
         self._sizes: list[int] = []  # each value's positions (other fields: its postings)
         self.tokens = 0  # held in memory: positions, or postings of other fields
@@ -121,6 +122,7 @@ class FieldPostings:
         self._sizes.append(len(positions.tokens))
         self._run_lengths += positions.run_lengths
         self._run_boosts += positions.run_boosts
+        self._run_shifts += positions.run_shifts
         self.tokens += positions.count
         return positions.count
 
@@ -161,9 +163,14 @@ class FieldPostings:
             terms = decode_gram_keys(keys[first[term_first]])
         weights = np.add.reduceat(boosts, first) * self.field.format.field_boost
         counts = np.diff(np.append(first, len(keys)))
-        positions = (at - starts[value]) if self._grams else None
+        positions = self._gram_positions(at, starts[value]) if self._grams else None
         return SortedPostings(terms, np.diff(np.append(term_first, len(first))), documents[value[first]], weights,
                               counts, positions, np.append(first, len(keys)) if self._grams else None)
+
+    def _gram_positions(self, at: np.ndarray, value_starts: np.ndarray) -> np.ndarray:
+        """Each token's position in its value: its place in the value's text, its section's shift on."""
+        shifts = np.repeat(np.array(self._run_shifts, np.int64), np.array(self._run_lengths, np.int64))
+        return at - value_starts + shifts[at]
 
     def _ranked_numbers(self) -> tuple[list[Any], np.ndarray]:
         """The terms in order, and each recorded term number turned into its term's rank."""
