@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from indexer.engines.whoosh.budget import affordable
 from indexer.engines.whoosh.bulk import PackedRanking, near_gaps, phrase_ranking, term_ranking
 from indexer.engines.whoosh.codec.postings import doc_frequency
@@ -47,6 +49,8 @@ def grams_ranking(snap: Snapshot, clause: Grams, within: list[int] | None = None
     whole (and cached) when `within` is a quarter of its list or more, since
     its documents are then in nearly every block anyway.
     """
+    if clause.field not in snap.searcher.schema:  # an index older than the field, until its rebuild
+        return PackedRanking(np.empty(0, np.float64), np.empty(0, np.int64))
     clause = replace(clause, boost=1.0)
     cached = snap.texts.get(clause)
     if cached is None and within is not None and len(clause.grams) == 1 \
