@@ -88,11 +88,12 @@ def build_stages(data_dir: Path) -> dict[str, Any]:
 
 
 def full_reindex(data_dir: Path) -> dict[str, Any]:
-    """The product's full rebuild in this process under cProfile (workers, if any, are not profiled)."""
+    """The product's full rebuild under cProfile, in this one process (`index_workers=1`): worker
+    processes would not be profiled."""
     from indexer.factory import open_engine
     from indexer.settings import Settings
 
-    archive = open_engine(Settings(data_dir=data_dir))
+    archive = open_engine(Settings(data_dir=data_dir, index_workers=1))
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()

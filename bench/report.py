@@ -389,7 +389,7 @@ def profile_section(run: dict[str, Any]) -> list[str]:
     full = prof.get("full_reindex", {})
     lines.append(f"**Build**, on a sample of {prof['sample_characters']:,} characters (every "
                  f"{prof['stride']}th corpus file) into a fresh data dir, one indexing process "
-                 "(`ARCHIVE_INDEX_WORKERS=1`) so the profile sees the whole pipeline:")
+                 "(`Settings.index_workers=1`) so the profile sees the whole pipeline:")
     lines.append("")
     if "seconds" in stages:
         total = sum(stages["seconds"].values())

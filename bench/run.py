@@ -101,9 +101,7 @@ def run_profile(data_dir: Path, work: Path, queries_path: Path, quick: bool, log
     log(f"profile: query mix on the full index, build on {corpus.characters:,} characters")
     out = work / "profile.json"
     cmd = [sys.executable, "-m", "bench.profiling", str(data_dir), str(sample), str(queries_path), str(out)]
-    # One indexing process, so the profile sees the whole pipeline instead of a parent waiting on workers.
-    env = {**os.environ, "ARCHIVE_INDEX_WORKERS": "1"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], env=env)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     shutil.rmtree(sample, ignore_errors=True)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip()[-1500:]}
