@@ -237,10 +237,11 @@ class _Parser:
             items.append(self.unary(field))
         if not items:
             token, before = self.peek(), self.tokens[self.i - 1] if self.i else None
-            if before is not None and before.kind == "(" and token is None:  # `(((`: nothing, never closed
-                raise QueryError(f"第 {before.at + 1} 个字符处的左括号 {before.value} 没有对应的右括号")
-            if before is not None and before.kind == "(" and token is not None and token.kind == ")":
-                raise QueryError(f"第 {token.at + 1} 个字符处的括号里没有检索词")
+            if before is not None and before.kind == "(":
+                if token is None:  # `(((`: nothing after it, never closed
+                    raise QueryError(f"第 {before.at + 1} 个字符处的左括号 {before.value} 没有对应的右括号")
+                if token.kind == ")":
+                    raise QueryError(f"第 {token.at + 1} 个字符处的括号里没有检索词")
             raise QueryError("OR 两边都需要检索词")
         return _combine(And, items)
 
